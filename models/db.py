@@ -1,0 +1,89 @@
+"""Engines, sessions and schema migrations (Alembic) for SQLite and PostgreSQL."""
+
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, String, event
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, create_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_type(enum: type[StrEnum]) -> sa.Enum:
+    """An enum stored as its value in a plain VARCHAR: adding a member needs no migration."""
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=max(len(m.value) for m in enum) + 10,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.removeprefix("sqlite:///")
+    if path and path != url and not path.startswith(":memory:"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions so that SAVEPOINT works.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with the project's Alembic migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on error."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@event.listens_for(Session, "before_flush")
+def _normalise_text(session, _context, _instances) -> None:
+    """Every string written to the database is NFC, whatever path it came by."""
+    for obj in (*session.new, *session.dirty):
+        for column in sa_inspect(obj).mapper.columns:
+            if isinstance(column.type, String):
+                value = getattr(obj, column.key, None)
+                if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+                    setattr(obj, column.key, unicodedata.normalize("NFC", value))

@@ -1,0 +1,46 @@
+"""Decisions (Quyết định) and the document register that numbers them (Decree 30/2020 Art. 15)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.db import enum_type, utcnow
+
+
+class DecisionState(StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class Decision(SQLModel, table=True):
+    """A decision conferring one award on a list of nominees."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    issuer_unit_id: int = Field(foreign_key="unit.id", index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    award_code: str = Field(max_length=20)
+    state: DecisionState = Field(default=DecisionState.DRAFT, sa_type=enum_type(DecisionState))
+    number: int | None = None  # from the register when signed
+    year: int | None = None
+    symbol: str = Field(default="", max_length=40)  # "QĐ-UBND"
+    signed_on: date | None = None
+    signer_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def reference(self) -> str:
+        """'05/QĐ-UBND': numbers below 10 take a leading zero (Decree 30/2020 App. I §II.3)."""
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+
+class Register(SQLModel, table=True):
+    """Sổ đăng ký văn bản: one series per issuer, year and document type, starting at 01."""
+
+    __table_args__ = (UniqueConstraint("issuer_unit_id", "year", "doc_type"),)
+    id: int | None = Field(default=None, primary_key=True)
+    issuer_unit_id: int = Field(foreign_key="unit.id")
+    year: int
+    doc_type: str = Field(max_length=10)  # QĐ, TTr, BB (Decree 30/2020 App. III)
+    last_number: int = 0

@@ -1,0 +1,168 @@
+"""Dossier documents: checked uploads, content-addressed storage, and completeness per award
+(Law 06/2022 Art. 84). A new upload adds a version; nothing is ever deleted."""
+
+import hashlib
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import audit
+from models.access import Actor
+from models.catalogue import Award, RuleSet
+from models.config import get_settings
+from models.errors import InvalidInput
+from models.nominations import DossierDocument, Nomination
+from models.text import nfc
+
+# Accepted types, each recognised by its first bytes and its file name's extension.
+TYPES = {
+    "application/pdf": (b"%PDF-", {".pdf"}),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        b"PK\x03\x04",
+        {".docx"},
+    ),
+    "application/msword": (b"\xd0\xcf\x11\xe0", {".doc"}),
+    "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
+    "image/png": (b"\x89PNG", {".png"}),
+}
+UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+
+
+class Store:
+    """Files by their SHA-256 under the data folder: a checksum that is also the address."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root or get_settings().data_dir / "documents"
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest
+
+    def put(self, content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        path = self.path(digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(content)
+            tmp.replace(path)
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+
+def clean_filename(name: str) -> str:
+    base = PureWindowsPath(PurePosixPath(nfc(name)).name).name.strip()
+    if not base or base in {".", ".."} or UNSAFE.search(base) or len(base) > 200:
+        raise InvalidInput(f"Tên tệp không hợp lệ: {name!r}", field="filename")
+    return base
+
+
+def check_upload(filename: str, content_type: str, content: bytes) -> str:
+    """The cleaned file name, or InvalidInput saying what is wrong with the upload."""
+    name = clean_filename(filename)
+    if content_type not in TYPES:
+        raise InvalidInput(
+            f"Loại tệp {content_type!r} không được chấp nhận (PDF, DOCX, DOC, JPEG, PNG)",
+            field="content_type",
+        )
+    magic, extensions = TYPES[content_type]
+    if not content.startswith(magic):
+        raise InvalidInput(f"Nội dung tệp {name} không phải {content_type}", field="content")
+    if PurePosixPath(name).suffix.lower() not in extensions:
+        raise InvalidInput(f"Phần mở rộng của {name} không khớp {content_type}", field="filename")
+    limit = get_settings().max_upload_bytes
+    if not 0 < len(content) <= limit:
+        raise InvalidInput(f"Tệp {name} rỗng hoặc vượt quá {limit // 1_048_576} MB", field="content")
+    return name
+
+
+def attach(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    filename: str,
+    content_type: str,
+    content: bytes,
+    *,
+    ruleset: RuleSet,
+    nomination_id: int | None = None,
+    submission_id: int | None = None,
+    store: Store | None = None,
+) -> DossierDocument:
+    if kind not in ruleset.dossier_kinds:
+        raise InvalidInput(f"Loại hồ sơ không có trong danh mục: {kind}", field="kind")
+    name = check_upload(filename, content_type, content)
+    digest = (store or Store()).put(content)
+    owner = (
+        DossierDocument.nomination_id == nomination_id
+        if nomination_id is not None
+        else DossierDocument.submission_id == submission_id
+    )
+    latest = session.exec(
+        select(sa.func.max(DossierDocument.version)).where(owner, DossierDocument.kind == kind)
+    ).one()
+    document = DossierDocument(
+        nomination_id=nomination_id,
+        submission_id=submission_id,
+        kind=kind,
+        version=(latest or 0) + 1,
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=actor.person_id,
+    )
+    session.add(document)
+    session.flush()
+    entity, entity_id = (
+        ("nomination", nomination_id) if nomination_id is not None else ("submission", submission_id)
+    )
+    audit.record(
+        session,
+        actor,
+        "attach",
+        entity,
+        entity_id,
+        data={"kind": kind, "version": document.version, "file": name, "sha256": digest},
+    )
+    return document
+
+
+def missing_documents(
+    session: Session, award: Award, nomination: Nomination, level_name: str, ruleset: RuleSet
+) -> list[str]:
+    """Dossier kinds the award needs at this level that are not attached (Art. 84). Documents
+    of the Tờ trình batch are needed from the second level on: the level below produced them."""
+    verdict = nomination.verdict or {}
+    conditions = {
+        "initiative": any(
+            fact.get("type") == "initiative"
+            for reason in verdict.get("reasons", [])
+            if reason.get("route") == verdict.get("route")
+            for fact in reason.get("evidence", [])
+        ),
+        "judgement": nomination.basis != "periodic",
+    }
+    have_nomination = set(
+        session.exec(select(DossierDocument.kind).where(DossierDocument.nomination_id == nomination.id))
+    )
+    have_submission = set()
+    if nomination.submission_id is not None:
+        have_submission = set(
+            session.exec(
+                select(DossierDocument.kind).where(DossierDocument.submission_id == nomination.submission_id)
+            )
+        )
+    missing = []
+    for item in award.dossier:
+        if item.when and not conditions.get(item.when, item.when == level_name):
+            continue
+        scope = ruleset.dossier_kinds[item.kind]["scope"]
+        if scope == "nomination" and item.kind not in have_nomination:
+            missing.append(item.kind)
+        if scope == "submission" and nomination.level > 0 and item.kind not in have_submission:
+            missing.append(item.kind)
+    return missing

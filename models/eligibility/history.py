@@ -1,0 +1,139 @@
+"""A subject's history as the rules read it: for each award code and rating level, the set of
+years as a bitmask (bit `year - BASE_YEAR`). One shape serves a single check and a batch of
+100,000 subjects loaded with a few aggregate queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from models.history import RATING_RANK, DisciplineLevel, RatingLevel, Scope
+
+BASE_YEAR = 1900
+
+
+def bit(year: int) -> int:
+    return 1 << (year - BASE_YEAR)
+
+
+def years_of(mask: int) -> list[int]:
+    """The years set in a mask, ascending."""
+    years = []
+    while mask:
+        low = mask & -mask
+        years.append(low.bit_length() - 1 + BASE_YEAR)
+        mask ^= low
+    return years
+
+
+def span(first: int, last: int) -> int:
+    """Mask of the years first..last inclusive (empty when first > last)."""
+    if first > last:
+        return 0
+    return ((1 << (last - first + 1)) - 1) << (first - BASE_YEAR)
+
+
+@dataclass(slots=True)
+class History:
+    kind: str  # "individual" | "collective"
+    awards: dict[str, int] = field(default_factory=dict)  # code -> years held
+    extra: dict[str, dict[int, int]] = field(default_factory=dict)  # code -> {year: extra count}
+    ratings: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # rank -> years rated so
+    initiatives: list[tuple[int, int]] = field(default_factory=list)  # (year, scope rank)
+    discipline: dict[int, int] = field(default_factory=dict)  # year -> worst level rank
+    clusters: dict[str, int] = field(default_factory=dict)  # organiser level -> years led
+    flag_eligible: bool = True
+    founded: date | None = None
+    members: list["History"] | None = None
+    name: str = ""
+    records: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+
+    # -- building
+
+    def add_award(self, code: str, year: int, record: dict[str, Any] | None = None) -> None:
+        mask = self.awards.get(code, 0)
+        if mask & bit(year):
+            counts = self.extra.setdefault(code, {})
+            counts[year] = counts.get(year, 0) + 1
+        self.awards[code] = mask | bit(year)
+        if record is not None:
+            self.records.setdefault((code, year), []).append(record)
+
+    def add_rating(self, year: int, level: RatingLevel | str) -> None:
+        level = RatingLevel(level)
+        for rank in range(RATING_RANK[level] + 1):
+            self.ratings[rank] |= bit(year)
+
+    def add_initiative(self, year: int, scope: Scope | str) -> None:
+        self.initiatives.append((year, Scope(scope).rank))
+
+    def add_discipline(self, year: int, level: DisciplineLevel | str) -> None:
+        rank = DisciplineLevel(level).rank
+        self.discipline[year] = max(rank, self.discipline.get(year, -1))
+
+    # -- reading
+
+    def held(self, codes: Iterable[str]) -> int:
+        mask = 0
+        for code in codes:
+            mask |= self.awards.get(code, 0)
+        return mask
+
+    def count(self, codes: Iterable[str], window: int) -> int:
+        """Awards of `codes` in the years of `window`, counting two in one year as two."""
+        total = 0
+        for code in codes:
+            mask = self.awards.get(code, 0) & window
+            if mask:
+                total += mask.bit_count()
+                for year, more in self.extra.get(code, {}).items():
+                    if window & bit(year):
+                        total += more
+        return total
+
+    def rated(self, at_least: RatingLevel) -> int:
+        return self.ratings[RATING_RANK[at_least]]
+
+    def rating_in(self, year: int) -> RatingLevel | None:
+        for level in (RatingLevel.HTXS, RatingLevel.HTT, RatingLevel.HT, RatingLevel.KHT):
+            if self.ratings[RATING_RANK[level]] & bit(year):
+                return level
+        return None
+
+    def has_data_for(self, year: int) -> bool:
+        b = bit(year)
+        return bool(
+            self.ratings[0] & b
+            or any(mask & b for mask in self.awards.values())
+            or any(y == year for y, _ in self.initiatives)
+        )
+
+    def last_before(self, codes: Iterable[str], year: int) -> int | None:
+        """The latest year ≤ `year` holding any of `codes`."""
+        mask = self.held(codes) & span(BASE_YEAR, year)
+        return mask.bit_length() - 1 + BASE_YEAR if mask else None
+
+    def first_before(self, codes: Iterable[str], year: int) -> int | None:
+        mask = self.held(codes) & span(BASE_YEAR, year)
+        return (mask & -mask).bit_length() - 1 + BASE_YEAR if mask else None
+
+
+def history_from_data(kind: str, data: dict[str, Any]) -> History:
+    """Build a history from plain data (the API's subject shape)."""
+    history = History(kind=kind, name=data.get("name", ""))
+    for award in data.get("awards", []):
+        if not award.get("revoked", False):
+            history.add_award(award["code"], award["year"])
+    for rating in data.get("ratings", []):
+        history.add_rating(rating["year"], rating["level"])
+    for initiative in data.get("initiatives", []):
+        history.add_initiative(initiative["year"], initiative["scope"])
+    for measure in data.get("discipline", []):
+        history.add_discipline(measure["year"], measure["level"])
+    for lead in data.get("clusters", []):
+        history.clusters[lead["organiser"]] = history.clusters.get(lead["organiser"], 0) | bit(lead["year"])
+    history.flag_eligible = data.get("flag_eligible", True)
+    history.founded = data.get("founded")
+    if kind == "collective":
+        history.members = [history_from_data("individual", m) for m in data.get("members", [])]
+    return history

@@ -1,0 +1,208 @@
+"""Histories from the database, set-based: a handful of aggregate queries, however many subjects.
+
+Award and rating years come back from SQL already folded into bitmasks, one row per subject and
+code, so a province of 100,000 people costs a few hundred thousand small rows, not millions.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models.campaigns import Cluster, ClusterLead
+from models.eligibility.history import BASE_YEAR, History
+from models.history import RATING_RANK, AwardRecord, Discipline, Initiative, Rating, RatingLevel
+from models.org import Membership, Person, Unit, UnitKind
+
+WINDOW = 62  # years folded into one signed 64-bit mask; anything older counts as the oldest
+CHUNK = 900  # ids per IN (...) list, well under SQLite's variable limit
+
+Ids = Iterable[int] | sa.Select | None
+
+
+def _bit_expr(year_col, base: int):
+    offset = sa.case((year_col < base, 0), else_=year_col - base)
+    return sa.literal(1, sa.BigInteger).op("<<")(offset)
+
+
+def _filtered(query, column, ids: Ids) -> Iterator:
+    """Run `query` for all subjects, a subquery of ids, or a list of ids in chunks."""
+    if ids is None or isinstance(ids, sa.Select):
+        yield query if ids is None else query.where(column.in_(ids))
+        return
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield query.where(column.in_(ids[start : start + CHUNK]))
+
+
+def _rows(session: Session, query, column, ids: Ids):
+    for q in _filtered(query, column, ids):
+        yield from session.exec(q)
+
+
+def _load(session: Session, kind: str, ids: Ids, year: int, explain: bool) -> dict[int, History]:
+    subject = AwardRecord.person_id if kind == "individual" else AwardRecord.collective_id
+    rating_subject = Rating.person_id if kind == "individual" else Rating.collective_id
+    base = year - WINDOW
+    shift = base - BASE_YEAR
+    histories: dict[int, History] = {}
+
+    def history(key: int) -> History:
+        found = histories.get(key)
+        if found is None:
+            found = histories[key] = History(kind=kind)
+        return found
+
+    awards = (
+        select(
+            subject,
+            AwardRecord.code,
+            sa.func.sum(sa.distinct(_bit_expr(AwardRecord.year, base))),
+            sa.func.count(),
+        )
+        .where(subject.is_not(None), AwardRecord.revoked.is_(False), AwardRecord.year <= year)
+        .group_by(subject, AwardRecord.code)
+    )
+    duplicated = []
+    for key, code, mask, count in _rows(session, awards, subject, ids):
+        mask = int(mask) << shift
+        history(key).awards[code] = mask
+        if count > mask.bit_count():
+            duplicated.append(key)
+    if duplicated:  # the same award twice in one year (two Bằng khen for two achievements)
+        extra = (
+            select(subject, AwardRecord.code, AwardRecord.year, sa.func.count())
+            .where(AwardRecord.revoked.is_(False), AwardRecord.year <= year)
+            .group_by(subject, AwardRecord.code, AwardRecord.year)
+            .having(sa.func.count() > 1)
+        )
+        for key, code, y, count in _rows(session, extra, subject, duplicated):
+            history(key).extra.setdefault(code, {})[y] = count - 1
+
+    levels = list(RatingLevel)
+    ratings = (
+        select(
+            rating_subject,
+            *(
+                sa.func.sum(sa.case((Rating.level == level, _bit_expr(Rating.year, base)), else_=0))
+                for level in levels
+            ),
+        )
+        .where(rating_subject.is_not(None), Rating.year <= year)
+        .group_by(rating_subject)
+    )
+    for key, *masks in _rows(session, ratings, rating_subject, ids):
+        by_rank = dict(zip((RATING_RANK[level] for level in levels), masks, strict=True))
+        cumulative, h = 0, history(key)
+        for rank in (3, 2, 1, 0):
+            cumulative |= int(by_rank[rank] or 0) << shift
+            h.ratings[rank] = cumulative
+
+    if kind == "individual":
+        initiatives = select(Initiative.person_id, Initiative.year, Initiative.scope).where(
+            Initiative.year <= year
+        )
+        for key, y, scope in _rows(session, initiatives, Initiative.person_id, ids):
+            history(key).add_initiative(y, scope)
+        measures = select(Discipline.person_id, Discipline.year, Discipline.level).where(
+            Discipline.year <= year
+        )
+        for key, y, level in _rows(session, measures, Discipline.person_id, ids):
+            history(key).add_discipline(y, level)
+
+    if explain:
+        records = select(
+            subject,
+            AwardRecord.code,
+            AwardRecord.year,
+            AwardRecord.id,
+            AwardRecord.decision_number,
+            AwardRecord.decision_date,
+            AwardRecord.issuer,
+        ).where(AwardRecord.revoked.is_(False), AwardRecord.year <= year)
+        for key, code, y, rid, number, day, issuer in _rows(session, records, subject, ids):
+            history(key).records.setdefault((code, y), []).append(
+                {
+                    "record_id": rid,
+                    "decision": number,
+                    "decision_date": day.isoformat() if day else None,
+                    "issuer": issuer,
+                }
+            )
+    return histories
+
+
+def load_people(
+    session: Session, year: int, person_ids: Ids = None, *, explain: bool = False
+) -> dict[int, History]:
+    """Histories of the given people (all people when None) up to the review year."""
+    histories = _load(session, "individual", person_ids, year, explain)
+    if person_ids is not None and not isinstance(person_ids, sa.Select):
+        for pid in person_ids:  # a person with no history yet is still a subject
+            histories.setdefault(pid, History(kind="individual"))
+    if explain:
+        wanted = list(histories)
+        for pid, name in _rows(session, select(Person.id, Person.full_name), Person.id, wanted):
+            histories[pid].name = name
+    return histories
+
+
+def subtree(session: Session, unit_id: int) -> set[int]:
+    children = defaultdict(list)
+    for uid, parent in session.exec(select(Unit.id, Unit.parent_id)):
+        children[parent].append(uid)
+    found, todo = set(), [unit_id]
+    while todo:
+        uid = todo.pop()
+        found.add(uid)
+        todo.extend(children[uid])
+    return found
+
+
+def members_in(session: Session, unit_ids: Iterable[int], year: int) -> dict[int, set[int]]:
+    """Unit → people who held a post in it during the year."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    query = select(Membership.unit_id, Membership.person_id).where(
+        Membership.start_on <= last,
+        sa.or_(Membership.end_on.is_(None), Membership.end_on >= first),
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for unit_id, person_id in _rows(session, query, Membership.unit_id, list(unit_ids)):
+        found[unit_id].add(person_id)
+    return found
+
+
+def load_collectives(
+    session: Session, year: int, unit_ids: Iterable[int], *, explain: bool = False
+) -> dict[int, History]:
+    """Histories of collectives, each with its members' histories for the composition rules
+    (a collective's members are everyone posted in it or in its sub-units that year)."""
+    unit_ids = list(unit_ids)
+    histories = _load(session, "collective", unit_ids, year, explain)
+    trees = {uid: subtree(session, uid) for uid in unit_ids}
+    posted = members_in(session, set().union(*trees.values()), year) if trees else {}
+    members_of = {uid: set().union(*(posted.get(u, set()) for u in tree)) for uid, tree in trees.items()}
+    people = load_people(session, year, sorted(set().union(*members_of.values())), explain=explain)
+    leads = (
+        select(ClusterLead.unit_id, ClusterLead.year, Unit.kind)
+        .join(Cluster, Cluster.id == ClusterLead.cluster_id)
+        .join(Unit, Unit.id == Cluster.organiser_unit_id)
+        .where(ClusterLead.year <= year)
+    )
+    cluster_level = {
+        UnitKind.PROVINCE: "province",
+        UnitKind.MINISTRY: "ministry",
+        UnitKind.CENTRAL: "central",
+    }
+    for unit in session.exec(select(Unit).where(Unit.id.in_(unit_ids))):
+        h = histories.setdefault(unit.id, History(kind="collective"))
+        h.name, h.flag_eligible, h.founded = unit.name, unit.flag_eligible, unit.founded_on
+        h.members = [people[pid] for pid in sorted(members_of[unit.id])]
+    for unit_id, y, organiser_kind in _rows(session, leads, ClusterLead.unit_id, unit_ids):
+        level = cluster_level.get(UnitKind(organiser_kind))
+        if level:
+            h = histories[unit_id]
+            h.clusters[level] = h.clusters.get(level, 0) | (1 << (y - BASE_YEAR))
+    return histories

@@ -1,0 +1,118 @@
+"""Award history, annual ratings, initiatives and discipline: what every prerequisite reads.
+
+A subject is either a person (cá nhân) or a collective (tập thể, a unit): exactly one of
+`person_id` and `collective_id` is set.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.db import enum_type
+
+ONE_SUBJECT = "(person_id IS NULL) <> (collective_id IS NULL)"
+
+
+class RatingLevel(StrEnum):
+    """Task-completion level from the annual evaluation (đánh giá, xếp loại chất lượng)."""
+
+    HTXS = "HTXS"  # hoàn thành xuất sắc nhiệm vụ
+    HTT = "HTT"  # hoàn thành tốt nhiệm vụ
+    HT = "HT"  # hoàn thành nhiệm vụ
+    KHT = "KHT"  # không hoàn thành nhiệm vụ
+
+    @property
+    def rank(self) -> int:
+        return RATING_RANK[self]
+
+
+RATING_RANK = {RatingLevel.KHT: 0, RatingLevel.HT: 1, RatingLevel.HTT: 2, RatingLevel.HTXS: 3}
+
+
+class Scope(StrEnum):
+    """How far an initiative's effect reaches, as recognised by the competent head."""
+
+    UNIT = "unit"  # cơ sở
+    MINISTRY = "ministry"  # Bộ, ban, ngành
+    PROVINCE = "province"  # tỉnh
+    NATIONAL = "national"  # toàn quốc
+
+    @property
+    def rank(self) -> int:
+        return {"unit": 1, "ministry": 2, "province": 2, "national": 3}[self.value]
+
+
+class DisciplineLevel(StrEnum):
+    KHIEN_TRACH = "KHIEN_TRACH"  # khiển trách
+    CANH_CAO = "CANH_CAO"  # cảnh cáo
+    HA_BAC_LUONG = "HA_BAC_LUONG"  # hạ bậc lương
+    GIANG_CHUC = "GIANG_CHUC"  # giáng chức
+    CACH_CHUC = "CACH_CHUC"  # cách chức
+    BUOC_THOI_VIEC = "BUOC_THOI_VIEC"  # buộc thôi việc
+
+    @property
+    def rank(self) -> int:
+        return list(DisciplineLevel).index(self)
+
+
+class AwardRecord(SQLModel, table=True):
+    """A title or form a subject received for the achievements of `year` (năm thành tích)."""
+
+    __table_args__ = (
+        CheckConstraint(ONE_SUBJECT, name="award_one_subject"),
+        Index("ix_award_person", "person_id", "code", "year", "revoked"),
+        Index("ix_award_collective", "collective_id", "code", "year", "revoked"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    collective_id: int | None = Field(default=None, foreign_key="unit.id")
+    year: int
+    code: str = Field(max_length=20)
+    decision_number: str = Field(default="", max_length=60)  # "15/QĐ-UBND"
+    decision_date: date | None = None
+    issuer: str = Field(default="", max_length=200)
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    revoked: bool = False  # Law 06/2022 Art. 93: a revoked award counts for nothing
+    revoked_reason: str = Field(default="", max_length=500)
+
+
+class Rating(SQLModel, table=True):
+    """A subject's task-completion level for one year."""
+
+    __table_args__ = (
+        CheckConstraint(ONE_SUBJECT, name="rating_one_subject"),
+        UniqueConstraint("person_id", "year", name="uq_rating_person_year"),
+        UniqueConstraint("collective_id", "year", name="uq_rating_collective_year"),
+        Index("ix_rating_person", "person_id", "level", "year"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    collective_id: int | None = Field(default=None, foreign_key="unit.id")
+    year: int
+    level: RatingLevel = Field(sa_type=enum_type(RatingLevel))
+    source: str = Field(default="", max_length=200)  # the evaluation decision
+
+
+class Initiative(SQLModel, table=True):
+    """A recognised initiative or accepted scientific work (sáng kiến, đề tài) and its scope."""
+
+    __table_args__ = (Index("ix_initiative_person", "person_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    year: int
+    title: str = Field(default="", max_length=500)
+    scope: Scope = Field(sa_type=enum_type(Scope))
+    recognised_by: str = Field(default="", max_length=200)
+
+
+class Discipline(SQLModel, table=True):
+    """A disciplinary measure (kỷ luật) taken against a person in a year."""
+
+    __table_args__ = (Index("ix_discipline_person", "person_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    year: int
+    level: DisciplineLevel = Field(sa_type=enum_type(DisciplineLevel))
+    decided_on: date | None = None

@@ -1,0 +1,100 @@
+"""Nominations, the Tờ trình batches that carry them, and their dossier documents."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from models.db import enum_type, utcnow
+from models.history import ONE_SUBJECT
+
+
+class State(StrEnum):
+    DRAFT = "draft"  # dự thảo, at the nominating unit
+    SUBMITTED = "submitted"  # chờ tiếp nhận at the current level
+    RETURNED = "returned"  # bị trả lại để bổ sung hồ sơ
+    ACCEPTED = "accepted"  # đã tiếp nhận, hồ sơ hợp lệ
+    ON_AGENDA = "on_agenda"  # đưa ra phiên họp Hội đồng
+    RECOMMENDED = "recommended"  # Hội đồng đề nghị, chờ quyết định / trình cấp trên
+    CONFERRED = "conferred"  # đã khen thưởng
+    NOT_RECOMMENDED = "not_recommended"  # không đạt số phiếu
+    REJECTED = "rejected"  # không đủ điều kiện
+    DECLINED = "declined"  # người có thẩm quyền không quyết định khen thưởng
+    WITHDRAWN = "withdrawn"  # đơn vị rút đề nghị
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL_STATES
+
+
+FINAL_STATES = frozenset(
+    {State.CONFERRED, State.NOT_RECOMMENDED, State.REJECTED, State.DECLINED, State.WITHDRAWN}
+)
+
+_version = sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+class Submission(SQLModel, table=True):
+    """A Tờ trình: a batch of nominations sent from one unit to one level."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    from_unit_id: int = Field(foreign_key="unit.id")
+    to_unit_id: int = Field(foreign_key="unit.id", index=True)
+    level: int  # position of to_unit in the nominations' route
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Nomination(SQLModel, table=True):
+    """Đề nghị khen thưởng: one nominee × one award, travelling up the award's route."""
+
+    __table_args__ = (
+        CheckConstraint(ONE_SUBJECT, name="nomination_one_subject"),
+        Index("ix_nomination_stage", "handling_unit_id", "state"),
+        Index("ix_nomination_campaign", "campaign_id", "award_code", "state"),
+    )
+    __mapper_args__ = {"version_id_col": _version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    award_code: str = Field(max_length=20)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    collective_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")  # the nominating grassroots unit
+    basis: str = Field(default="periodic", max_length=40)  # the award route it rests on
+    achievement: str = Field(default="", max_length=1000)  # "đã có thành tích xuất sắc …"
+    state: State = Field(default=State.DRAFT, sa_type=enum_type(State))
+    level: int = 0  # index into the award's route
+    handling_unit_id: int = Field(foreign_key="unit.id")
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    due_on: date | None = None
+    returns: int = 0
+    verdict: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    decision_id: int | None = Field(default=None, foreign_key="decision.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column=_version)
+
+
+class DossierDocument(SQLModel, table=True):
+    """A typed attachment; a new upload adds a version and nothing is ever deleted."""
+
+    __table_args__ = (
+        CheckConstraint("(nomination_id IS NULL) <> (submission_id IS NULL)", name="document_one_owner"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    kind: str = Field(max_length=40)  # a dossier kind of the catalogue
+    version: int = 1
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by: int | None = Field(default=None, foreign_key="person.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,78 @@
+"""The organisation: units in a tree, people, their posts and their roles."""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.db import enum_type
+
+
+class UnitKind(StrEnum):
+    CENTRAL = "central"  # Ban Thi đua - Khen thưởng Trung ương: appraises for the Government/PM
+    STATE = "state"  # Văn phòng Chủ tịch nước: the President decides orders (Art. 77)
+    MINISTRY = "ministry"  # Bộ, ban, ngành
+    PROVINCE = "province"  # Ủy ban nhân dân tỉnh
+    AGENCY = "agency"  # sở, ban; unit with legal personality under a ministry (Art. 80(1))
+    ENTERPRISE = "enterprise"  # doanh nghiệp, hợp tác xã (Art. 80(4))
+    COMMUNE = "commune"  # Ủy ban nhân dân xã, phường (Art. 80(3))
+    SUBUNIT = "subunit"  # phòng, trung tâm, tổ: part of a grassroots unit
+
+
+# Units whose head decides the grassroots titles and Giấy khen (Law 06/2022 Art. 80).
+GRASSROOTS_KINDS = frozenset({UnitKind.AGENCY, UnitKind.ENTERPRISE, UnitKind.COMMUNE})
+
+
+class Unit(SQLModel, table=True):
+    """An agency or collective (cơ quan, đơn vị, tập thể); reorganisations are effective dates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=300)
+    abbreviation: str = Field(max_length=30)  # used in document symbols: QĐ-UBND, TTr-SNV
+    kind: UnitKind = Field(sa_type=enum_type(UnitKind))
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    place: str = Field(default="", max_length=100)  # địa danh on documents
+    head_title: str = Field(default="", max_length=100)  # e.g. "Giám đốc", "Chủ tịch"
+    flag_eligible: bool = True  # belongs to an emulation cluster, so can be given flags
+    founded_on: date | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class Person(SQLModel, table=True):
+    """An individual; one identity across years and units."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200, index=True)
+    gender: str = Field(default="", max_length=10)  # "nam" | "nữ": the list says Ông / Bà
+    birth_date: date | None = None
+    hometown: str = Field(default="", max_length=200)
+
+
+class Membership(SQLModel, table=True):
+    """A person's post in a unit over a period (chức vụ, đơn vị công tác)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    post: str = Field(default="", max_length=200)
+    start_on: date
+    end_on: date | None = None
+
+
+class Role(StrEnum):
+    UNIT_OFFICER = "unit_officer"  # cán bộ làm công tác thi đua của đơn vị
+    SECRETARIAT = "secretariat"  # cơ quan thường trực Hội đồng TĐKT (Ban TĐKT, phòng TCCB)
+    SECRETARIAT_HEAD = "secretariat_head"
+    AUTHORITY = "authority"  # người có thẩm quyền quyết định khen thưởng (signs)
+    ADMIN = "admin"
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role held by a person in the scope of one unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: Role = Field(sa_type=enum_type(Role))
+    unit_id: int = Field(foreign_key="unit.id", index=True)

@@ -1,0 +1,88 @@
+"""Where a nomination goes: the units that handle each level of its award's route, and the
+tenant (the province or ministry at the top of the nominating unit's tree)."""
+
+from functools import cached_property
+
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from models.catalogue import Award
+from models.errors import GuardFailed
+from models.org import GRASSROOTS_KINDS, Unit, UnitKind
+
+LEVEL_KINDS = {
+    "province": {UnitKind.PROVINCE},
+    "ministry": {UnitKind.MINISTRY},
+    "top": {UnitKind.PROVINCE, UnitKind.MINISTRY},
+    "central": {UnitKind.CENTRAL},
+    "state": {UnitKind.STATE},
+}
+LEVEL_OF_KIND = {UnitKind.PROVINCE: "province", UnitKind.MINISTRY: "ministry"}
+
+
+class Org:
+    """The unit tree, read once per session (and again after units change)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    @classmethod
+    def of(cls, session: Session) -> "Org":
+        org = session.info.get("org")
+        if org is None:
+            org = session.info["org"] = cls(session)
+        return org
+
+    @cached_property
+    def units(self) -> dict[int, Unit]:
+        return {unit.id: unit for unit in self.session.exec(select(Unit))}
+
+    def ancestors(self, unit_id: int) -> list[Unit]:
+        """The unit and its ancestors, nearest first."""
+        chain, unit = [], self.units.get(unit_id)
+        while unit is not None:
+            chain.append(unit)
+            unit = self.units.get(unit.parent_id) if unit.parent_id else None
+        return chain
+
+    def grassroots(self, unit_id: int) -> Unit | None:
+        """The nearest unit whose head decides grassroots titles (Law 06/2022 Art. 80)."""
+        return next((u for u in self.ancestors(unit_id) if u.kind in GRASSROOTS_KINDS), None)
+
+    def top(self, unit_id: int) -> Unit | None:
+        return next((u for u in self.ancestors(unit_id) if u.kind in LEVEL_KINDS["top"]), None)
+
+    def tenant(self, unit_id: int) -> str | None:
+        top = self.top(unit_id)
+        return top.code if top else None
+
+    def route_units(self, award: Award, unit_id: int) -> list[Unit]:
+        """The unit handling each level of the award's route for a nomination from `unit_id`."""
+        units = []
+        for level in award.route:
+            if level == "unit":
+                found = self.grassroots(unit_id)
+            elif level in ("central", "state"):
+                found = next((u for u in self.units.values() if u.kind in LEVEL_KINDS[level]), None)
+            else:
+                found = next((u for u in self.ancestors(unit_id) if u.kind in LEVEL_KINDS[level]), None)
+            if found is None:
+                raise GuardFailed(
+                    "no_route",
+                    f"Không xác định được cấp '{level}' trên tuyến trình của {award.name} "
+                    f"cho đơn vị {self.units[unit_id].name} ({award.route_article})",
+                    level=level,
+                )
+            units.append(found)
+        return units
+
+    def level_name(self, award: Award, level: int, unit: Unit) -> str:
+        """The catalogue level a route step stands for ('top' becomes province or ministry)."""
+        name = award.route[level]
+        return LEVEL_OF_KIND.get(unit.kind, name) if name == "top" else name
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_org(session, _context) -> None:
+    if any(isinstance(obj, Unit) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop("org", None)

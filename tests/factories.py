@@ -1,0 +1,211 @@
+"""A small, realistic province for tests: the central level, a province with two departments
+(one with a sub-unit), a ministry with one unit, councils, officers and people with histories."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from models.access import Actor, load_actor
+from models.campaigns import Campaign
+from models.councils import Council, CouncilMember, Position
+from models.history import AwardRecord, Initiative, Rating
+from models.nominations import Nomination
+from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind
+
+YEAR = 2025
+NOW = datetime(2025, 12, 15, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam, a Monday
+
+
+@dataclass
+class Province:
+    units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    councils: dict[str, Council] = field(default_factory=dict)
+    members: dict[str, list[CouncilMember]] = field(default_factory=dict)
+    campaign: Campaign | None = None
+
+
+def unit(session: Session, code, name, abbreviation, kind, parent=None, **extra) -> Unit:
+    u = Unit(
+        code=code,
+        name=name,
+        abbreviation=abbreviation,
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        **extra,
+    )
+    session.add(u)
+    session.flush()
+    return u
+
+
+def person(session: Session, name: str, at: Unit, post: str = "Chuyên viên", gender: str = "nam") -> Person:
+    p = Person(full_name=name, gender=gender, birth_date=date(1980, 5, 17))
+    session.add(p)
+    session.flush()
+    session.add(Membership(person_id=p.id, unit_id=at.id, post=post, start_on=date(2015, 1, 1)))
+    return p
+
+
+def history(
+    session: Session, p: Person, ratings: dict[int, str] = (), awards: dict[int, list[str]] = ()
+) -> None:
+    for year, level in dict(ratings).items():
+        session.add(Rating(person_id=p.id, year=year, level=level))
+    for year, codes in dict(awards).items():
+        for code in codes:
+            session.add(
+                AwardRecord(person_id=p.id, year=year, code=code, decision_number=f"{year % 100:02d}/QĐ-X")
+            )
+
+
+def grant(session: Session, p: Person, role: Role, at: Unit) -> None:
+    session.add(RoleGrant(person_id=p.id, role=role, unit_id=at.id))
+
+
+def council(session: Session, prov: Province, key: str, at: Unit, size: int) -> None:
+    c = Council(unit_id=at.id, name=f"Hội đồng Thi đua - Khen thưởng {at.name}")
+    session.add(c)
+    session.flush()
+    prov.councils[key] = c
+    prov.members[key] = []
+    for i in range(size):
+        p = person(session, f"Ủy viên {key.upper()} {i + 1}", at, "Ủy viên Hội đồng")
+        m = CouncilMember(
+            council_id=c.id, person_id=p.id, position=Position.CHAIR if i == 0 else Position.MEMBER
+        )
+        session.add(m)
+        session.flush()
+        prov.members[key].append(m)
+
+
+def build_province(session: Session) -> Province:
+    prov = Province()
+    u = prov.units
+    u["central"] = unit(session, "TW", "Thủ tướng Chính phủ", "TTg", UnitKind.CENTRAL, place="Hà Nội")
+    u["province"] = unit(
+        session,
+        "QNG",
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "UBND",
+        UnitKind.PROVINCE,
+        place="Quảng Ngãi",
+        head_title="Chủ tịch",
+    )
+    u["snv"] = unit(
+        session, "QNG-SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, u["province"], place="Quảng Ngãi"
+    )
+    u["stc"] = unit(
+        session,
+        "QNG-STC",
+        "Sở Tài chính",
+        "STC",
+        UnitKind.AGENCY,
+        u["province"],
+        place="Quảng Ngãi",
+        head_title="Giám đốc",
+    )
+    u["ns"] = unit(
+        session,
+        "QNG-STC-NS",
+        "Phòng Ngân sách",
+        "NS",
+        UnitKind.SUBUNIT,
+        u["stc"],
+        founded_on=date(2008, 3, 1),
+    )
+    u["ministry"] = unit(session, "BCT", "Bộ Công Thương", "BCT", UnitKind.MINISTRY, place="Hà Nội")
+    u["cuc"] = unit(
+        session, "BCT-CTM", "Cục Thương mại điện tử", "TMĐT", UnitKind.AGENCY, u["ministry"], place="Hà Nội"
+    )
+    staff = {
+        "officer": ("Trần Thị Hoa", u["stc"], "Chuyên viên Văn phòng", Role.UNIT_OFFICER, u["stc"]),
+        "unit_secretariat": ("Lê Văn Nam", u["stc"], "Chánh Văn phòng", Role.SECRETARIAT, u["stc"]),
+        "director": ("Phạm Minh Tuấn", u["stc"], "Giám đốc", Role.AUTHORITY, u["stc"]),
+        "province_secretariat": (
+            "Võ Thị Lan",
+            u["snv"],
+            "Trưởng Ban Thi đua - Khen thưởng",
+            Role.SECRETARIAT,
+            u["province"],
+        ),
+        "chairman": ("Nguyễn Hoàng Sơn", u["province"], "Chủ tịch", Role.AUTHORITY, u["province"]),
+        "central_secretariat": (
+            "Đỗ Văn Hùng",
+            u["central"],
+            "Chuyên viên Ban Thi đua - Khen thưởng Trung ương",
+            Role.SECRETARIAT,
+            u["central"],
+        ),
+        "prime_minister": ("Thủ tướng", u["central"], "Thủ tướng Chính phủ", Role.AUTHORITY, u["central"]),
+        "ministry_officer": ("Hà Thu Trang", u["cuc"], "Chuyên viên", Role.UNIT_OFFICER, u["cuc"]),
+    }
+    for key, (name, at, post, role, scope) in staff.items():
+        p = prov.people[key] = person(session, name, at, post)
+        grant(session, p, role, scope)
+    council(session, prov, "stc", u["stc"], 5)
+    council(session, prov, "province", u["province"], 7)
+    p = prov.people
+    p["good"] = person(session, "Nguyễn Văn An", u["ns"], "Chuyên viên")
+    history(
+        session, p["good"], {y: "HTT" for y in range(2021, 2026)}, {y: ["LDTT"] for y in range(2021, 2025)}
+    )
+    p["weak"] = person(session, "Bùi Thị Bình", u["ns"], "Chuyên viên", "nữ")
+    history(session, p["weak"], {2024: "HTT", 2025: "HT"}, {2024: ["LDTT"]})
+    p["fighter"] = person(session, "Hoàng Văn Cường", u["ns"], "Phó Trưởng phòng")
+    history(
+        session,
+        p["fighter"],
+        {y: "HTXS" for y in range(2021, 2026)},
+        {2023: ["LDTT", "CSTDCS"], 2024: ["LDTT", "CSTDCS"], 2025: ["LDTT", "CSTDCS"]},
+    )
+    session.add(
+        Initiative(person_id=p["fighter"].id, year=2024, scope="province", title="Số hoá hồ sơ ngân sách xã")
+    )
+    p["veteran"] = person(session, "Đặng Thị Duyên", u["stc"], "Trưởng phòng", "nữ")
+    history(
+        session,
+        p["veteran"],
+        {y: ("HTXS" if y % 2 else "HTT") for y in range(2018, 2026)},
+        {2019: ["BK_TINH"], 2021: ["CSTDCS"], 2023: ["CSTDCS"], 2025: ["CSTDCS", "LDTT"]},
+    )
+    p["merchant"] = person(session, "Lý Quốc Khánh", u["cuc"], "Chuyên viên chính")
+    history(
+        session,
+        p["merchant"],
+        {2024: "HTXS", 2025: "HTXS"},
+        {2024: ["LDTT", "CSTDCS"], 2025: ["LDTT", "CSTDCS"]},
+    )
+    prov.campaign = Campaign(
+        organiser_unit_id=u["province"].id,
+        name=f"Bình xét thi đua, khen thưởng năm {YEAR}",
+        year=YEAR,
+        launched_on=date(YEAR, 1, 15),
+        closes_on=date(YEAR, 12, 31),
+    )
+    session.add(prov.campaign)
+    session.flush()
+    for key in staff:
+        prov.actors[key] = load_actor(session, p[key].id)
+    return prov
+
+
+def docx_bytes(text: str = "Báo cáo thành tích") -> bytes:
+    """A real (tiny) Word file, as a unit would upload."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def nominations_of(session: Session, prov: Province) -> list[Nomination]:
+    from sqlmodel import select
+
+    return list(session.exec(select(Nomination).where(Nomination.campaign_id == prov.campaign.id)))
