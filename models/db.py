@@ -68,8 +68,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on error."""
-    with Session(engine) as session:
+    """One unit of work: commit on success, roll back on error. Objects stay readable after
+    the commit (expire_on_commit=False), so a caller can report what it just wrote."""
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

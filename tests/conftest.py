@@ -19,14 +19,24 @@ get_settings.cache_clear()
 POSTGRES_URL = os.environ.get("VINHDANH_TEST_DATABASE_URL")
 
 
-def fresh_engine() -> sa.Engine:
-    """A newly migrated, empty database of the configured kind."""
-    if POSTGRES_URL:
+def fresh_engine(name: str = "") -> sa.Engine:
+    """A newly migrated, empty database of the configured kind. With a name, a database of
+    its own (for tests that commit), beside the shared one."""
+    if POSTGRES_URL and name:
+        url = sa.make_url(POSTGRES_URL)
+        admin = make_engine(url.render_as_string(hide_password=False))
+        scratch = f"{url.database}_{name}"
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+        admin.dispose()
+        engine = make_engine(url.set(database=scratch).render_as_string(hide_password=False))
+    elif POSTGRES_URL:
         engine = make_engine(POSTGRES_URL)
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     else:
-        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(dir=_DATA)}/test.db")
+        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(dir=_DATA)}/{name or 'test'}.db")
     migrate(engine)
     return engine
 

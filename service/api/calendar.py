@@ -1,0 +1,28 @@
+"""Working-day arithmetic over the Vietnamese calendar and a tenant's own days."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from models.calendar import NATIONAL, tenant_calendar
+from service.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+
+
+class DateOut(BaseModel):
+    date: date
+
+
+@router.get("/add-working-days", response_model=DateOut)
+def add_working_days(
+    session: SessionDep,
+    start: date,
+    days: Annotated[int, Query(ge=-3650, le=3650, description="working days to add (negative: before)")],
+    tenant: Annotated[str | None, Query(max_length=40, description="province or ministry code")] = None,
+) -> DateOut:
+    """The `days`-th working day after `start` (Mon–Fri minus public holidays, Tết included)."""
+    calendar = tenant_calendar(session, tenant) if tenant else NATIONAL
+    return DateOut(date=calendar.add_working_days(start, days))

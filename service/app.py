@@ -1,0 +1,49 @@
+"""The ASGI application: `service.app:app`."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from models.errors import DomainError
+from service.api import calendar, eligibility
+
+
+def _where(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path")]
+    return ".".join(parts) or "request"
+
+
+async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [f"{_where(e['loc'])}: {e['msg']}" for e in error.errors()]
+    return JSONResponse(
+        status_code=422,
+        content={"error": "invalid_input", "message": "; ".join(problems), "problems": problems},
+    )
+
+
+async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
+    return JSONResponse(
+        status_code=error.status,
+        content={"error": error.code, "message": error.message, "details": error.details},
+    )
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Vinh Danh",
+        summary="Quy trình đề nghị, xét duyệt thi đua, khen thưởng — award nomination workflow engine",
+        version="0.1.0",
+    )
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(DomainError, domain_error)
+    app.include_router(eligibility.router)
+    app.include_router(calendar.router)
+
+    @app.get("/api/v1/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

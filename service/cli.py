@@ -1,0 +1,91 @@
+"""The `vinhdanh` command: serve the app, run the demo season, manage the database."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from models.config import get_settings
+
+cli = typer.Typer(
+    help="Vinh Danh — quy trình đề nghị, xét duyệt thi đua, khen thưởng.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db = typer.Typer(help="Database schema and integrity.", no_args_is_help=True)
+cli.add_typer(db, name="db")
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Serve the web app and JSON API (service.app:app)."""
+    import uvicorn
+
+    from models.db import migrate
+    from service.deps import get_engine
+
+    migrate(get_engine())
+    uvicorn.run("service.app:app", host=host, port=port, workers=workers)
+
+
+@cli.command()
+def demo(
+    year: Annotated[int, typer.Option(help="the achievement year under review")] = 2025,
+    out: Annotated[Path, typer.Option(help="folder for the database and documents")] = Path("var/demo"),
+    seed: int = 2025,
+) -> None:
+    """Seed a realistic province and run one year-end season end to end, then summarise it."""
+    from service.demo.season import run_demo
+
+    typer.echo(run_demo(year=year, out=out, seed=seed))
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the schema migrations (Alembic) to VINHDANH_DATABASE_URL."""
+    from models.db import migrate
+    from service.deps import get_engine
+
+    migrate(get_engine(), revision)
+    typer.echo(f"database at {revision}: {get_settings().db_url}")
+
+
+@db.command("verify-audit")
+def verify_audit() -> None:
+    """Check the audit log's hash chain; exit 1 at the first broken event."""
+    from sqlmodel import Session
+
+    from models.audit import verify
+    from service.deps import get_engine
+
+    with Session(get_engine()) as session:
+        broken = verify(session)
+    if broken is None:
+        typer.echo("audit log intact")
+        return
+    typer.echo(f"audit log broken at event {broken}", err=True)
+    raise typer.Exit(1)
+
+
+@cli.command()
+def calendar(start: date, days: int, tenant: str | None = None) -> None:
+    """The n-th working day after START (Vietnamese public holidays, Tết included)."""
+    from sqlmodel import Session
+
+    from models.calendar import NATIONAL, tenant_calendar
+    from service.deps import get_engine
+
+    if tenant:
+        with Session(get_engine()) as session:
+            typer.echo(tenant_calendar(session, tenant).add_working_days(start, days).isoformat())
+    else:
+        typer.echo(NATIONAL.add_working_days(start, days).isoformat())
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,385 @@
+"""A realistic demo province: the central level, a ministry, and Quảng Ngãi with its Department
+of Home Affairs (Ban Thi đua - Khen thưởng), three departments and boards (one the Dung Quất
+Economic Zone Authority with its sub-units), councils, officers, and people whose past five years
+of ratings and awards are simulated under the catalogue's own rules, so every history is lawful."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session
+
+from models.campaigns import Cluster, ClusterLead, ClusterMember
+from models.catalogue import RuleSet
+from models.councils import Council, CouncilMember, Position
+from models.eligibility import History, verdict
+from models.history import AwardRecord, Initiative, Rating, RatingLevel, Scope
+from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind
+
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Trương Đinh".split()
+MIDDLE_M = "Văn Hữu Minh Quang Đức Thanh Công Ngọc Xuân Hoàng".split()
+MIDDLE_F = "Thị Ngọc Thu Thanh Minh Hồng Kim Bích Thùy Mỹ".split()
+GIVEN_M = (
+    "An Bình Cường Dũng Đạt Hải Hùng Huy Khánh Long Minh Nam Phong Phúc Quân Sơn Tâm Thắng Tuấn Việt".split()
+)
+GIVEN_F = (
+    "Anh Chi Dung Hà Hạnh Hoa Hương Lan Linh Mai Nga Ngân Nhung Phương Quyên Thảo Thủy Trang Vân Yến".split()
+)
+
+# unit code → (name, abbreviation, sub-units, staff size)
+DEPARTMENTS = {
+    "STC": ("Sở Tài chính", "STC", ["Văn phòng Sở", "Phòng Ngân sách", "Phòng Tài chính đầu tư"], 42),
+    "SGDDT": (
+        "Sở Giáo dục và Đào tạo",
+        "SGDĐT",
+        ["Văn phòng Sở", "Phòng Giáo dục phổ thông", "Phòng Tổ chức cán bộ"],
+        44,
+    ),
+    "BQLKKT": (
+        "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+        "BQL",
+        ["Văn phòng Ban", "Phòng Quản lý đầu tư", "Phòng Quản lý môi trường", "Trung tâm Dịch vụ tổng hợp"],
+        40,
+    ),
+}
+LEVELS = [RatingLevel.HTXS, RatingLevel.HTT, RatingLevel.HT, RatingLevel.KHT]
+# How likely an eligible person was to receive each award in past seasons.
+PAST_ODDS = {"LDTT": 1.0, "CSTDCS": 0.55, "BK_TINH": 0.45, "CSTD_TINH": 0.5, "BK_TTG": 0.6}
+
+
+@dataclass
+class Demo:
+    units: dict[str, Unit] = field(default_factory=dict)
+    staff: dict[str, list[Person]] = field(default_factory=dict)  # grassroots code → people
+    roles: dict[str, Person] = field(default_factory=dict)  # "<code>:<role>" → person
+    councils: dict[str, Council] = field(default_factory=dict)
+    posts: dict[int, str] = field(default_factory=dict)
+    story: dict[str, Person] = field(default_factory=dict)  # people the season's plot follows
+
+
+class Builder:
+    def __init__(self, session: Session, ruleset: RuleSet, year: int, seed: int):
+        self.session, self.ruleset, self.year = session, ruleset, year
+        self.rng = random.Random(seed)
+        self.demo = Demo()
+        self.names: set[str] = set()
+        self.decisions: dict[tuple[str, int], int] = {}
+
+    # -- organisation
+
+    def unit(self, code, name, abbreviation, kind, parent=None, **extra) -> Unit:
+        u = Unit(
+            code=code,
+            name=name,
+            abbreviation=abbreviation,
+            kind=kind,
+            parent_id=parent.id if parent else None,
+            **extra,
+        )
+        self.session.add(u)
+        self.session.flush()
+        self.demo.units[code] = u
+        return u
+
+    def name(self) -> tuple[str, str]:
+        while True:
+            female = self.rng.random() < 0.5
+            middle = self.rng.choice(MIDDLE_F if female else MIDDLE_M)
+            given = self.rng.choice(GIVEN_F if female else GIVEN_M)
+            full = f"{self.rng.choice(FAMILY)} {middle} {given}"
+            if full not in self.names:
+                self.names.add(full)
+                return full, "nữ" if female else "nam"
+
+    def person(
+        self, at: Unit, post: str, grassroots: str, name: str | None = None, gender: str | None = None
+    ) -> Person:
+        if name is None:
+            name, gender = self.name()
+        p = Person(
+            full_name=name,
+            gender=gender or "nam",
+            birth_date=date(self.rng.randint(1968, 1998), self.rng.randint(1, 12), self.rng.randint(1, 28)),
+            hometown="Quảng Ngãi",
+        )
+        self.session.add(p)
+        self.session.flush()
+        self.session.add(Membership(person_id=p.id, unit_id=at.id, post=post, start_on=date(2012, 1, 1)))
+        self.demo.staff.setdefault(grassroots, []).append(p)
+        self.demo.posts[p.id] = post
+        return p
+
+    def grant(self, p: Person, role: Role, at: Unit, key: str) -> None:
+        self.session.add(RoleGrant(person_id=p.id, role=role, unit_id=at.id))
+        self.demo.roles[key] = p
+
+    def council(self, at: Unit, candidates: list[Person], size: int) -> Council:
+        c = Council(unit_id=at.id, name=f"Hội đồng Thi đua - Khen thưởng {at.name}")
+        self.session.add(c)
+        self.session.flush()
+        members = list({p.id: p for p in candidates}.values())[:size]  # each person once, in order
+        for i, p in enumerate(members):
+            position = Position.CHAIR if i == 0 else Position.VICE_CHAIR if i == 1 else Position.MEMBER
+            self.session.add(CouncilMember(council_id=c.id, person_id=p.id, position=position))
+        self.demo.councils[at.code] = c
+        return c
+
+    # -- history
+
+    def simulate(self, p: Person, strength: float, first: int, last: int) -> History:
+        """Past seasons lived under the catalogue's rules: a rating each year, then each award
+        the person was eligible for, with the odds a real unit would give it."""
+        h = History("individual")
+        for y in range(first, last + 1):
+            weights = [0.15 + 0.5 * strength, 0.65, 0.15 * (1 - strength), 0.04 * (1 - strength)]
+            level = self.rng.choices(LEVELS, weights)[0]
+            self.rate(p, h, y, level)
+            if self.rng.random() < 0.05 + 0.15 * strength:
+                self.initiative(p, h, y, Scope.PROVINCE if self.rng.random() < 0.2 else Scope.UNIT)
+            for code, odds in PAST_ODDS.items():
+                award = self.ruleset.award(code)
+                if verdict(award, h, y, self.ruleset, explain=False).eligible and self.rng.random() < odds:
+                    self.award(p, h, y, code)
+        return h
+
+    def rate(self, p: Person, h: History, year: int, level: RatingLevel) -> None:
+        h.add_rating(year, level)
+        self.session.add(
+            Rating(person_id=p.id, year=year, level=level, source=f"Đánh giá, xếp loại năm {year}")
+        )
+
+    def initiative(self, p: Person, h: History, year: int, scope: Scope) -> None:
+        h.add_initiative(year, scope)
+        title = self.rng.choice(
+            ["Số hoá quy trình", "Cải tiến biểu mẫu", "Ứng dụng phần mềm", "Rút ngắn thời gian giải quyết"]
+        )
+        self.session.add(
+            Initiative(
+                person_id=p.id,
+                year=year,
+                scope=scope,
+                title=f"{title} ({year})",
+                recognised_by=f"Hội đồng sáng kiến {scope.value}",
+            )
+        )
+
+    def award(
+        self, p: Person | None, h: History, year: int, code: str, collective: Unit | None = None
+    ) -> None:
+        h.add_award(code, year)
+        issuer = {
+            "LDTT": "Thủ trưởng đơn vị",
+            "CSTDCS": "Thủ trưởng đơn vị",
+            "GK": "Thủ trưởng đơn vị",
+            "TTLDTT": "Thủ trưởng đơn vị",
+            "BK_TTG": "Thủ tướng Chính phủ",
+        }.get(code, "Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi")
+        key = (issuer, year)
+        self.decisions[key] = self.decisions.get(key, 0) + 1
+        symbol = "QĐ-TTg" if code == "BK_TTG" else "QĐ-UBND" if "tỉnh" in issuer else "QĐ"
+        self.session.add(
+            AwardRecord(
+                person_id=p.id if p else None,
+                collective_id=collective.id if collective else None,
+                year=year,
+                code=code,
+                decision_number=f"{self.decisions[key]:02d}/{symbol}",
+                decision_date=date(year + 1, 1, 10),
+                issuer=issuer,
+            )
+        )
+
+
+def build(session: Session, ruleset: RuleSet, year: int, seed: int) -> Demo:
+    b = Builder(session, ruleset, year, seed)
+    d = b.demo
+    first, last = year - 6, year - 1  # six past seasons
+    central = b.unit(
+        "TW", "Thủ tướng Chính phủ", "TTg", UnitKind.CENTRAL, place="Hà Nội", head_title="Thủ tướng"
+    )
+    ministry = b.unit(
+        "BCT", "Bộ Công Thương", "BCT", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
+    )
+    cuc = b.unit(
+        "BCT-XTTM",
+        "Cục Xúc tiến thương mại",
+        "XTTM",
+        UnitKind.AGENCY,
+        ministry,
+        place="Hà Nội",
+        head_title="Cục trưởng",
+    )
+    province = b.unit(
+        "QNG",
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "UBND",
+        UnitKind.PROVINCE,
+        place="Quảng Ngãi",
+        head_title="Chủ tịch",
+    )
+    snv = b.unit(
+        "SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, province, place="Quảng Ngãi", head_title="Giám đốc"
+    )
+    ban = b.unit("SNV-BTDKT", "Ban Thi đua - Khen thưởng", "BTĐKT", UnitKind.SUBUNIT, snv)
+
+    # The people who run the process at each level.
+    b.grant(
+        b.person(central, "Thủ tướng Chính phủ", "TW", "Lê Minh Khải", "nam"),
+        Role.AUTHORITY,
+        central,
+        "TW:authority",
+    )
+    b.grant(
+        b.person(
+            central, "Vụ trưởng, Ban Thi đua - Khen thưởng Trung ương", "TW", "Phạm Thị Thanh Trà", "nữ"
+        ),
+        Role.SECRETARIAT,
+        central,
+        "TW:secretariat",
+    )
+    b.grant(
+        b.person(ministry, "Bộ trưởng", "BCT", "Nguyễn Hồng Diên", "nam"),
+        Role.AUTHORITY,
+        ministry,
+        "BCT:authority",
+    )
+    b.grant(
+        b.person(ministry, "Vụ trưởng Vụ Thi đua - Khen thưởng", "BCT"),
+        Role.SECRETARIAT,
+        ministry,
+        "BCT:secretariat",
+    )
+    b.grant(
+        b.person(province, "Chủ tịch Ủy ban nhân dân tỉnh", "QNG", "Nguyễn Hoàng Giang", "nam"),
+        Role.AUTHORITY,
+        province,
+        "QNG:authority",
+    )
+    b.grant(
+        b.person(ban, "Trưởng Ban Thi đua - Khen thưởng", "SNV"),
+        Role.SECRETARIAT,
+        province,
+        "QNG:secretariat",
+    )
+
+    grassroots = {"SNV": (snv, [ban], 12), "BCT-XTTM": (cuc, [], 14)}
+    for code, (name, abbreviation, subunits, size) in DEPARTMENTS.items():
+        unit = b.unit(
+            code,
+            name,
+            abbreviation,
+            UnitKind.AGENCY,
+            province,
+            place="Quảng Ngãi",
+            head_title="Trưởng ban" if code == "BQLKKT" else "Giám đốc",
+        )
+        subs = [
+            b.unit(f"{code}-{i + 1}", sub, "", UnitKind.SUBUNIT, unit, founded_on=date(2004 + i, 7, 1))
+            for i, sub in enumerate(subunits)
+        ]
+        grassroots[code] = (unit, subs, size)
+    for code, (unit, subs, size) in grassroots.items():
+        head = b.person(unit, unit.head_title or "Thủ trưởng", code)
+        b.grant(head, Role.AUTHORITY, unit, f"{code}:authority")
+        b.grant(
+            b.person(subs[0] if subs else unit, "Chánh Văn phòng", code),
+            Role.SECRETARIAT,
+            unit,
+            f"{code}:secretariat",
+        )
+        b.grant(
+            b.person(subs[0] if subs else unit, "Chuyên viên phụ trách thi đua, khen thưởng", code),
+            Role.UNIT_OFFICER,
+            unit,
+            f"{code}:officer",
+        )
+        for i in range(size):
+            at = subs[i % len(subs)] if subs else unit
+            post = (
+                "Trưởng phòng"
+                if i < len(subs)
+                else "Phó Trưởng phòng"
+                if i < 2 * len(subs)
+                else "Chuyên viên"
+            )
+            b.simulate(b.person(at, post, code), b.rng.random(), first, last)
+        staff = d.staff[code]
+        b.council(unit, [head, *staff], 7)
+        for sub in subs:  # collectives' own ratings and titles
+            h = History("collective")
+            for y in range(first, last + 1):
+                level = b.rng.choices(LEVELS[:2], [0.4, 0.6])[0]
+                h.add_rating(y, level)
+                session.add(Rating(collective_id=sub.id, year=y, level=level))
+                b.award(None, h, y, "TTLDXS" if level is RatingLevel.HTXS else "TTLDTT", collective=sub)
+
+    provincial = [
+        d.roles["QNG:authority"],
+        d.roles["QNG:secretariat"],
+        *(d.staff[c][0] for c in ("SNV", *DEPARTMENTS)),
+    ]
+    provincial += [d.staff[c][i] for c in DEPARTMENTS for i in (1, 2, 3)]
+    b.council(province, provincial, 11)
+    b.council(ministry, [d.roles["BCT:authority"], d.roles["BCT:secretariat"], *d.staff["BCT-XTTM"]], 9)
+
+    cluster = Cluster(name="Cụm thi đua các sở, ban, ngành tổng hợp", organiser_unit_id=province.id)
+    session.add(cluster)
+    session.flush()
+    for code in ("SNV", *DEPARTMENTS):
+        session.add(ClusterMember(cluster_id=cluster.id, unit_id=d.units[code].id))
+    session.add(ClusterLead(cluster_id=cluster.id, year=year, unit_id=d.units["BQLKKT"].id))
+    _storyline(b, first, last)
+    session.flush()
+    return d
+
+
+def _storyline(b: Builder, first: int, last: int) -> None:
+    """People whose histories the season's plot needs, written out rather than left to chance."""
+    d, year = b.demo, b.year
+
+    def person(code: str, at: str, post: str, name: str, gender: str) -> tuple[Person, History]:
+        return b.person(d.units[at], post, code, name, gender), History("individual")
+
+    # A long-serving head of division: Bằng khen tỉnh, then five good years with three
+    # grassroots fighter titles (the third comes in this season) — Bằng khen Thủ tướng.
+    p, h = person("STC", "STC-2", "Trưởng phòng Ngân sách", "Nguyễn Thị Thu Hà", "nữ")
+    for y in range(first, last + 1):
+        b.rate(p, h, y, RatingLevel.HTXS if y % 2 else RatingLevel.HTT)
+        b.award(p, h, y, "LDTT")
+    b.award(p, h, first, "BK_TINH")
+    for y in (last - 3, last - 1):
+        b.award(p, h, y, "CSTDCS")
+    b.initiative(p, h, year, Scope.UNIT)
+    d.story["pm_certificate"] = p
+
+    # Two grassroots fighters in a row and a provincial initiative: Chiến sĩ thi đua cấp tỉnh.
+    for key, code, at, name, gender in (
+        ("provincial_fighter", "SGDDT", "SGDDT-2", "Trần Văn Hiếu", "nam"),
+        ("contested_fighter", "BQLKKT", "BQLKKT-2", "Phan Thị Mỹ Linh", "nữ"),
+    ):
+        p, h = person(code, at, "Phó Trưởng phòng", name, gender)
+        for y in range(first, last + 1):
+            b.rate(p, h, y, RatingLevel.HTXS)
+            b.award(p, h, y, "LDTT")
+        for y in (last - 1, last):
+            b.award(p, h, y, "CSTDCS")
+        b.initiative(p, h, year, Scope.PROVINCE)
+        d.story[key] = p
+
+    # Grassroots fighter in two years out of the last three: not three in a row.
+    p, h = person("STC", "STC-3", "Chuyên viên chính", "Võ Đình Khoa", "nam")
+    for y in range(first, last + 1):
+        b.rate(p, h, y, RatingLevel.HTXS)
+        b.award(p, h, y, "LDTT")
+    b.award(p, h, last - 2, "CSTDCS")
+    b.award(p, h, last, "CSTDCS")
+    b.initiative(p, h, year, Scope.PROVINCE)
+    d.story["broken_chain"] = p
+
+    # A trade-promotion expert of the ministry: two grassroots fighters in a row.
+    p, h = person("BCT-XTTM", "BCT-XTTM", "Chuyên viên chính", "Hà Quang Vinh", "nam")
+    for y in range(first, last + 1):
+        b.rate(p, h, y, RatingLevel.HTXS)
+        b.award(p, h, y, "LDTT")
+    b.award(p, h, last, "CSTDCS")
+    d.story["ministry_certificate"] = p
