@@ -40,7 +40,7 @@ CHECK_PARAMS: dict[str, set[str]] = {
     "leads_cluster": {"organiser"},
     "flag_eligible": {"is"},
 }
-PERIOD_KINDS = {"prior", "period_years", "count_in_period", "ratings_in_period"}
+PERIOD_KINDS = {"period_years", "count_in_period", "ratings_in_period"}
 DECIDERS = {
     "unit_head": "Thủ trưởng cơ quan, đơn vị",
     "province_chairman": "Chủ tịch Ủy ban nhân dân tỉnh",

@@ -39,7 +39,7 @@ class History:
     awards: dict[str, int] = field(default_factory=dict)  # code -> years held
     extra: dict[str, dict[int, int]] = field(default_factory=dict)  # code -> {year: extra count}
     ratings: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # rank -> years rated so
-    initiatives: list[tuple[int, int]] = field(default_factory=list)  # (year, scope rank)
+    initiatives: list[tuple[int, Scope]] = field(default_factory=list)  # (year, scope)
     discipline: dict[int, int] = field(default_factory=dict)  # year -> worst level rank
     clusters: dict[str, int] = field(default_factory=dict)  # organiser level -> years led
     flag_eligible: bool = True
@@ -65,7 +65,7 @@ class History:
             self.ratings[rank] |= bit(year)
 
     def add_initiative(self, year: int, scope: Scope | str) -> None:
-        self.initiatives.append((year, Scope(scope).rank))
+        self.initiatives.append((year, Scope(scope)))
 
     def add_discipline(self, year: int, level: DisciplineLevel | str) -> None:
         rank = DisciplineLevel(level).rank

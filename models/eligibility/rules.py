@@ -20,7 +20,6 @@ class PeriodView:
 
     years: int  # mask
     start: int | None  # first year that may count
-    anchor: int | None  # the prerequisite award's year (`after`)
     breaker: int | None  # the year that broke the streak, if inside the window
 
 
@@ -60,7 +59,7 @@ def compute_period(history: History, period: Period, year: int, restart: int | N
     walk back from the review year while each year qualifies (rating or title)."""
     anchor = history.first_before(period.after, year) if period.after else None
     if period.after and anchor is None:
-        return PeriodView(0, None, None, None)
+        return PeriodView(0, None, None)
     floors = [y for y in (anchor, restart) if y is not None]
     start = max(floors) + 1 if floors else BASE_YEAR
     qualifying = history.rated(period.streak_rating) | history.held(period.streak_holds)
@@ -68,7 +67,7 @@ def compute_period(history: History, period: Period, year: int, restart: int | N
     while y >= start and qualifying & bit(y):
         y -= 1
     breaker = y if y >= start else None
-    return PeriodView(span(y + 1, year), start, anchor, breaker)
+    return PeriodView(span(y + 1, year), start, breaker)
 
 
 # ------------------------------------------------------------------------- the check kinds
@@ -146,13 +145,14 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
             first = max(first, ctx.restart + 1)
         window = span(first, ctx.year)
     found = [
-        (year, rank) for year, rank in ctx.history.initiatives if rank >= scope.rank and window & bit(year)
+        (year, kind)
+        for year, kind in ctx.history.initiatives
+        if kind.rank >= scope.rank and window & bit(year)
     ]
     passed = len(found) >= check.params["count"]
     evidence = []
     if ctx.explain:
-        names = {s.rank: s.value for s in Scope if s is not Scope.MINISTRY}
-        evidence = [{"type": "initiative", "year": y, "scope": names[r]} for y, r in sorted(found)]
+        evidence = [{"type": "initiative", "year": y, "scope": kind.value} for y, kind in sorted(found)]
         if not passed:
             evidence.append(
                 {
@@ -166,11 +166,12 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
 
 
 def prior(check: Check, ctx: Ctx) -> Outcome:
-    anchor = ctx.period.anchor
-    if anchor is None:
+    """The prerequisite award is held (the earliest one, which a period is counted after)."""
+    year = ctx.history.first_before(check.params["holds"], ctx.year)
+    if year is None:
         missing = [{"type": "missing", "codes": sorted(check.params["holds"])}]
         return False, missing if ctx.explain else []
-    return True, ctx.award_facts(check.params["holds"], bit(anchor))
+    return True, ctx.award_facts(check.params["holds"], bit(year))
 
 
 def period_years(check: Check, ctx: Ctx) -> Outcome:
