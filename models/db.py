@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, String, event
+from sqlalchemy import Engine, event
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, create_engine
 
@@ -84,7 +84,6 @@ def _normalise_text(session, _context, _instances) -> None:
     """Every string written to the database is NFC, whatever path it came by."""
     for obj in (*session.new, *session.dirty):
         for column in sa_inspect(obj).mapper.columns:
-            if isinstance(column.type, String):
-                value = getattr(obj, column.key, None)
-                if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-                    setattr(obj, column.key, unicodedata.normalize("NFC", value))
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+                setattr(obj, column.key, unicodedata.normalize("NFC", value))

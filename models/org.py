@@ -37,7 +37,12 @@ class Unit(SQLModel, table=True):
     flag_eligible: bool = True  # belongs to an emulation cluster, so can be given flags
     founded_on: date | None = None
     valid_from: date | None = None
-    valid_to: date | None = None
+    valid_to: date | None = None  # dissolved or merged after this day
+
+    def active_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class Person(SQLModel, table=True):

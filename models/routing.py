@@ -1,6 +1,7 @@
 """Where a nomination goes: the units that handle each level of its award's route, and the
 tenant (the province or ministry at the top of the nominating unit's tree)."""
 
+from datetime import date
 from functools import cached_property
 
 from sqlalchemy import event
@@ -56,16 +57,27 @@ class Org:
         top = self.top(unit_id)
         return top.code if top else None
 
-    def route_units(self, award: Award, unit_id: int) -> list[Unit]:
-        """The unit handling each level of the award's route for a nomination from `unit_id`."""
+    def route_units(self, award: Award, unit_id: int, day: date) -> list[Unit]:
+        """The unit handling each level of the award's route for a nomination from `unit_id`,
+        each one in existence on `day` (reorganisations are effective dates on units)."""
         units = []
         for level in award.route:
             if level == "unit":
                 found = self.grassroots(unit_id)
             elif level in ("central", "state"):
-                found = next((u for u in self.units.values() if u.kind in LEVEL_KINDS[level]), None)
+                found = next(
+                    (u for u in self.units.values() if u.kind in LEVEL_KINDS[level] and u.active_on(day)),
+                    None,
+                )
             else:
                 found = next((u for u in self.ancestors(unit_id) if u.kind in LEVEL_KINDS[level]), None)
+            if found is not None and not found.active_on(day):
+                raise GuardFailed(
+                    "unit_dissolved",
+                    f"{found.name} không còn hoạt động từ sau ngày {found.valid_to:%d/%m/%Y}; "
+                    f"hãy chuyển hồ sơ cho đơn vị kế thừa",
+                    unit=found.id,
+                )
             if found is None:
                 raise GuardFailed(
                     "no_route",

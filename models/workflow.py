@@ -101,7 +101,7 @@ class Situation:
         self.tenant = self.org.tenant(nomination.unit_id)
         self.ruleset: RuleSet = default_catalogue().for_date(self.today, self.tenant)
         self.award: Award = self.ruleset.award(nomination.award_code)
-        self.units: list[Unit] = self.org.route_units(self.award, nomination.unit_id)
+        self.units: list[Unit] = self.org.route_units(self.award, nomination.unit_id, self.today)
         self.campaign = session.get(Campaign, nomination.campaign_id)
 
     @property
@@ -411,7 +411,7 @@ def nominate(
     ).first()
     if duplicate:
         raise InvalidInput(f"Đối tượng này đã có đề nghị {award.name} (#{duplicate}) trong đợt này")
-    org.route_units(award, unit_id)  # refuses now if the route cannot be followed
+    org.route_units(award, unit_id, vietnam_today(now))  # refuses now if the route cannot be followed
     nomination = Nomination(
         campaign_id=campaign.id,
         award_code=award_code,
@@ -454,7 +454,7 @@ def send(
         .for_date(vietnam_today(now or utcnow()), org.tenant(first.unit_id))
         .award(first.award_code)
     )
-    units = org.route_units(award, first.unit_id)
+    units = org.route_units(award, first.unit_id, vietnam_today(now or utcnow()))
     if target_level >= len(units):
         raise GuardFailed("deciding_level", f"Cấp này quyết định {award.name}, không trình lên")
     submission = Submission(

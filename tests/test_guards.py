@@ -1,0 +1,53 @@
+"""Guards beyond eligibility: the tenant's quota, and units that no longer exist."""
+
+from datetime import date
+
+import pytest
+
+from models.errors import GuardFailed
+from models.history import Rating
+from models.workflow import nominate, send
+from tests.factories import NOW, YEAR, person
+from tests.test_workflow import report
+
+
+def nominate_new(session, province, award: str, count: int, rating: str = "HTXS"):
+    """`count` new people of Phòng Ngân sách, rated for the year, nominated for `award`."""
+    nominations = []
+    for i in range(count):
+        p = person(session, f"Cán bộ {award} {i + 1}", province.units["ns"])
+        session.add(Rating(person_id=p.id, year=YEAR, level=rating))
+        session.flush()
+        n = nominate(
+            session,
+            province.actors["officer"],
+            province.campaign,
+            award,
+            unit_id=province.units["stc"].id,
+            person_id=p.id,
+            now=NOW,
+        )
+        report(session, province, n)
+        nominations.append(n)
+    return nominations
+
+
+def test_grassroots_fighters_are_capped_at_fifteen_percent_of_advanced_workers(session, province):
+    # The demo province keeps the old 15% cap (Decree 91/2017 Art. 9(3)) in its regulation.
+    send(session, province.actors["officer"], nominate_new(session, province, "LDTT", 5), "submit", now=NOW)
+    # pool: 5 nominated + 2 who already hold LĐTT for the year (fighter, veteran) = 7 → 15% = 1
+    first, second = nominate_new(session, province, "CSTDCS", 2)
+    send(session, province.actors["officer"], [first], "submit", now=NOW)
+    with pytest.raises(GuardFailed, match="tối đa 1") as refusal:
+        send(session, province.actors["officer"], [second], "submit", now=NOW)
+    assert refusal.value.code == "quota_exceeded"
+    assert refusal.value.details == {"limit": 1, "taken": 1}
+
+
+def test_a_dissolved_unit_can_no_longer_be_routed_to(session, province):
+    province.units["province"].valid_to = date(2025, 6, 30)  # merged on 1 July 2025
+    session.add(province.units["province"])
+    session.flush()
+    with pytest.raises(GuardFailed, match="không còn hoạt động") as refusal:
+        nominate_new(session, province, "BK_TINH", 1)
+    assert refusal.value.code == "unit_dissolved"
