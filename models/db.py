@@ -52,7 +52,9 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # Take the write lock up front: a deferred transaction that reads and then writes fails
+        # at once ("database is locked") when another writer got in first; this one waits.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
