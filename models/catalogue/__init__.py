@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class Check:
     verified: bool = True
     source: str = ""
 
-    @property
+    @cached_property
     def all_verified(self) -> bool:
         return self.verified and all(child.all_verified for child in self.children)
 
@@ -188,12 +188,29 @@ class Award:
     attestations: tuple[str, ...] = ()
     publicity: bool = False
 
-    @property
+    @cached_property
     def subjects(self) -> frozenset[str]:
         return frozenset(route.subject for route in self.routes)
 
+    @cached_property
+    def _by_subject(self) -> dict[tuple[str, bool | None], tuple[Route, ...]]:
+        """(subject, judgement) → routes; judgement None means all of the subject's routes."""
+        table: dict[tuple[str, bool | None], tuple[Route, ...]] = {}
+        for subject in self.subjects:
+            mine = tuple(route for route in self.routes if route.subject == subject)
+            table[subject, None] = mine
+            table[subject, False] = tuple(r for r in mine if not r.judgement)
+            table[subject, True] = tuple(r for r in mine if r.judgement)
+        return table
+
     def routes_for(self, subject: str) -> tuple[Route, ...]:
-        return tuple(route for route in self.routes if route.subject == subject)
+        return self._by_subject.get((subject, None), ())
+
+    def data_routes(self, subject: str) -> tuple[Route, ...]:
+        return self._by_subject.get((subject, False), ())
+
+    def judgement_routes(self, subject: str) -> tuple[Route, ...]:
+        return self._by_subject.get((subject, True), ())
 
     @property
     def decider_label(self) -> str:

@@ -1,13 +1,13 @@
 """Eligibility verdicts: `check(history, award_code, as_of)` and its batch form `check_many`."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from models.catalogue import Award, Catalogue, RuleSet, default_catalogue
-from models.eligibility.history import History
-from models.eligibility.rules import RouteResult, evaluate_routes
+from models.eligibility.history import History, bulk
+from models.eligibility.rules import RouteResult, evaluate_routes, first_passing
 
 K = TypeVar("K")
 
@@ -20,15 +20,18 @@ class SubjectMismatch(ValueError):
         super().__init__(f"{award.code} ({award.name}) is awarded to {kinds} subjects, not {kind}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
+    """The engine's answer. A batch verdict (`explain=False`) carries the status and the route
+    only; `check` gives every rule with its article and evidence."""
+
     award: str
     subject: str
     review_year: int
     ruleset: str
     status: str
     route: str | None  # the route that passes, if any
-    routes: list[RouteResult]
+    routes: Sequence[RouteResult] = ()
     attestations: tuple[str, ...] = ()
 
     @property
@@ -107,11 +110,14 @@ def review_year(as_of: date, history: History) -> int:
 def verdict(award: Award, history: History, year: int, ruleset: RuleSet, explain: bool = True) -> Verdict:
     if history.kind not in award.subjects:
         raise SubjectMismatch(award, history.kind)
-    routes = evaluate_routes(award, history, year, ruleset, explain)
-    passing = next((r.route.id for r in routes if r.passed), None)
+    if explain:
+        routes = evaluate_routes(award, history, year, ruleset)
+        passing = next((r.route.id for r in routes if r.passed), None)
+    else:
+        routes, passing = (), first_passing(award, history, year, ruleset)
     if passing:
         status = ELIGIBLE
-    elif any(r.passed is None for r in routes):
+    elif award.judgement_routes(history.kind):
         status = NEEDS_JUDGEMENT
     else:
         status = INELIGIBLE
@@ -146,8 +152,9 @@ def check_many(
     """Verdicts for a whole unit or province at once (the set-based form)."""
     ruleset = (catalogue or default_catalogue()).for_date(as_of, tenant)
     award = ruleset.award(award_code)
-    return {
-        key: verdict(award, history, year, ruleset, explain)
-        for key, history in histories.items()
-        if history.kind in award.subjects
-    }
+    with bulk():
+        return {
+            key: verdict(award, history, year, ruleset, explain)
+            for key, history in histories.items()
+            if history.kind in award.subjects
+        }

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.campaigns import Cluster, ClusterLead
-from models.eligibility.history import BASE_YEAR, History
+from models.eligibility.history import BASE_YEAR, History, bulk
 from models.history import RATING_RANK, AwardRecord, Discipline, Initiative, Rating, RatingLevel
 from models.org import Membership, Person, Unit, UnitKind
 
@@ -38,8 +38,10 @@ def _filtered(query, column, ids: Ids) -> Iterator:
 
 
 def _rows(session: Session, query, column, ids: Ids):
+    """Plain Core rows on the session's connection: no ORM result layer for aggregates."""
+    connection = session.connection()
     for q in _filtered(query, column, ids):
-        yield from session.exec(q)
+        yield from connection.execute(q).all()
 
 
 def _load(session: Session, kind: str, ids: Ids, year: int, explain: bool) -> dict[int, History]:
@@ -52,34 +54,34 @@ def _load(session: Session, kind: str, ids: Ids, year: int, explain: bool) -> di
     def history(key: int) -> History:
         found = histories.get(key)
         if found is None:
-            found = histories[key] = History(kind=kind)
+            found = histories[key] = History(kind)
         return found
 
+    # A plain SUM of year bits equals their OR unless a year repeats: then it carries and has
+    # fewer bits than rows. Those few (subject, code) pairs are counted again exactly.
     awards = (
-        select(
-            subject,
-            AwardRecord.code,
-            sa.func.sum(sa.distinct(_bit_expr(AwardRecord.year, base))),
-            sa.func.count(),
-        )
+        select(subject, AwardRecord.code, sa.func.sum(_bit_expr(AwardRecord.year, base)), sa.func.count())
         .where(subject.is_not(None), AwardRecord.revoked.is_(False), AwardRecord.year <= year)
         .group_by(subject, AwardRecord.code)
     )
-    duplicated = []
-    for key, code, mask, count in _rows(session, awards, subject, ids):
-        mask = int(mask) << shift
-        history(key).awards[code] = mask
-        if count > mask.bit_count():
-            duplicated.append(key)
-    if duplicated:  # the same award twice in one year (two Bằng khen for two achievements)
-        extra = (
+    carried = set()
+    for key, code, total, count in _rows(session, awards, subject, ids):
+        total = int(total)
+        if count == total.bit_count():
+            found = histories.get(key) or history(key)
+            found.awards[code] = total << shift
+        else:
+            carried.add((key, code))
+    if carried:  # the same award twice in one year (two Bằng khen for two achievements)
+        exact = (
             select(subject, AwardRecord.code, AwardRecord.year, sa.func.count())
             .where(AwardRecord.revoked.is_(False), AwardRecord.year <= year)
             .group_by(subject, AwardRecord.code, AwardRecord.year)
-            .having(sa.func.count() > 1)
         )
-        for key, code, y, count in _rows(session, extra, subject, duplicated):
-            history(key).extra.setdefault(code, {})[y] = count - 1
+        for key, code, y, count in _rows(session, exact, subject, sorted({k for k, _ in carried})):
+            if (key, code) in carried:
+                for _ in range(count):
+                    history(key).add_award(code, y)
 
     levels = list(RatingLevel)
     ratings = (
@@ -93,12 +95,16 @@ def _load(session: Session, kind: str, ids: Ids, year: int, explain: bool) -> di
         .where(rating_subject.is_not(None), Rating.year <= year)
         .group_by(rating_subject)
     )
+    ranks = [RATING_RANK[level] for level in levels]
     for key, *masks in _rows(session, ratings, rating_subject, ids):
-        by_rank = dict(zip((RATING_RANK[level] for level in levels), masks, strict=True))
-        cumulative, h = 0, history(key)
-        for rank in (3, 2, 1, 0):
-            cumulative |= int(by_rank[rank] or 0) << shift
-            h.ratings[rank] = cumulative
+        by_rank = [0, 0, 0, 0]
+        for rank, mask in zip(ranks, masks, strict=True):
+            by_rank[rank] = int(mask or 0) << shift
+        # cumulative: rank r holds every year rated r or better
+        by_rank[2] |= by_rank[3]
+        by_rank[1] |= by_rank[2]
+        by_rank[0] |= by_rank[1]
+        history(key).ratings = by_rank
 
     if kind == "individual":
         initiatives = select(Initiative.person_id, Initiative.year, Initiative.scope).where(
@@ -123,13 +129,15 @@ def _load(session: Session, kind: str, ids: Ids, year: int, explain: bool) -> di
             AwardRecord.issuer,
         ).where(AwardRecord.revoked.is_(False), AwardRecord.year <= year)
         for key, code, y, rid, number, day, issuer in _rows(session, records, subject, ids):
-            history(key).records.setdefault((code, y), []).append(
+            history(key).add_record(
+                code,
+                y,
                 {
                     "record_id": rid,
                     "decision": number,
                     "decision_date": day.isoformat() if day else None,
                     "issuer": issuer,
-                }
+                },
             )
     return histories
 
@@ -138,7 +146,8 @@ def load_people(
     session: Session, year: int, person_ids: Ids = None, *, explain: bool = False
 ) -> dict[int, History]:
     """Histories of the given people (all people when None) up to the review year."""
-    histories = _load(session, "individual", person_ids, year, explain)
+    with bulk():
+        histories = _load(session, "individual", person_ids, year, explain)
     if person_ids is not None and not isinstance(person_ids, sa.Select):
         for pid in person_ids:  # a person with no history yet is still a subject
             histories.setdefault(pid, History(kind="individual"))
@@ -203,6 +212,5 @@ def load_collectives(
     for unit_id, y, organiser_kind in _rows(session, leads, ClusterLead.unit_id, unit_ids):
         level = cluster_level.get(UnitKind(organiser_kind))
         if level:
-            h = histories[unit_id]
-            h.clusters[level] = h.clusters.get(level, 0) | (1 << (y - BASE_YEAR))
+            histories[unit_id].add_cluster_lead(level, y)
     return histories
