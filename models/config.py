@@ -12,6 +12,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     tenant_dir: Path | None = None  # extra tenant overrides (<tenant>.toml) beside the shipped ones
+    template_dir: Path | None = (
+        None  # Word templates replacing the built-in ones (<kind>.docx, <TENANT>/<kind>.docx)
+    )
     max_upload_bytes: int = 20 * 1024 * 1024
 
     @property

@@ -55,6 +55,8 @@ class CouncilSession(SQLModel, table=True):
     secretary_id: int | None = Field(default=None, foreign_key="person.id")
     state: SessionState = Field(default=SessionState.OPEN, sa_type=enum_type(SessionState))
     closed_at: datetime | None = None
+    number: int | None = None  # the minutes' number in the council's own series, once closed
+    symbol: str = Field(default="", max_length=40)  # "BB-HĐTĐKT"
 
 
 class SessionItem(SQLModel, table=True):

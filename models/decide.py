@@ -14,7 +14,7 @@ from models.db import utcnow
 from models.decisions import Decision, DecisionState, Register
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from models.history import AwardRecord
-from models.nominations import Nomination
+from models.nominations import Nomination, Submission
 from models.org import Role, Unit
 from models.workflow import WAITING, Situation, apply, guard_deciding, guard_reviewed
 
@@ -116,7 +116,8 @@ def sign(
     decision.year, decision.signed_on = signed_on.year, signed_on
     decision.signer_id, decision.state = actor.person_id, DecisionState.SIGNED
     session.add(decision)
-    for n in nominations:
+    for n in nominations:  # each award enters the history with its golden-book number
+        entry = next_number(session, issuer.id, signed_on.year, "SV")
         session.add(
             AwardRecord(
                 person_id=n.person_id,
@@ -125,8 +126,9 @@ def sign(
                 code=n.award_code,
                 decision_number=decision.reference,
                 decision_date=signed_on,
-                issuer=issuer.name,
+                issuer=issuer.authority,
                 decision_id=decision.id,
+                golden_book=f"{entry:04d}/{signed_on.year}",
             )
         )
     audit.record(
@@ -150,3 +152,30 @@ def decline(session: Session, actor: Actor, nomination: Nomination, reason: str)
     """The authority does not confer: the nomination leaves any draft decision it was on."""
     nomination.decision_id = None
     return apply(session, nomination, "decline", actor, reason=reason)
+
+
+def sign_submission(session: Session, actor: Actor, submission: Submission, *, signed_on: date) -> Submission:
+    """The sending unit's head signs its Tờ trình: it takes the next TTr number of that unit."""
+    if submission.number is not None:
+        raise IllegalTransition(
+            f"Tờ trình #{submission.id} đã được ký, số {submission.number:02d}/{submission.symbol}"
+        )
+    sender = session.get(Unit, submission.from_unit_id)
+    if not (actor.can(Role.AUTHORITY, sender.id) or actor.can(Role.SECRETARIAT, sender.id)):
+        raise Forbidden(f"{actor.name} không ký Tờ trình của {sender.name}")
+    submission.number = next_number(session, sender.id, signed_on.year, "TTr")
+    submission.symbol, submission.signed_on, submission.signer_id = (
+        f"TTr-{sender.abbreviation}",
+        signed_on,
+        actor.person_id,
+    )
+    session.add(submission)
+    audit.record(
+        session,
+        actor,
+        "sign",
+        "submission",
+        submission.id,
+        data={"number": f"{submission.number:02d}/{submission.symbol}"},
+    )
+    return submission

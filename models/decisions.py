@@ -44,3 +44,18 @@ class Register(SQLModel, table=True):
     year: int
     doc_type: str = Field(max_length=10)  # QĐ, TTr, BB (Decree 30/2020 App. III)
     last_number: int = 0
+
+
+class GeneratedDocument(SQLModel, table=True):
+    """A document the engine produced: one per kind and owner, so producing it again (a retry,
+    a second worker) finds it instead of making another."""
+
+    __table_args__ = (UniqueConstraint("kind", "owner"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)  # quyet_dinh, to_trinh, bien_ban, bang_khen, in_bang_khen, …
+    owner: str = Field(max_length=60, index=True)  # "decision:12", "nomination:7", …
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    size: int
+    generated_at: datetime = Field(default_factory=utcnow)
+    generated_by: str = Field(default="", max_length=200)  # the actor or the flow run

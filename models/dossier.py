@@ -5,13 +5,13 @@ import hashlib
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import audit
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
+from models.decisions import GeneratedDocument
 from models.errors import InvalidInput
 from models.nominations import DossierDocument, Nomination
 from models.text import nfc
@@ -102,13 +102,17 @@ def attach(
         else DossierDocument.submission_id == submission_id
     )
     latest = session.exec(
-        select(sa.func.max(DossierDocument.version)).where(owner, DossierDocument.kind == kind)
-    ).one()
+        select(DossierDocument)
+        .where(owner, DossierDocument.kind == kind)
+        .order_by(DossierDocument.version.desc())
+    ).first()
+    if latest is not None and latest.sha256 == digest:  # the same file again: nothing new
+        return latest
     document = DossierDocument(
         nomination_id=nomination_id,
         submission_id=submission_id,
         kind=kind,
-        version=(latest or 0) + 1,
+        version=(latest.version if latest else 0) + 1,
         filename=name,
         content_type=content_type,
         size=len(content),
@@ -127,6 +131,44 @@ def attach(
         entity,
         entity_id,
         data={"kind": kind, "version": document.version, "file": name, "sha256": digest},
+    )
+    return document
+
+
+def keep(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    owner: str,
+    filename: str,
+    content: bytes,
+    store: Store | None = None,
+) -> GeneratedDocument:
+    """Store a generated document once per kind and owner; a second call returns the first."""
+    existing = session.exec(
+        select(GeneratedDocument).where(GeneratedDocument.kind == kind, GeneratedDocument.owner == owner)
+    ).first()
+    if existing is not None:
+        return existing
+    digest = (store or Store()).put(content)
+    document = GeneratedDocument(
+        kind=kind,
+        owner=owner,
+        filename=clean_filename(filename),
+        sha256=digest,
+        size=len(content),
+        generated_by=actor.flow_run_id or actor.name,
+    )
+    session.add(document)
+    session.flush()
+    entity, _, entity_id = owner.partition(":")
+    audit.record(
+        session,
+        actor,
+        "generate",
+        entity,
+        int(entity_id),
+        data={"kind": kind, "file": document.filename, "sha256": digest},
     )
     return document
 

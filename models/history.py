@@ -74,6 +74,7 @@ class AwardRecord(SQLModel, table=True):
     decision_date: date | None = None
     issuer: str = Field(default="", max_length=200)
     decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    golden_book: str = Field(default="", max_length=20)  # số sổ vàng, "0007/2026"
     revoked: bool = False  # Law 06/2022 Art. 93: a revoked award counts for nothing
     revoked_reason: str = Field(default="", max_length=500)
 

@@ -47,6 +47,10 @@ class Submission(SQLModel, table=True):
     level: int  # position of to_unit in the nominations' route
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
+    number: int | None = None  # the Tờ trình's number in the sender's register, once signed
+    symbol: str = Field(default="", max_length=40)  # "TTr-STC"
+    signed_on: date | None = None
+    signer_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class Nomination(SQLModel, table=True):

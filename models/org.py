@@ -34,10 +34,19 @@ class Unit(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     place: str = Field(default="", max_length=100)  # địa danh on documents
     head_title: str = Field(default="", max_length=100)  # e.g. "Giám đốc", "Chủ tịch"
+    organisation_basis: str = Field(default="", max_length=500)  # the căn cứ on its own powers
     flag_eligible: bool = True  # belongs to an emulation cluster, so can be given flags
     founded_on: date | None = None
     valid_from: date | None = None
     valid_to: date | None = None  # dissolved or merged after this day
+
+    @property
+    def authority(self) -> str:
+        """Who decides in its name: 'Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi', 'Giám đốc Sở Tài
+        chính'; a unit named after its head ('Thủ tướng Chính phủ') is its own authority."""
+        if not self.head_title or self.name.lower().startswith(self.head_title.lower()):
+            return self.name
+        return f"{self.head_title} {self.name}"
 
     def active_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

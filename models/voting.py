@@ -26,6 +26,7 @@ from models.councils import (
     TallyResult,
 )
 from models.db import utcnow
+from models.decide import next_number
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from models.nominations import Nomination
 from models.org import Role
@@ -244,6 +245,9 @@ def close_session(
             why = share if quorum_met else f"Không đủ số thành viên dự họp ({present}/{members_total})"
             apply(session, nomination, "not_recommend", system, reason=why, now=now, org=org)
     meeting.state, meeting.closed_at = SessionState.CLOSED, now
+    # the council numbers its minutes in its own series (Decree 30/2020 App. I §II.3(a))
+    meeting.number = next_number(session, council.unit_id, vietnam_today(now).year, "BB")
+    meeting.symbol = "BB-HĐTĐKT"
     session.add(meeting)
     audit.record(
         session,

@@ -75,6 +75,18 @@ def test_a_new_upload_is_a_new_version_stored_by_checksum(session, province, tmp
         )
     documents = session.exec(select(DossierDocument).where(DossierDocument.nomination_id == n.id)).all()
     assert [d.version for d in documents] == [1, 2]
+    again = attach(
+        session,
+        province.actors["officer"],
+        "bao_cao_thanh_tich",
+        "Báo cáo.docx",
+        DOCX,
+        docx_bytes("Bản bổ sung"),
+        ruleset=RULES,
+        nomination_id=n.id,
+        store=store,
+    )
+    assert again.id == documents[1].id  # the same file again adds no version
     assert all(store.path(d.sha256).read_bytes() == store.get(d.sha256) for d in documents)
     assert documents[0].sha256 != documents[1].sha256
 

@@ -22,14 +22,14 @@ from tests.factories import NOW, Province, docx_bytes
 RULES = default_catalogue().for_date(date(2025, 12, 15), "QNG")
 
 
-def report(session: Session, prov: Province, n: Nomination, kind: str = "bao_cao_thanh_tich"):
+def report(session: Session, prov: Province, n: Nomination, kind: str = "bao_cao_thanh_tich", text: str = ""):
     return attach(
         session,
         prov.actors["officer"],
         kind,
         "Báo cáo thành tích.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        docx_bytes(),
+        docx_bytes(text or f"Báo cáo thành tích #{n.id}"),
         ruleset=RULES,
         nomination_id=n.id,
     )
@@ -128,7 +128,7 @@ def test_returned_dossier_is_resubmitted_with_history_kept(session, province):
     apply(
         session, n, "return", province.actors["unit_secretariat"], reason="Báo cáo chưa có số liệu", now=NOW
     )
-    second = report(session, province, n)
+    second = report(session, province, n, text="Báo cáo đã bổ sung số liệu")
     apply(session, n, "resubmit", province.actors["officer"], now=NOW)
     apply(session, n, "return", province.actors["unit_secretariat"], reason="Còn thiếu xác nhận", now=NOW)
     apply(session, n, "resubmit", province.actors["officer"], now=NOW)

@@ -47,6 +47,21 @@ LEVELS = [RatingLevel.HTXS, RatingLevel.HTT, RatingLevel.HT, RatingLevel.KHT]
 PAST_ODDS = {"LDTT": 1.0, "CSTDCS": 0.55, "BK_TINH": 0.45, "CSTD_TINH": 0.5, "BK_TTG": 0.6}
 
 
+def organisation_basis(code: str, name: str, kind: UnitKind) -> str:
+    """The căn cứ on an issuer's own powers that opens its decisions (demo wording)."""
+    if kind is UnitKind.CENTRAL:
+        return "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025"
+    if kind is UnitKind.PROVINCE:
+        return "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
+    powers = f"quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của {name}"
+    if kind is UnitKind.MINISTRY:
+        return f"Căn cứ Nghị định của Chính phủ {powers}"
+    if kind is UnitKind.AGENCY:
+        issuer = "Bộ Công Thương" if code.startswith("BCT") else "Ủy ban nhân dân tỉnh"
+        return f"Căn cứ Quyết định của {issuer} {powers}"
+    return ""
+
+
 @dataclass
 class Demo:
     units: dict[str, Unit] = field(default_factory=dict)
@@ -56,6 +71,10 @@ class Demo:
     posts: dict[int, str] = field(default_factory=dict)
     story: dict[str, Person] = field(default_factory=dict)  # people the season's plot follows
 
+    @property
+    def units_by_id(self) -> dict[int, Unit]:
+        return {u.id: u for u in self.units.values()}
+
 
 class Builder:
     def __init__(self, session: Session, ruleset: RuleSet, year: int, seed: int):
@@ -64,10 +83,12 @@ class Builder:
         self.demo = Demo()
         self.names: set[str] = set()
         self.decisions: dict[tuple[str, int], int] = {}
+        self.home: dict[int, Unit] = {}  # person → grassroots unit
 
     # -- organisation
 
     def unit(self, code, name, abbreviation, kind, parent=None, **extra) -> Unit:
+        extra.setdefault("organisation_basis", organisation_basis(code, name, kind))
         u = Unit(
             code=code,
             name=name,
@@ -106,6 +127,8 @@ class Builder:
         self.session.flush()
         self.session.add(Membership(person_id=p.id, unit_id=at.id, post=post, start_on=date(2012, 1, 1)))
         self.demo.staff.setdefault(grassroots, []).append(p)
+        if grassroots in self.demo.units:
+            self.home[p.id] = self.demo.units[grassroots]
         self.demo.posts[p.id] = post
         return p
 
@@ -166,26 +189,25 @@ class Builder:
     def award(
         self, p: Person | None, h: History, year: int, code: str, collective: Unit | None = None
     ) -> None:
+        """A past award, numbered in its issuer's series: the unit's head for grassroots titles,
+        the province (or ministry) or the Prime Minister for the higher ones."""
         h.add_award(code, year)
-        issuer = {
-            "LDTT": "Thủ trưởng đơn vị",
-            "CSTDCS": "Thủ trưởng đơn vị",
-            "GK": "Thủ trưởng đơn vị",
-            "TTLDTT": "Thủ trưởng đơn vị",
-            "BK_TTG": "Thủ tướng Chính phủ",
-        }.get(code, "Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi")
-        key = (issuer, year)
+        home = self.home[p.id] if p else self.demo.units_by_id[collective.parent_id]
+        level = self.ruleset.award(code).route[-1]
+        issuer = {"unit": home, "central": self.demo.units["TW"]}.get(level) or self.demo.units_by_id[
+            home.parent_id
+        ]
+        key = (issuer.code, year)
         self.decisions[key] = self.decisions.get(key, 0) + 1
-        symbol = "QĐ-TTg" if code == "BK_TTG" else "QĐ-UBND" if "tỉnh" in issuer else "QĐ"
         self.session.add(
             AwardRecord(
                 person_id=p.id if p else None,
                 collective_id=collective.id if collective else None,
                 year=year,
                 code=code,
-                decision_number=f"{self.decisions[key]:02d}/{symbol}",
+                decision_number=f"{self.decisions[key]:02d}/QĐ-{issuer.abbreviation}",
                 decision_date=date(year + 1, 1, 10),
-                issuer=issuer,
+                issuer=issuer.authority,
             )
         )
 

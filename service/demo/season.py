@@ -15,12 +15,19 @@ from docx import Document
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from document_templates.publish import (
+    export,
+    publish_decision,
+    publish_minutes,
+    publish_report,
+    publish_submission,
+)
 from models.access import Actor, load_actor
 from models.campaigns import Campaign, Registration
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilMember, SessionItem
 from models.db import make_engine, migrate, session_scope
-from models.decide import draft_decision, sign
+from models.decide import draft_decision, sign, sign_submission
 from models.dossier import Store, attach
 from models.eligibility import check_many
 from models.eligibility.load import load_collectives, load_people
@@ -96,6 +103,22 @@ class Season:
             **owners,
         )
 
+    def report(self, session, actor, nomination: Nomination, day: date):
+        """The engine pre-fills the achievement report; the unit completes it and uploads it."""
+        form = publish_report(session, actor, nomination.id, self.store)
+        content = self.store.get(form.sha256)
+        return attach(
+            session,
+            actor,
+            "bao_cao_thanh_tich",
+            form.filename,
+            DOCX,
+            content,
+            ruleset=self.ruleset(day),
+            nomination_id=nomination.id,
+            store=self.store,
+        )
+
     def council_vote(
         self,
         session,
@@ -134,6 +157,7 @@ class Season:
             choices = {nid: Choice.NO if i < against.get(nid, 0) else Choice.YES for nid in agenda}
             cast_ballot(session, load_actor(session, m.person_id), meeting.id, choices)
         close_session(session, secretariat, meeting.id, now=at(day, 17))
+        publish_minutes(session, secretariat, meeting.id, self.store)
         return meeting
 
     def decide(self, session, unit_code: str, nominations: list[Nomination], day: date) -> None:
@@ -143,13 +167,12 @@ class Season:
                 by_award.setdefault(n.award_code, []).append(n)
         for _, group in sorted(by_award.items()):
             decision = draft_decision(session, self.actor(session, f"{unit_code}:secretariat"), group)
-            sign(
-                session,
-                self.actor(session, f"{unit_code}:authority"),
-                decision.id,
-                signed_on=day,
-                now=at(day, 16),
-            )
+            self.sign_and_publish(session, unit_code, decision.id, day)
+
+    def sign_and_publish(self, session, unit_code: str, decision_id: int, day: date) -> None:
+        authority = self.actor(session, f"{unit_code}:authority")
+        sign(session, authority, decision_id, signed_on=day, now=at(day, 16))
+        publish_decision(session, authority, decision_id, self.store)
 
     # -- the season
 
@@ -234,7 +257,7 @@ class Season:
                         achievement=f"đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm {self.year}",
                         **subject,
                     )
-                    self.upload(session, officer, "bao_cao_thanh_tich", day, nomination=n)
+                    self.report(session, officer, n, day)
                     nominations.append(n)
             if not nominations:
                 return
@@ -281,7 +304,7 @@ class Season:
                     achievement=f"đã có thành tích xuất sắc trong phong trào thi đua năm {self.year}",
                     **subject,
                 )
-                self.upload(session, officer, "bao_cao_thanh_tich", day, nomination=n)
+                self.report(session, officer, n, day)
                 if award.startswith("CSTD"):
                     self.upload(session, officer, "xac_nhan_sang_kien", day, nomination=n)
                 try:
@@ -312,24 +335,18 @@ class Season:
                     "forward",
                     now=at(day + timedelta(days=6)),
                 )
-                self.attach_batch(session, code, submission, day + timedelta(days=6))
+                self.send_up(session, code, submission, day + timedelta(days=6))
                 forwarded += [n.id for n in group]
         return forwarded
 
-    def attach_batch(self, session, code: str, submission: Submission, day: date) -> None:
-        secretariat = self.actor(session, f"{code}:secretariat")
-        self.upload(
-            session, secretariat, "to_trinh", day, submission=submission, note="Tờ trình đề nghị khen thưởng"
-        )
-        self.upload(
-            session,
-            secretariat,
-            "bien_ban",
-            day,
-            submission=submission,
-            note="Biên bản họp Hội đồng Thi đua - Khen thưởng",
-        )
+    def send_up(self, session, code: str, submission: Submission, day: date) -> None:
+        """The unit's head signs the Tờ trình; it goes up with the council's minutes (and, to the
+        central level, the province's opinion, Law 06/2022 Art. 84(3))."""
+        authority = self.actor(session, f"{code}:authority")
+        sign_submission(session, authority, submission, signed_on=day)
+        publish_submission(session, authority, submission.id, self.store)
         if submission.level >= 2:
+            secretariat = self.actor(session, f"{code}:secretariat")
             self.upload(
                 session,
                 secretariat,
@@ -382,7 +399,7 @@ class Season:
             upward = [n for n in nominations if n.award_code == "BK_TTG" and n.state is State.RECOMMENDED]
             if upward:
                 submission = send(session, secretariat, upward, "forward", now=at(day + timedelta(days=13)))
-                self.attach_batch(session, code, submission, day + timedelta(days=13))
+                self.send_up(session, code, submission, day + timedelta(days=13))
                 forwarded = [n.id for n in upward]
         return forwarded
 
@@ -397,13 +414,7 @@ class Season:
             for n in nominations:
                 apply(session, n, "accept", self.actor(session, "TW:secretariat"), now=at(day))
             decision = draft_decision(session, self.actor(session, "TW:secretariat"), nominations)
-            sign(
-                session,
-                self.actor(session, "TW:authority"),
-                decision.id,
-                signed_on=day + timedelta(days=20),
-                now=at(day + timedelta(days=20)),
-            )
+            self.sign_and_publish(session, "TW", decision.id, day + timedelta(days=20))
 
     def run(self) -> None:
         y, story = self.year, self.demo.story
@@ -489,10 +500,17 @@ def run_demo(year: int, out: Path, seed: int) -> str:
     database = out / "vinhdanh.db"
     for stale in (database, out / "vinhdanh.db-wal", out / "vinhdanh.db-shm"):
         stale.unlink(missing_ok=True)
-    shutil.rmtree(out / "documents", ignore_errors=True)
+    for folder in ("documents", "van_ban"):
+        shutil.rmtree(out / folder, ignore_errors=True)
     engine = make_engine(f"sqlite:///{database}")
     migrate(engine)
-    season = run_season(engine, Store(out / "documents"), year, seed)
+    store = Store(out / "documents")
+    season = run_season(engine, store, year, seed)
+    with Session(engine) as session:
+        written = export(session, store, out / "van_ban")
     report = summary(engine, year, season.blocked, database, time.perf_counter() - started)
+    report += f"\nVăn bản ({sum(written.values())} tệp .docx) trong {out / 'van_ban'}: " + ", ".join(
+        f"{kind} {count}" for kind, count in sorted(written.items())
+    )
     engine.dispose()
     return report

@@ -1,0 +1,188 @@
+"""What each template may use: one schema per document kind. Formatting that Decree 30/2020
+fixes (number and symbol, place and date, the signing block) is computed here, once, so every
+template prints it the same way."""
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.text import NFCStr
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def number_text(number: int | None) -> str:
+    """Numbers below 10 take a leading zero (Decree 30/2020 App. I §II.3); an unsigned
+    draft leaves the space the registry office fills in."""
+    return f"{number:02d}" if number else "      "
+
+
+def date_text(day: date | None) -> str:
+    """'ngày 05 tháng 01 năm 2026': days below 10 and the months January and February take a
+    leading zero, other months do not ('tháng 6') — Decree 30/2020 App. I §II.4."""
+    if day is None:
+        return "ngày      tháng      năm 20  "
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+class Header(Schema):
+    """Boxes 1–4 of Decree 30/2020 App. I: the issuing body, number and symbol, place and date."""
+
+    parent_body: NFCStr = ""  # cơ quan chủ quản (upper case), may be empty
+    issuer: NFCStr  # tên cơ quan, tổ chức ban hành (upper case)
+    number: int | None = None  # from the register when signed
+    symbol: NFCStr = ""  # e.g. QĐ-UBND; empty for documents without a number
+    place: NFCStr
+    day: date | None = None
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {number_text(self.number)}/{self.symbol}" if self.symbol else ""
+
+    @property
+    def place_date(self) -> str:
+        return f"{self.place}, {date_text(self.day)}"
+
+
+class Signature(Schema):
+    """Boxes 7a–7c: 'KT. CHỦ TỊCH' / 'PHÓ CHỦ TỊCH', or 'TM. ỦY BAN NHÂN DÂN' / 'CHỦ TỊCH'."""
+
+    lines: list[NFCStr]  # upper case, the authority prefix first
+    name: NFCStr
+
+
+def signature(head_title: str, signer_post: str, name: str, on_behalf_of: str = "") -> Signature:
+    """The signing block (Decree 30/2020 App. I §II.7(b)): the head signs with their own title
+    (TM. on behalf of a collective body); a deputy signs KT. (ký thay); anyone else TL."""
+    head, post = head_title.upper().strip(), signer_post.upper().strip()
+    if on_behalf_of:
+        lines = [f"TM. {on_behalf_of.upper()}", head]
+    elif post == head or post.startswith(head + " "):  # "Chủ tịch Ủy ban nhân dân tỉnh" is the head
+        lines = [head]
+    elif post.startswith(f"PHÓ {head}"):
+        lines = [f"KT. {head}", f"PHÓ {head}"]
+    elif post.startswith("PHÓ"):
+        lines = [f"KT. {head}", post]
+    else:
+        lines = [f"TL. {head}", post]
+    return Signature(lines=lines, name=name)
+
+
+class Article(Schema):
+    number: int
+    text: NFCStr
+
+
+class Section(Schema):
+    heading: NFCStr  # "I. TẬP THỂ"
+    entries: list[NFCStr]  # "Ông Nguyễn Văn An, Chuyên viên, Phòng Ngân sách, Sở Tài chính;"
+
+
+class DecisionDoc(Schema):
+    """Quyết định (cá biệt), Decree 30/2020 App. III Mẫu 1.2."""
+
+    header: Header
+    summary: NFCStr  # trích yếu: "Về việc tặng Bằng khen …"
+    authority: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    bases: list[NFCStr]  # căn cứ, each ending ";" and the last "."
+    articles: list[Article]
+    recipients: list[NFCStr]  # nơi nhận, the last "Lưu: VT, …"
+    signature: Signature
+
+
+class ListDoc(Schema):
+    """Danh sách kèm theo: the list attached to a decision or a Tờ trình."""
+
+    title: NFCStr = "DANH SÁCH"
+    subtitle: NFCStr
+    reference: NFCStr  # "(Kèm theo Quyết định số … ngày … của …)"
+    sections: list[Section]
+
+
+class SubmissionDoc(Schema):
+    """Tờ trình, Decree 30/2020 App. III Mẫu 1.4, with 'Kính gửi:' (App. I §II.9(b))."""
+
+    header: Header
+    summary: NFCStr
+    addressees: list[NFCStr]  # kính gửi
+    paragraphs: list[NFCStr]  # legal bases, the review and its votes, the request
+    attachments: list[NFCStr]
+    recipients: list[NFCStr]
+    signature: Signature
+
+
+class Tally(Schema):
+    order: int
+    nominee: NFCStr
+    award: NFCStr
+    issued: int
+    valid: int
+    yes: int
+    share: NFCStr  # "90,9%" of the base the vote rule names
+    outcome: NFCStr  # "Đạt" | "Không đạt"
+
+
+class MinutesDoc(Schema):
+    """Biên bản họp Hội đồng Thi đua - Khen thưởng, Decree 30/2020 App. III Mẫu 1.9."""
+
+    header: Header
+    summary: NFCStr
+    opened: NFCStr  # "Thời gian bắt đầu: 14 giờ 00 phút, ngày … ."
+    place: NFCStr
+    chair: NFCStr
+    secretary: NFCStr
+    attendance: list[NFCStr]  # totals, present, absent, written opinions, quorum
+    proceedings: list[NFCStr]
+    tallies: list[Tally]
+    rule: NFCStr  # the vote rule applied
+    conclusions: list[NFCStr]
+    closed: NFCStr  # "Cuộc họp kết thúc vào … giờ …, ngày …/."
+    secretary_name: NFCStr
+    chair_name: NFCStr
+
+
+class CertificateDoc(Schema):
+    """Bằng khen / Giấy khen: the print fields of one certificate (one page)."""
+
+    issuer_title: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    heading: NFCStr  # "BẰNG KHEN" | "GIẤY KHEN"
+    recipient: NFCStr  # "Ông Nguyễn Văn An" or the collective's name
+    recipient_detail: NFCStr = ""  # post and unit, or the collective's parent
+    achievement: NFCStr
+    decision_line: NFCStr  # "Quyết định số 05/QĐ-UBND ngày 05/01/2026"
+    golden_book: NFCStr  # "Số sổ vàng: 0123"
+    place_date: NFCStr
+    signature: Signature
+
+
+class HistoryRow(Schema):
+    year: int
+    award: NFCStr
+    decision: NFCStr  # "Số 05/QĐ-UBND ngày 05/01/2026 của Chủ tịch …"
+
+
+class ReportDoc(Schema):
+    """Báo cáo thành tích, pre-filled with what the engine knows, for the unit to complete."""
+
+    place_date: NFCStr
+    proposed_award: NFCStr  # "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
+    individual: bool
+    subject: NFCStr  # name of the person or the collective
+    facts: list[NFCStr]  # CV lines: "Ngày, tháng, năm sinh: 17/05/1980", …
+    titles: list[HistoryRow]  # danh hiệu thi đua
+    forms: list[HistoryRow]  # hình thức khen thưởng
+    unit_head_title: NFCStr = Field(default="THỦ TRƯỞNG ĐƠN VỊ")
+
+
+KINDS: dict[str, type[Schema]] = {
+    "quyet_dinh": DecisionDoc,
+    "danh_sach": ListDoc,
+    "to_trinh": SubmissionDoc,
+    "bien_ban": MinutesDoc,
+    "bang_khen": CertificateDoc,
+    "giay_khen": CertificateDoc,
+    "bao_cao_thanh_tich": ReportDoc,
+}

@@ -1,0 +1,176 @@
+"""Producing a case's documents: render, store by checksum, record once (a second call finds
+what the first made), and put the Tờ trình and minutes into the dossier the next level checks."""
+
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from document_templates import merge, render, render_parts
+from document_templates.builders import (
+    certificate_docs,
+    decision_docs,
+    minutes_doc,
+    report_doc,
+    reviewing_session,
+    submission_docs,
+)
+from models.access import Actor
+from models.catalogue import default_catalogue
+from models.councils import Council, CouncilSession
+from models.decisions import Decision, DecisionState, GeneratedDocument
+from models.dossier import Store, attach, keep
+from models.errors import IllegalTransition, NotFound
+from models.nominations import Nomination, Submission
+from models.org import Unit
+from models.routing import Org
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CERTIFICATES = {"GK": "giay_khen"}  # every other form (the Bằng khen) prints a bang_khen
+
+
+def _get(session: Session, model, key: int, label: str):
+    found = session.get(model, key)
+    if found is None:
+        raise NotFound(f"Không có {label} #{key}")
+    return found
+
+
+def _safe(reference: str) -> str:
+    return reference.replace("/", "-")
+
+
+def publish_decision(
+    session: Session, actor: Actor, decision_id: int, store: Store | None = None
+) -> list[GeneratedDocument]:
+    """A signed decision: the Quyết định with its Danh sách (one file), and for a Bằng khen or
+    Giấy khen one certificate per nominee plus a merged print file of them all."""
+    decision = _get(session, Decision, decision_id, "quyết định")
+    if decision.state is not DecisionState.SIGNED:
+        raise IllegalTransition(f"Quyết định #{decision_id} chưa ký, chưa có số")
+    tenant = Org.of(session).tenant(decision.issuer_unit_id)
+    document, attached = decision_docs(session, decision)
+    content = merge(
+        [render_parts("quyet_dinh", document, tenant), render_parts("danh_sach", attached, tenant)]
+    )
+    owner = f"decision:{decision.id}"
+    made = [keep(session, actor, "quyet_dinh", owner, f"QD_{_safe(decision.reference)}.docx", content, store)]
+    rules = default_catalogue().for_date(decision.signed_on, tenant)
+    if rules.award(decision.award_code).kind == "form":
+        kind = CERTIFICATES.get(decision.award_code, "bang_khen")
+        pages = []
+        for nomination, certificate in certificate_docs(session, decision):
+            rendered = render_parts(kind, certificate, tenant)
+            pages.append(rendered)
+            page = rendered.template.package(rendered.parts)
+            made.append(
+                keep(
+                    session,
+                    actor,
+                    kind,
+                    f"nomination:{nomination.id}",
+                    f"{kind}_{nomination.id}.docx",
+                    page,
+                    store,
+                )
+            )
+        print_file = merge(pages, restart_page_numbers=False)
+        made.append(
+            keep(
+                session,
+                actor,
+                f"in_{kind}",
+                owner,
+                f"in_{kind}_{_safe(decision.reference)}.docx",
+                print_file,
+                store,
+            )
+        )
+    return made
+
+
+def publish_minutes(
+    session: Session, actor: Actor, session_id: int, store: Store | None = None
+) -> GeneratedDocument:
+    meeting = _get(session, CouncilSession, session_id, "phiên họp")
+    if meeting.number is None:
+        raise IllegalTransition(f"Phiên họp #{session_id} chưa kết thúc, chưa có biên bản")
+    unit = session.get(Unit, session.get(Council, meeting.council_id).unit_id)
+    content = render("bien_ban", minutes_doc(session, meeting), Org.of(session).tenant(unit.id))
+    name = f"BB_{meeting.number:02d}-{meeting.symbol}_{unit.abbreviation}_{meeting.held_at:%Y%m%d}.docx"
+    return keep(session, actor, "bien_ban", f"council_session:{meeting.id}", name, content, store)
+
+
+def publish_submission(
+    session: Session, actor: Actor, submission_id: int, store: Store | None = None
+) -> GeneratedDocument:
+    """The signed Tờ trình with its Danh sách, and — into the batch's dossier for the level above —
+    the Tờ trình and the minutes of the council that reviewed the batch (Law 06/2022 Art. 84)."""
+    submission = _get(session, Submission, submission_id, "tờ trình")
+    if submission.number is None:
+        raise IllegalTransition(f"Tờ trình #{submission_id} chưa ký, chưa có số")
+    tenant = Org.of(session).tenant(submission.from_unit_id)
+    document, attached = submission_docs(session, submission)
+    content = merge([render_parts("to_trinh", document, tenant), render_parts("danh_sach", attached, tenant)])
+    name = f"TTr_{submission.number:02d}-{submission.symbol}.docx"
+    made = keep(session, actor, "to_trinh", f"submission:{submission.id}", name, content, store)
+    rules = default_catalogue().for_date(submission.signed_on, tenant)
+    attach(
+        session,
+        actor,
+        "to_trinh",
+        name,
+        DOCX,
+        content,
+        ruleset=rules,
+        submission_id=submission.id,
+        store=store,
+    )
+    nominations = session.exec(
+        select(Nomination).where(Nomination.submission_id == submission.id).order_by(col(Nomination.id))
+    ).all()
+    meeting = reviewing_session(session, list(nominations), session.get(Unit, submission.from_unit_id))
+    if meeting is not None:
+        minutes = publish_minutes(session, actor, meeting.id, store)
+        content = (store or Store()).get(minutes.sha256)
+        attach(
+            session,
+            actor,
+            "bien_ban",
+            minutes.filename,
+            DOCX,
+            content,
+            ruleset=rules,
+            submission_id=submission.id,
+            store=store,
+        )
+    return made
+
+
+def publish_report(
+    session: Session, actor: Actor, nomination_id: int, store: Store | None = None
+) -> GeneratedDocument:
+    """The achievement report form, pre-filled with the nominee's record, for the unit to complete."""
+    nomination = _get(session, Nomination, nomination_id, "hồ sơ")
+    content = render(
+        "bao_cao_thanh_tich", report_doc(session, nomination), Org.of(session).tenant(nomination.unit_id)
+    )
+    return keep(
+        session,
+        actor,
+        "bao_cao_thanh_tich",
+        f"nomination:{nomination.id}",
+        f"bao_cao_thanh_tich_{nomination.id}.docx",
+        content,
+        store,
+    )
+
+
+def export(session: Session, store: Store, folder: Path) -> dict[str, int]:
+    """Copy every generated document into folder/<kind>/<file name>; how many of each kind."""
+    counts: dict[str, int] = {}
+    for document in session.exec(select(GeneratedDocument).order_by(col(GeneratedDocument.id))):
+        target = folder / document.kind / document.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(store.get(document.sha256))
+        counts[document.kind] = counts.get(document.kind, 0) + 1
+    return counts
