@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench lock clean
+.PHONY: demo test lint format bench templates docs lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/eligibility.py
+	$(PY) bench/documents.py
+
+# Rebuild the default Word templates from document_templates/authoring.py.
+templates: $(STAMP)
+	$(PY) -m document_templates.authoring
+
+# The rendered pages shown in the README (needs LibreOffice and poppler-utils).
+docs: demo
+	docs/render-pages.sh var/demo/van_ban docs
 
 # Re-resolve the pinned versions after editing pyproject.toml's dependencies.
 lock: $(STAMP)

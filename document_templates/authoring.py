@@ -153,7 +153,14 @@ def grid(doc, widths: list[Cm], borders: bool = False):
     for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
         column.width = cell.width = width
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    _keep_together(table.rows[0])
     return table
+
+
+def _keep_together(row) -> None:
+    """A row never splits across pages: a signing block moves to the next page whole."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
 
 
 def header_table(doc, right_only: bool = False) -> None:
@@ -201,7 +208,9 @@ def title(doc, kind: str, summary: str = "{{ summary }}") -> None:
 def looped_rows(table, items: str, fields: tuple[str, ...], size: int = 12) -> None:
     """A table row repeated for each item: `{%tr for … %}` row, the row of fields, `{%tr endfor %}`."""
     for marker in (f"{{%tr for {items} %}}", None, "{%tr endfor %}"):
-        for i, cell in enumerate(table.add_row().cells):
+        row = table.add_row()
+        _keep_together(row)
+        for i, cell in enumerate(row.cells):
             cell.paragraphs[0].alignment = C
             run = cell.paragraphs[0].add_run((marker if i == 0 else "") if marker else fields[i])
             run.font.size, run.font.name = Pt(size), FONT

@@ -22,7 +22,6 @@ from typing import Any, Union, get_args, get_origin
 from zipfile import ZipFile
 
 from jinja2 import Environment, StrictUndefined, nodes
-from markupsafe import Markup
 from pydantic import BaseModel
 
 
@@ -71,14 +70,7 @@ def prepare(xml: str) -> str:
     return _lift_structural_tags(_preserve_spaces(_unescape_tags(_join_split_tags(xml))))
 
 
-def line_breaks(value: Any) -> Markup:
-    """A value with newlines, as Word line breaks inside the current run."""
-    text = str(Markup.escape(value))
-    return Markup(text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">'))
-
-
 ENVIRONMENT = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-ENVIRONMENT.filters["lines"] = line_breaks
 
 
 # ------------------------------------------------------------------------ checking the tags

@@ -1,6 +1,5 @@
 """Engines, sessions and schema migrations (Alembic) for SQLite and PostgreSQL."""
 
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, create_engine
+
+from models.text import nfc
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -83,9 +84,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 @event.listens_for(Session, "before_flush")
 def _normalise_text(session, _context, _instances) -> None:
-    """Every string written to the database is NFC, whatever path it came by."""
+    """Every string written to the database is clean NFC (models.text.nfc), whatever path it came by."""
     for obj in (*session.new, *session.dirty):
         for column in sa_inspect(obj).mapper.columns:
             value = getattr(obj, column.key, None)
-            if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-                setattr(obj, column.key, unicodedata.normalize("NFC", value))
+            if isinstance(value, str) and (cleaned := nfc(value)) != value:
+                setattr(obj, column.key, cleaned)

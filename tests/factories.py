@@ -93,6 +93,7 @@ def build_province(session: Session) -> Province:
         UnitKind.PROVINCE,
         place="Quảng Ngãi",
         head_title="Chủ tịch",
+        organisation_basis="Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
     )
     u["snv"] = unit(
         session, "QNG-SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, u["province"], place="Quảng Ngãi"
