@@ -361,6 +361,14 @@ def test_report_form_is_prefilled_with_the_cv_and_the_award_history(session, pro
     ]
 
 
+def test_report_form_for_a_collective_describes_the_unit(session, province, season):
+    made = publish_report(session, province.actors["officer"], season["nominations"][2].id, season["store"])
+    texts = [p.text for p in Document(io.BytesIO(season["store"].get(made.sha256))).paragraphs if p.text]
+    assert f"{ODD_NAME}, Sở Tài chính" in texts
+    assert "I. SƠ LƯỢC LÝ LỊCH, ĐẶC ĐIỂM, TÌNH HÌNH" in texts
+    assert f"- Tên tập thể: {ODD_NAME}" in texts and "- Cơ quan cấp trên: Sở Tài chính" in texts
+
+
 # ------------------------------------------------------------------------- the renderer itself
 
 
@@ -432,16 +440,7 @@ def test_a_tenants_template_replaces_the_built_in_one_without_code(tmp_path, mon
     monkeypatch.setenv("VINHDANH_TEMPLATE_DIR", str(tmp_path))
     get_settings.cache_clear()
     try:
-        certificate = CertificateDoc(
-            issuer_title="CHỦ TỊCH",
-            heading="BẰNG KHEN",
-            recipient="Ông A",
-            achievement="Đã có thành tích",
-            decision_line="Quyết định số 01/QĐ-UBND",
-            golden_book="Số sổ vàng: 0001/2026",
-            place_date="Quảng Ngãi, ngày 05 tháng 01 năm 2026",
-            signature=Signature(lines=["CHỦ TỊCH"], name="B"),
-        )
+        certificate = CertificateDoc(**_certificate_fields())
         tenant = [p.text for p in Document(io.BytesIO(render("bang_khen", certificate, "QNG"))).paragraphs]
         others = [p.text for p in Document(io.BytesIO(render("bang_khen", certificate, "HNI"))).paragraphs]
         assert "TẶNG THƯỞNG" in tenant and "TẶNG THƯỞNG" not in others
@@ -449,6 +448,19 @@ def test_a_tenants_template_replaces_the_built_in_one_without_code(tmp_path, mon
     finally:
         monkeypatch.delenv("VINHDANH_TEMPLATE_DIR")
         get_settings.cache_clear()
+
+
+def _certificate_fields() -> dict:
+    return {
+        "issuer_title": "CHỦ TỊCH",
+        "heading": "BẰNG KHEN",
+        "recipient": "Ông A",
+        "achievement": "Đã có thành tích",
+        "decision_line": "Quyết định số 01/QĐ-UBND",
+        "golden_book": "Số sổ vàng: 0001/2026",
+        "place_date": "Quảng Ngãi, ngày 05 tháng 01 năm 2026",
+        "signature": Signature(lines=["CHỦ TỊCH"], name="B"),
+    }
 
 
 def test_the_same_content_renders_to_the_same_bytes():
@@ -485,9 +497,13 @@ def test_every_kind_converts_to_pdf(session, province, season):
         "bien_ban",
         "bao_cao_thanh_tich",
     }
-    for kind, document in made.items():
-        pdf = to_pdf(season["store"].get(document.sha256))
-        assert pdf.startswith(b"%PDF"), kind
+    contents = {kind: season["store"].get(document.sha256) for kind, document in made.items()}
+    certificate = CertificateDoc.model_validate(
+        {**_certificate_fields(), "heading": "GIẤY KHEN", "issuer_title": "GIÁM ĐỐC SỞ TÀI CHÍNH"}
+    )
+    contents["giay_khen"] = render("giay_khen", certificate)
+    for kind, content in contents.items():
+        assert to_pdf(content).startswith(b"%PDF"), kind
 
 
 def test_pdf_export_says_clearly_when_libreoffice_is_missing(monkeypatch):

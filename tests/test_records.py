@@ -30,6 +30,14 @@ def test_tampering_with_an_event_breaks_the_chain_at_that_event(session, provinc
     assert audit.verify(session) == second.id
 
 
+def test_a_signature_rolled_back_gives_its_number_back(session, province):
+    stc = province.units["stc"].id
+    with session.begin_nested() as attempt:  # a signing that fails after taking its number
+        assert next_number(session, stc, 2025, "QĐ") == 1
+        attempt.rollback()
+    assert next_number(session, stc, 2025, "QĐ") == 1  # the retry: nothing skipped
+
+
 def test_register_numbers_run_per_issuer_and_restart_each_year(session, province):
     stc, ubnd = province.units["stc"].id, province.units["province"].id
     numbers = [next_number(session, stc, 2025, "QĐ") for _ in range(3)]
