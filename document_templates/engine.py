@@ -189,49 +189,16 @@ def deflate(name: str, content: bytes, level: int = 6) -> Member:
 
 
 def package(members: Iterable[Member]) -> bytes:
-    """A zip archive of already-deflated members, with fixed timestamps: the same content
-    gives the same bytes, so a document's checksum identifies it."""
+    """A zip archive of already-deflated members, with fixed timestamps (1 January 1980): the
+    same content gives the same bytes, so a document's checksum identifies it."""
     out, directory, offset = [], [], 0
-    dos_time, dos_date = 0, (1980 - 1980) << 9 | 1 << 5 | 1
     for m in members:
-        header = struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,
-            20,
-            0x0800,
-            8,
-            dos_time,
-            dos_date,
-            m.crc,
-            len(m.data),
-            m.size,
-            len(m.name),
-            0,
-        )
+        # flags (UTF-8 names), method (deflate), time, date, CRC, sizes, name length
+        fields = (0x0800, 8, 0, 1 << 5 | 1, m.crc, len(m.data), m.size, len(m.name))
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *fields, 0)
         out += [header, m.name, m.data]
-        directory.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                0x0800,
-                8,
-                dos_time,
-                dos_date,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(m.name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + m.name
-        )
+        entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *fields, 0, 0, 0, 0, 0, offset)
+        directory.append(entry + m.name)
         offset += len(header) + len(m.name) + len(m.data)
     central = b"".join(directory)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(directory), len(directory), len(central), offset, 0)
