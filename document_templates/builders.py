@@ -38,7 +38,7 @@ from models.catalogue import RuleSet, default_catalogue
 from models.councils import Attendance, Council, CouncilMember, CouncilSession, SessionItem, TallyResult
 from models.decisions import Decision
 from models.history import AwardRecord
-from models.nominations import Nomination, Submission
+from models.nominations import Nomination, Submission, SubmissionItem
 from models.org import Person, Unit, UnitKind
 from models.routing import Org
 
@@ -125,7 +125,13 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
         )
     senders = session.exec(
         select(Submission)
-        .where(col(Submission.id).in_({n.submission_id for n in nominations}), Submission.level > 0)
+        .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
+        .where(
+            Submission.to_unit_id == issuer.id,
+            Submission.level > 0,
+            col(SubmissionItem.nomination_id).in_([n.id for n in nominations]),
+        )
+        .distinct()
         .order_by(col(Submission.id))
     ).all()
     for sent in senders:
@@ -233,15 +239,22 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
 # ------------------------------------------------------------------------ Tờ trình, minutes
 
 
+def carried(session: Session, submission: Submission) -> list[Nomination]:
+    """The nominations a Tờ trình carried, wherever they are now."""
+    query = (
+        select(Nomination)
+        .join(SubmissionItem, col(SubmissionItem.nomination_id) == Nomination.id)
+        .where(SubmissionItem.submission_id == submission.id)
+        .order_by(col(Nomination.id))
+    )
+    return list(session.exec(query))
+
+
 def submission_docs(session: Session, submission: Submission) -> tuple[SubmissionDoc, ListDoc]:
     """The Tờ trình a unit sends up (Mẫu 1.4, 'Kính gửi'), with its Danh sách."""
     sender, receiver = session.get(Unit, submission.from_unit_id), session.get(Unit, submission.to_unit_id)
     campaign = session.get(Campaign, submission.campaign_id)
-    nominations = list(
-        session.exec(
-            select(Nomination).where(Nomination.submission_id == submission.id).order_by(col(Nomination.id))
-        )
-    )
+    nominations = carried(session, submission)
     rules = _rules(session, sender, submission.signed_on)
     awards = sorted({n.award_code for n in nominations})
     phrases = [conferring(rules.award(code), campaign.year) for code in awards]

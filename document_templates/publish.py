@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from document_templates import merge, render, render_parts
 from document_templates.builders import (
+    carried,
     certificate_docs,
     decision_docs,
     minutes_doc,
@@ -45,8 +46,8 @@ def publish_decision(
     """A signed decision: the Quyết định with its Danh sách (one file), and for a Bằng khen or
     Giấy khen one certificate per nominee plus a merged print file of them all."""
     decision = _get(session, Decision, decision_id, "quyết định")
-    if decision.state is not DecisionState.SIGNED:
-        raise IllegalTransition(f"Quyết định #{decision_id} chưa ký, chưa có số")
+    if decision.state is not DecisionState.ISSUED:
+        raise IllegalTransition(f"Quyết định #{decision_id} chưa được ban hành, chưa có số")
     tenant = Org.of(session).tenant(decision.issuer_unit_id)
     document, attached = decision_docs(session, decision)
     content = merge(
@@ -107,7 +108,7 @@ def publish_submission(
     the Tờ trình and the minutes of the council that reviewed the batch (Law 06/2022 Art. 84)."""
     submission = _get(session, Submission, submission_id, "tờ trình")
     if submission.number is None:
-        raise IllegalTransition(f"Tờ trình #{submission_id} chưa ký, chưa có số")
+        raise IllegalTransition(f"Tờ trình #{submission_id} chưa có số")
     tenant = Org.of(session).tenant(submission.from_unit_id)
     document, attached = submission_docs(session, submission)
     content = merge([render_parts("to_trinh", document, tenant), render_parts("danh_sach", attached, tenant)])
@@ -125,10 +126,9 @@ def publish_submission(
         submission_id=submission.id,
         store=store,
     )
-    nominations = session.exec(
-        select(Nomination).where(Nomination.submission_id == submission.id).order_by(col(Nomination.id))
-    ).all()
-    meeting = reviewing_session(session, list(nominations), session.get(Unit, submission.from_unit_id))
+    meeting = reviewing_session(
+        session, carried(session, submission), session.get(Unit, submission.from_unit_id)
+    )
     if meeting is not None:
         minutes = publish_minutes(session, actor, meeting.id, store)
         content = (store or Store()).get(minutes.sha256)

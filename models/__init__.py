@@ -6,8 +6,11 @@ from models import (  # noqa: F401
     calendar,
     campaigns,
     councils,
+    deadlines,
     decisions,
     history,
     nominations,
+    notify,
     org,
+    runs,
 )

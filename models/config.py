@@ -1,5 +1,8 @@
 """Settings: environment variables prefixed VINHDANH_, with embedded defaults."""
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +19,18 @@ class Settings(BaseSettings):
         None  # Word templates replacing the built-in ones (<kind>.docx, <TENANT>/<kind>.docx)
     )
     max_upload_bytes: int = 20 * 1024 * 1024
+    # orchestration: "embedded" runs flows in a background thread of the app with Prefect's
+    # temporary local server; "server" hands them to `vinhdanh worker` processes through a Prefect
+    # server (PREFECT_API_URL); "inline" runs the same work in the request, without Prefect.
+    prefect_mode: str = "embedded"
+    sweep_minutes: int = 15
+    pdf: bool = False  # also export decisions to PDF (needs LibreOffice)
+    smtp_host: str = ""  # e-mail notifications when set
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "vinhdanh@localhost"
+    smtp_starttls: bool = False
 
     @property
     def db_url(self) -> str:
@@ -25,3 +40,24 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@contextmanager
+def configured(**values: object) -> Iterator[Settings]:
+    """The settings with these values (as VINHDANH_<NAME> variables) until the block ends: the
+    demo's own folder, the benchmark's databases, a test's SMTP sink."""
+    saved = {}
+    for key, value in values.items():
+        name = f"VINHDANH_{key.upper()}"
+        saved[name] = os.environ.get(name)
+        os.environ[name] = str(value)
+    get_settings.cache_clear()
+    try:
+        yield get_settings()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()

@@ -39,8 +39,9 @@ class CouncilMember(SQLModel, table=True):
 
 
 class SessionState(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
+    OPEN = "open"  # members vote
+    CLOSED = "closed"  # voting ended, waiting for the tally
+    TALLIED = "tallied"  # results recorded, nominations moved on
 
 
 class CouncilSession(SQLModel, table=True):

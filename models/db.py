@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, create_engine
 
+from models.config import get_settings
 from models.text import nfc
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,7 +30,7 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
         enum,
         native_enum=False,
         create_constraint=False,
-        length=max(len(m.value) for m in enum) + 10,
+        length=32,  # fixed, so that a new member never changes the column
         values_callable=lambda members: [m.value for m in members],
     )
 
@@ -67,6 +69,16 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@lru_cache
+def _shared(url: str) -> Engine:
+    return make_engine(url)
+
+
+def app_engine() -> Engine:
+    """The application database of the current settings: one pool per URL, per process."""
+    return _shared(get_settings().db_url)
 
 
 @contextmanager

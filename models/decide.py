@@ -95,16 +95,36 @@ def sign(
     signed_on: date,
     now: datetime | None = None,
 ) -> Decision:
-    """The authority signs: the decision takes the register's next number, every listed
-    nomination is conferred and the award enters the nominee's history."""
+    """The authority signs. Numbering and issuing follow (Decree 30/2020 Art. 15: the clerical
+    office numbers a signed document no later than the next working day) — see `issue`."""
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound(f"Không có quyết định #{decision_id}")
-    if decision.state is DecisionState.SIGNED:
-        raise IllegalTransition(f"Quyết định #{decision_id} đã được ký, số {decision.reference}")
+    if decision.state is not DecisionState.DRAFT:
+        raise IllegalTransition(f"Quyết định #{decision_id} đã được ký")
     if not actor.can(Role.AUTHORITY, decision.issuer_unit_id):
         raise Forbidden(f"{actor.name} không có thẩm quyền ký quyết định này")
-    now = now or utcnow()
+    decision.signed_on, decision.signer_id, decision.state = signed_on, actor.person_id, DecisionState.SIGNED
+    session.add(decision)
+    audit.record(
+        session, actor, "sign", "decision", decision.id, data={"signed_on": signed_on.isoformat()}, at=now
+    )
+    session.flush()
+    return decision
+
+
+def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | None = None) -> Decision:
+    """Issue a signed decision: the register's next number, every listed nomination conferred,
+    each award written into the nominee's history with its golden-book number. Issuing an
+    issued decision changes nothing."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound(f"Không có quyết định #{decision_id}")
+    if decision.state is DecisionState.ISSUED:
+        return decision
+    if decision.state is not DecisionState.SIGNED:
+        raise IllegalTransition(f"Quyết định #{decision_id} chưa được ký")
+    now, signed_on = now or utcnow(), decision.signed_on
     issuer = session.get(Unit, decision.issuer_unit_id)
     campaign = session.get(Campaign, decision.campaign_id)
     nominations = session.exec(
@@ -113,8 +133,7 @@ def sign(
     for n in nominations:
         apply(session, n, "confer", actor, decision_id=decision.id, now=now)
     decision.number = next_number(session, issuer.id, signed_on.year, "QĐ")
-    decision.year, decision.signed_on = signed_on.year, signed_on
-    decision.signer_id, decision.state = actor.person_id, DecisionState.SIGNED
+    decision.year, decision.state, decision.issued_at = signed_on.year, DecisionState.ISSUED, now
     session.add(decision)
     for n in nominations:  # each award enters the history with its golden-book number
         entry = next_number(session, issuer.id, signed_on.year, "SV")
@@ -131,19 +150,8 @@ def sign(
                 golden_book=f"{entry:04d}/{signed_on.year}",
             )
         )
-    audit.record(
-        session,
-        actor,
-        "sign",
-        "decision",
-        decision.id,
-        data={
-            "number": decision.reference,
-            "signed_on": signed_on.isoformat(),
-            "nominations": [n.id for n in nominations],
-        },
-        at=now,
-    )
+    facts = {"number": decision.reference, "nominations": [n.id for n in nominations]}
+    audit.record(session, actor, "issue", "decision", decision.id, data=facts, at=now)
     session.flush()
     return decision
 
@@ -154,26 +162,18 @@ def decline(session: Session, actor: Actor, nomination: Nomination, reason: str)
     return apply(session, nomination, "decline", actor, reason=reason)
 
 
-def sign_submission(session: Session, actor: Actor, submission: Submission, *, signed_on: date) -> Submission:
-    """The sending unit's head signs its Tờ trình: it takes the next TTr number of that unit."""
+def number_submission(session: Session, actor: Actor, submission: Submission) -> Submission:
+    """Give a signed Tờ trình the next TTr number of its sender; a numbered one keeps its own."""
     if submission.number is not None:
-        raise IllegalTransition(
-            f"Tờ trình #{submission.id} đã được ký, số {submission.number:02d}/{submission.symbol}"
-        )
+        return submission
     sender = session.get(Unit, submission.from_unit_id)
-    if not (actor.can(Role.AUTHORITY, sender.id) or actor.can(Role.SECRETARIAT, sender.id)):
-        raise Forbidden(f"{actor.name} không ký Tờ trình của {sender.name}")
-    submission.number = next_number(session, sender.id, signed_on.year, "TTr")
-    submission.symbol, submission.signed_on, submission.signer_id = (
-        f"TTr-{sender.abbreviation}",
-        signed_on,
-        actor.person_id,
-    )
+    submission.number = next_number(session, sender.id, submission.signed_on.year, "TTr")
+    submission.symbol = f"TTr-{sender.abbreviation}"
     session.add(submission)
     audit.record(
         session,
         actor,
-        "sign",
+        "number",
         "submission",
         submission.id,
         data={"number": f"{submission.number:02d}/{submission.symbol}"},

@@ -10,8 +10,9 @@ from models.db import enum_type, utcnow
 
 
 class DecisionState(StrEnum):
-    DRAFT = "draft"
-    SIGNED = "signed"
+    DRAFT = "draft"  # prepared by the secretariat
+    SIGNED = "signed"  # signed by the authority, waiting for its number
+    ISSUED = "issued"  # numbered, conferred, in the nominees' history
 
 
 class Decision(SQLModel, table=True):
@@ -28,6 +29,7 @@ class Decision(SQLModel, table=True):
     signed_on: date | None = None
     signer_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
+    issued_at: datetime | None = None
 
     @property
     def reference(self) -> str:

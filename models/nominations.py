@@ -47,10 +47,17 @@ class Submission(SQLModel, table=True):
     level: int  # position of to_unit in the nominations' route
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
-    number: int | None = None  # the Tờ trình's number in the sender's register, once signed
+    number: int | None = None  # the Tờ trình's number in the sender's register, once issued
     symbol: str = Field(default="", max_length=40)  # "TTr-STC"
     signed_on: date | None = None
     signer_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class SubmissionItem(SQLModel, table=True):
+    """What a Tờ trình carried: a nomination passes through one Tờ trình per level."""
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", primary_key=True, index=True)
 
 
 class Nomination(SQLModel, table=True):
@@ -79,6 +86,7 @@ class Nomination(SQLModel, table=True):
     due_on: date | None = None
     returns: int = 0
     verdict: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    intake: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))  # the intake check
     decision_id: int | None = Field(default=None, foreign_key="decision.id", index=True)
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)

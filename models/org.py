@@ -62,6 +62,7 @@ class Person(SQLModel, table=True):
     gender: str = Field(default="", max_length=10)  # "nam" | "nữ": the list says Ông / Bà
     birth_date: date | None = None
     hometown: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200)  # for notifications by e-mail, when given
 
 
 class Membership(SQLModel, table=True):

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from models import audit
-from models.access import Actor, system_actor
+from models.access import Actor
 from models.catalogue import default_catalogue
 from models.councils import (
     Attendance,
@@ -187,12 +187,34 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
 
 def close_session(
     session: Session, actor: Actor, session_id: int, *, now: datetime | None = None
-) -> list[TallyResult]:
-    """Count every nominee's ballots by the award's vote rule, record the results for the
-    minutes, and move each nomination on: recommended, or not."""
+) -> CouncilSession:
+    """The secretariat ends the voting; the tally follows (`tally`, the council_session flow)."""
     meeting = _open(session, session_id)
     council = _council_of(session, meeting.council_id)
     _require_secretariat(session, actor, council)
+    meeting.state, meeting.closed_at = SessionState.CLOSED, now or utcnow()
+    session.add(meeting)
+    ballots = session.exec(select(func.count()).where(BallotCast.session_id == session_id)).one()
+    audit.record(
+        session, actor, "close_session", "council_session", session_id, data={"ballots": ballots}, at=now
+    )
+    return meeting
+
+
+def tally(
+    session: Session, actor: Actor, session_id: int, *, now: datetime | None = None
+) -> list[TallyResult]:
+    """Count every nominee's ballots by the award's vote rule, check the quorum, record the
+    results for the minutes and move each nomination on: recommended, or not. A session
+    already tallied keeps its results."""
+    meeting = session.get(CouncilSession, session_id)
+    if meeting is None:
+        raise NotFound(f"Không có phiên họp #{session_id}")
+    if meeting.state is SessionState.TALLIED:
+        return list(session.exec(select(TallyResult).where(TallyResult.session_id == session_id)))
+    if meeting.state is not SessionState.CLOSED:
+        raise IllegalTransition(f"Phiên họp #{session_id} chưa kết thúc bỏ phiếu")
+    council = _council_of(session, meeting.council_id)
     now = now or utcnow()
     members_total = session.exec(
         select(func.count()).where(CouncilMember.council_id == council.id, CouncilMember.active)
@@ -201,7 +223,14 @@ def close_session(
         select(func.count()).where(Attendance.session_id == session_id, Attendance.present)
     ).one()
     issued = session.exec(select(func.count()).where(BallotCast.session_id == session_id)).one()
-    org, system = Org.of(session), system_actor(actor.flow_run_id)
+    counts: dict[int, dict[Choice, int]] = {}
+    for nomination_id, choice, count in session.exec(
+        select(BallotEntry.nomination_id, BallotEntry.choice, func.count())
+        .where(BallotEntry.session_id == session_id)
+        .group_by(BallotEntry.nomination_id, BallotEntry.choice)
+    ):
+        counts.setdefault(nomination_id, {})[Choice(choice)] = count
+    org = Org.of(session)
     today = vietnam_today(meeting.held_at)
     results = []
     items = session.exec(select(SessionItem.nomination_id).where(SessionItem.session_id == session_id)).all()
@@ -213,14 +242,7 @@ def close_session(
             .award(nomination.award_code)
             .vote
         )
-        counts = dict(
-            session.exec(
-                select(BallotEntry.choice, func.count())
-                .where(BallotEntry.session_id == session_id, BallotEntry.nomination_id == nomination_id)
-                .group_by(BallotEntry.choice)
-            ).all()
-        )
-        yes, no = counts.get(Choice.YES, 0), counts.get(Choice.NO, 0)
+        yes, no = (counts.get(nomination_id, {}).get(choice, 0) for choice in (Choice.YES, Choice.NO))
         quorum_met, passed, base = rule.decide(members_total, present, issued, yes)
         result = TallyResult(
             session_id=session_id,
@@ -240,22 +262,14 @@ def close_session(
         results.append(result)
         share = f"{yes}/{base} phiếu đồng ý, ngưỡng {rule.threshold_text}"
         if passed:
-            apply(session, nomination, "recommend", system, reason=share, now=now, org=org)
+            apply(session, nomination, "recommend", actor, reason=share, now=now, org=org)
         else:
             why = share if quorum_met else f"Không đủ số thành viên dự họp ({present}/{members_total})"
-            apply(session, nomination, "not_recommend", system, reason=why, now=now, org=org)
-    meeting.state, meeting.closed_at = SessionState.CLOSED, now
+            apply(session, nomination, "not_recommend", actor, reason=why, now=now, org=org)
     # the council numbers its minutes in its own series (Decree 30/2020 App. I §II.3(a))
-    meeting.number = next_number(session, council.unit_id, vietnam_today(now).year, "BB")
-    meeting.symbol = "BB-HĐTĐKT"
+    meeting.number = next_number(session, council.unit_id, vietnam_today(meeting.closed_at).year, "BB")
+    meeting.symbol, meeting.state = "BB-HĐTĐKT", SessionState.TALLIED
     session.add(meeting)
-    audit.record(
-        session,
-        actor,
-        "close_session",
-        "council_session",
-        session_id,
-        data={"members": members_total, "present": present, "ballots": issued},
-        at=now,
-    )
+    facts = {"members": members_total, "present": present, "ballots": issued, "minutes": meeting.number}
+    audit.record(session, actor, "tally", "council_session", session_id, data=facts, at=now)
     return results

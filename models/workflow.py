@@ -17,9 +17,9 @@ from models.db import utcnow
 from models.dossier import missing_documents
 from models.eligibility import SubjectMismatch, verdict
 from models.eligibility.load import load_collectives, load_people, members_in, subtree
-from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, StaleVersion
+from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.history import AwardRecord
-from models.nominations import FINAL_STATES, Nomination, State, Submission
+from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem
 from models.org import Role, Unit
 from models.routing import Org
 from models.text import nfc
@@ -430,52 +430,122 @@ def nominate(
     return nomination
 
 
-def send(
-    session: Session,
-    actor: Actor,
-    nominations: list[Nomination],
-    action: str,
-    *,
-    now: datetime | None = None,
-) -> Submission:
-    """Submit (level 0) or forward (to the next level) a batch as one Tờ trình: all or none."""
-    if action not in {"submit", "forward"} or not nominations:
-        raise InvalidInput("Cần ít nhất một hồ sơ và bước 'submit' hoặc 'forward'")
-    first, org = nominations[0], Org.of(session)
-    if any(
-        (n.campaign_id, n.handling_unit_id, n.level)
-        != (first.campaign_id, first.handling_unit_id, first.level)
-        for n in nominations
-    ):
+def _route(session: Session, nominations: list[Nomination]) -> list[Unit]:
+    """The route of a batch, which must be one campaign's nominations waiting at one level."""
+    if not nominations:
+        raise InvalidInput("Cần ít nhất một hồ sơ")
+    first = nominations[0]
+    key = (first.campaign_id, first.handling_unit_id, first.level)
+    if any((n.campaign_id, n.handling_unit_id, n.level) != key for n in nominations):
         raise InvalidInput("Một Tờ trình chỉ gồm hồ sơ của cùng một đợt, cùng một cấp")
-    target_level = first.level + (1 if action == "forward" else 0)
-    award = (
-        default_catalogue()
-        .for_date(vietnam_today(now or utcnow()), org.tenant(first.unit_id))
-        .award(first.award_code)
-    )
-    units = org.route_units(award, first.unit_id, vietnam_today(now or utcnow()))
-    if target_level >= len(units):
-        raise GuardFailed("deciding_level", f"Cấp này quyết định {award.name}, không trình lên")
+    org, today = Org.of(session), vietnam_today(utcnow())
+    award = default_catalogue().for_date(today, org.tenant(first.unit_id)).award(first.award_code)
+    return org.route_units(award, first.unit_id, today)
+
+
+def _new_submission(
+    session: Session, actor: Actor, nominations: list[Nomination], to_unit: Unit, level: int, **signed
+) -> Submission:
+    first = nominations[0]
     submission = Submission(
         campaign_id=first.campaign_id,
         from_unit_id=first.handling_unit_id,
-        to_unit_id=units[target_level].id,
-        level=target_level,
+        to_unit_id=to_unit.id,
+        level=level,
         created_by=actor.person_id,
+        **signed,
     )
     session.add(submission)
     session.flush()
+    session.add_all(SubmissionItem(submission_id=submission.id, nomination_id=n.id) for n in nominations)
+    return submission
+
+
+def submit(
+    session: Session, actor: Actor, nominations: list[Nomination], *, now: datetime | None = None
+) -> Submission:
+    """The unit sends its nominations to its own level's secretariat, as one batch: all or none."""
+    units = _route(session, nominations)
+    submission = _new_submission(session, actor, nominations, units[0], 0)
+    org = Org.of(session)
     for n in nominations:
-        apply(session, n, action, actor, submission=submission, now=now, org=org)
-        if n.handling_unit_id != submission.to_unit_id:
-            raise InvalidInput(f"Hồ sơ #{n.id} được trình tới cấp khác; tách thành Tờ trình riêng")
+        apply(session, n, "submit", actor, submission=submission, now=now, org=org)
     audit.record(
         session,
         actor,
-        action,
+        "submit",
         "submission",
         submission.id,
         data={"nominations": [n.id for n in nominations]},
     )
     return submission
+
+
+def propose_upward(
+    session: Session,
+    actor: Actor,
+    nominations: list[Nomination],
+    *,
+    signed_on: date,
+    now: datetime | None = None,
+) -> Submission:
+    """The head of a level signs a Tờ trình proposing these nominations to the level above.
+    Nothing moves yet: `forward` (the forward flow) numbers it and carries them up."""
+    units = _route(session, nominations)
+    first = nominations[0]
+    if first.level + 1 >= len(units):
+        raise GuardFailed("deciding_level", "Cấp này quyết định khen thưởng, không trình lên")
+    if not (
+        actor.can(Role.AUTHORITY, first.handling_unit_id)
+        or actor.can(Role.SECRETARIAT, first.handling_unit_id)
+    ):
+        raise Forbidden(
+            f"{actor.name} không ký Tờ trình của {Org.of(session).units[first.handling_unit_id].name}"
+        )
+    for n in nominations:  # refuse now what forwarding would refuse
+        if n.state not in WAITING:
+            raise IllegalTransition(f"Hồ sơ #{n.id} không ở trạng thái chờ trình cấp trên ({n.state.value})")
+        situation = Situation(session, n, now or utcnow())
+        guard_forwarding(situation)
+        guard_reviewed(situation)
+    target = units[first.level + 1]
+    submission = _new_submission(
+        session, actor, nominations, target, first.level + 1, signed_on=signed_on, signer_id=actor.person_id
+    )
+    audit.record(
+        session,
+        actor,
+        "propose",
+        "submission",
+        submission.id,
+        data={"nominations": [n.id for n in nominations]},
+        at=now,
+    )
+    return submission
+
+
+def forward(
+    session: Session, actor: Actor, submission_id: int, *, now: datetime | None = None
+) -> list[Nomination]:
+    """Carry a signed Tờ trình's nominations up to its level; those already carried, or no
+    longer waiting, are left as they are (running it twice moves nothing twice)."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound(f"Không có Tờ trình #{submission_id}")
+    items = session.exec(
+        select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == submission_id)
+    )
+    nominations = [session.get(Nomination, i) for i in sorted(items)]
+    waiting = [
+        n
+        for n in nominations
+        if n.state in WAITING
+        and n.level == submission.level - 1
+        and n.handling_unit_id == submission.from_unit_id
+    ]
+    org = Org.of(session)
+    for n in waiting:
+        apply(session, n, "forward", actor, submission=submission, now=now, org=org)
+        if n.handling_unit_id != submission.to_unit_id:
+            raise InvalidInput(f"Hồ sơ #{n.id} được trình tới cấp khác; tách thành Tờ trình riêng")
+    return waiting

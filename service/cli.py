@@ -26,10 +26,9 @@ def serve(
     """Serve the web app and JSON API (service.app:app)."""
     import uvicorn
 
-    from models.db import migrate
-    from service.deps import get_engine
+    from models.db import app_engine, migrate
 
-    migrate(get_engine())
+    migrate(app_engine())
     uvicorn.run("service.app:app", host=host, port=port, workers=workers)
 
 
@@ -40,7 +39,7 @@ def demo(
     seed: int = 2025,
 ) -> None:
     """Seed a realistic province and run one year-end season end to end, then summarise it."""
-    from service.demo.season import run_demo
+    from service.demo import run_demo
 
     typer.echo(run_demo(year=year, out=out, seed=seed))
 
@@ -48,10 +47,9 @@ def demo(
 @db.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the schema migrations (Alembic) to VINHDANH_DATABASE_URL."""
-    from models.db import migrate
-    from service.deps import get_engine
+    from models.db import app_engine, migrate
 
-    migrate(get_engine(), revision)
+    migrate(app_engine(), revision)
     typer.echo(f"database at {revision}: {get_settings().db_url}")
 
 
@@ -61,9 +59,9 @@ def verify_audit() -> None:
     from sqlmodel import Session
 
     from models.audit import verify
-    from service.deps import get_engine
+    from models.db import app_engine
 
-    with Session(get_engine()) as session:
+    with Session(app_engine()) as session:
         broken = verify(session)
     if broken is None:
         typer.echo("audit log intact")
@@ -78,10 +76,10 @@ def calendar(start: date, days: int, tenant: str | None = None) -> None:
     from sqlmodel import Session
 
     from models.calendar import NATIONAL, tenant_calendar
-    from service.deps import get_engine
+    from models.db import app_engine
 
     if tenant:
-        with Session(get_engine()) as session:
+        with Session(app_engine()) as session:
             typer.echo(tenant_calendar(session, tenant).add_working_days(start, days).isoformat())
     else:
         typer.echo(NATIONAL.add_working_days(start, days).isoformat())

@@ -62,3 +62,26 @@ def province(session):
     from tests.factories import build_province
 
     return build_province(session)
+
+
+@pytest.fixture
+def app_db():
+    """A database of its own that the flows use (the settings point at it), emptied and migrated."""
+    from models.config import configured
+
+    engine = fresh_engine("flows")
+    with configured(database_url=engine.url.render_as_string(hide_password=False)):
+        yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def prefect():
+    """Prefect's test harness, once per session (it costs 11–15 s to start): flows called in a
+    test are real flow runs on a temporary server, with the heartbeat thread off."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.runtime import prefect_runs  # sets Prefect's environment before it starts
+
+    with prefect_test_harness(server_startup_timeout=180), prefect_runs():
+        yield

@@ -6,12 +6,15 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from models.access import Actor, load_actor
+from models.access import Actor, load_actor, system_actor
 from models.campaigns import Campaign
 from models.councils import Council, CouncilMember, Position
+from models.decide import issue, number_submission, sign
 from models.history import AwardRecord, Initiative, Rating
 from models.nominations import Nomination
 from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind
+from models.voting import close_session, tally
+from models.workflow import forward, propose_upward
 
 YEAR = 2025
 NOW = datetime(2025, 12, 15, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam, a Monday
@@ -210,3 +213,22 @@ def nominations_of(session: Session, prov: Province) -> list[Nomination]:
     from sqlmodel import select
 
     return list(session.exec(select(Nomination).where(Nomination.campaign_id == prov.campaign.id)))
+
+
+# What a person does, followed by what the stage flow does after it (flows/stages.py's tasks).
+
+
+def close_and_tally(session: Session, secretariat: Actor, session_id: int, now: datetime):
+    close_session(session, secretariat, session_id, now=now)
+    return tally(session, system_actor(), session_id, now=now)
+
+
+def sign_and_issue(session: Session, authority: Actor, decision_id: int, signed_on: date, now: datetime):
+    sign(session, authority, decision_id, signed_on=signed_on, now=now)
+    return issue(session, system_actor(), decision_id, now=now)
+
+
+def propose_and_forward(session: Session, head: Actor, nominations, signed_on: date, now: datetime):
+    submission = propose_upward(session, head, nominations, signed_on=signed_on, now=now)
+    forward(session, system_actor(), submission.id, now=now)
+    return number_submission(session, system_actor(), submission)

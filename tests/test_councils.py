@@ -10,8 +10,8 @@ from models.catalogue import VoteRule
 from models.councils import BallotCast, BallotEntry, Choice
 from models.errors import Forbidden, IllegalTransition, InvalidInput
 from models.voting import cast_ballot, record_attendance
-from models.workflow import apply, send
-from tests.factories import NOW
+from models.workflow import apply, submit
+from tests.factories import NOW, close_and_tally
 from tests.test_workflow import draft, meet, report
 
 FIGHTER = VoteRule("fighter", "secret", "total_members", Fraction(9, 10), False, Fraction(2, 3))
@@ -37,7 +37,7 @@ def test_vote_rule_uses_exact_fractions(rule, members, present, voters, yes, pas
 def on_agenda(session, province, key="good"):
     n = draft(session, province, key=key)
     report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     apply(session, n, "accept", province.actors["unit_secretariat"], now=NOW)
     return n, meet(session, province, "stc", [n])
 
@@ -77,8 +77,6 @@ def test_only_members_present_or_writing_in_may_vote(session, province):
 
 
 def test_written_opinion_counts_as_a_vote_but_not_for_quorum(session, province):
-    from models.voting import close_session
-
     n, meeting = on_agenda(session, province)
     members = province.members["stc"]
     for i, m in enumerate(members):  # 4 present, 1 absent with a written opinion
@@ -92,7 +90,7 @@ def test_written_opinion_counts_as_a_vote_but_not_for_quorum(session, province):
         )
     for m in members:
         cast_ballot(session, load_actor(session, m.person_id), meeting.id, {n.id: Choice.YES})
-    (result,) = close_session(session, province.actors["unit_secretariat"], meeting.id, now=NOW)
+    (result,) = close_and_tally(session, province.actors["unit_secretariat"], meeting.id, NOW)
     assert (result.present, result.ballots_issued, result.yes, result.base, result.passed) == (
         4,
         5,

@@ -26,13 +26,13 @@ from document_templates.contexts import (
 )
 from document_templates.publish import publish_decision, publish_report, publish_submission
 from models.councils import Choice
-from models.decide import draft_decision, sign, sign_submission
+from models.decide import draft_decision
 from models.decisions import GeneratedDocument
 from models.dossier import Store
 from models.history import Rating
 from models.org import UnitKind
-from models.workflow import apply, nominate, send
-from tests.factories import NOW, YEAR, unit
+from models.workflow import apply, nominate, submit
+from tests.factories import NOW, YEAR, propose_and_forward, sign_and_issue, unit
 from tests.test_workflow import meet, report, vote
 
 TNR = "Times New Roman"
@@ -101,12 +101,13 @@ def season(session, province, tmp_path):
         n = nominate(session, officer, province.campaign, "BK_TINH", unit_id=stc.id, now=NOW, **subject)
         report(session, province, n)
         nominations.append(n)
-    send(session, officer, nominations, "submit", now=NOW)
+    submit(session, officer, nominations, now=NOW)
     for n in nominations:
         apply(session, n, "accept", unit_secretariat, now=NOW)
     vote(session, province, meet(session, province, "stc", nominations), "stc", lambda i: Choice.YES)
-    submission = send(session, unit_secretariat, nominations, "forward", now=NOW)
-    sign_submission(session, province.actors["director"], submission, signed_on=date(2025, 12, 22))
+    submission = propose_and_forward(
+        session, province.actors["director"], nominations, date(2025, 12, 22), NOW
+    )
     to_trinh = publish_submission(session, province.actors["director"], submission.id, store)
     for n in nominations:
         apply(session, n, "accept", province.actors["province_secretariat"], now=NOW)
@@ -114,7 +115,7 @@ def season(session, province, tmp_path):
         session, province, meet(session, province, "province", nominations), "province", lambda i: Choice.YES
     )
     decision = draft_decision(session, province.actors["province_secretariat"], nominations)
-    sign(session, province.actors["chairman"], decision.id, signed_on=date(2026, 1, 5), now=NOW)
+    sign_and_issue(session, province.actors["chairman"], decision.id, date(2026, 1, 5), NOW)
     made = publish_decision(session, province.actors["chairman"], decision.id, store)
     return {
         "store": store,

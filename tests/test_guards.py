@@ -6,7 +6,7 @@ import pytest
 
 from models.errors import GuardFailed
 from models.history import Rating
-from models.workflow import nominate, send
+from models.workflow import nominate, submit
 from tests.factories import NOW, YEAR, person
 from tests.test_workflow import report
 
@@ -34,12 +34,12 @@ def nominate_new(session, province, award: str, count: int, rating: str = "HTXS"
 
 def test_grassroots_fighters_are_capped_at_fifteen_percent_of_advanced_workers(session, province):
     # The demo province keeps the old 15% cap (Decree 91/2017 Art. 9(3)) in its regulation.
-    send(session, province.actors["officer"], nominate_new(session, province, "LDTT", 5), "submit", now=NOW)
+    submit(session, province.actors["officer"], nominate_new(session, province, "LDTT", 5), now=NOW)
     # pool: 5 nominated + 2 who already hold LĐTT for the year (fighter, veteran) = 7 → 15% = 1
     first, second = nominate_new(session, province, "CSTDCS", 2)
-    send(session, province.actors["officer"], [first], "submit", now=NOW)
+    submit(session, province.actors["officer"], [first], now=NOW)
     with pytest.raises(GuardFailed, match="tối đa 1") as refusal:
-        send(session, province.actors["officer"], [second], "submit", now=NOW)
+        submit(session, province.actors["officer"], [second], now=NOW)
     assert refusal.value.code == "quota_exceeded"
     assert refusal.value.details == {"limit": 1, "taken": 1}
 

@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from models.access import load_actor
 from models.councils import Choice
-from models.decide import draft_decision, sign
+from models.decide import draft_decision
 from models.decisions import Decision, DecisionState
 from models.history import AwardRecord, Rating
-from models.workflow import apply, nominate, send
+from models.workflow import apply, nominate, submit
 from tests.conftest import fresh_engine
-from tests.factories import NOW, YEAR, build_province, person
+from tests.factories import NOW, YEAR, build_province, person, sign_and_issue
 from tests.test_workflow import meet, report, vote
 
 SIGNERS = 20
@@ -43,7 +43,7 @@ def prepare(engine) -> tuple[list[int], int]:
             )
             report(session, province, n)
             nominations.append(n)
-        send(session, officer, nominations, "submit", now=NOW)
+        submit(session, officer, nominations, now=NOW)
         for n in nominations:
             apply(session, n, "accept", province.actors["unit_secretariat"], now=NOW)
         vote(session, province, meet(session, province, "stc", nominations), "stc", lambda i: Choice.YES)
@@ -53,7 +53,7 @@ def prepare(engine) -> tuple[list[int], int]:
     return drafts, director
 
 
-def test_twenty_decisions_signed_at_once_get_twenty_consecutive_numbers():
+def test_twenty_decisions_issued_at_once_get_twenty_consecutive_numbers():
     engine = fresh_engine("register")
     drafts, director = prepare(engine)
     start, errors = threading.Barrier(SIGNERS), []
@@ -62,9 +62,7 @@ def test_twenty_decisions_signed_at_once_get_twenty_consecutive_numbers():
         start.wait()  # all at once; each then takes a connection and signs
         try:
             with Session(engine) as session:
-                sign(
-                    session, load_actor(session, director), decision_id, signed_on=date(2025, 12, 20), now=NOW
-                )
+                sign_and_issue(session, load_actor(session, director), decision_id, date(2025, 12, 20), NOW)
                 session.commit()
         except Exception as error:
             errors.append(error)
@@ -76,7 +74,7 @@ def test_twenty_decisions_signed_at_once_get_twenty_consecutive_numbers():
         thread.join()
     assert errors == []
     with Session(engine) as session:
-        signed = session.exec(select(Decision).where(Decision.state == DecisionState.SIGNED)).all()
+        signed = session.exec(select(Decision).where(Decision.state == DecisionState.ISSUED)).all()
         assert sorted(d.number for d in signed) == list(range(1, SIGNERS + 1))
         golden = session.exec(
             select(AwardRecord.golden_book).where(AwardRecord.decision_id.is_not(None))

@@ -9,15 +9,22 @@ from models import audit
 from models.access import system_actor
 from models.catalogue import default_catalogue
 from models.councils import Choice
-from models.decide import draft_decision, sign
+from models.decide import draft_decision
 from models.decisions import Decision
 from models.dossier import attach
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, StaleVersion
 from models.history import AwardRecord
 from models.nominations import Nomination, State
-from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
-from models.workflow import STEPS, apply, nominate, send
-from tests.factories import NOW, Province, docx_bytes
+from models.voting import add_to_agenda, cast_ballot, open_session, record_attendance
+from models.workflow import STEPS, apply, nominate, submit
+from tests.factories import (
+    NOW,
+    Province,
+    close_and_tally,
+    docx_bytes,
+    propose_and_forward,
+    sign_and_issue,
+)
 
 RULES = default_catalogue().for_date(date(2025, 12, 15), "QNG")
 
@@ -63,7 +70,7 @@ def vote(session, prov, meeting, key, choices_for, present=None):
         cast_ballot(
             session, load_actor(session, m.person_id), meeting.id, {nid: choices_for(i) for nid in agenda}
         )
-    return close_session(session, secretariat, meeting.id, now=NOW)
+    return close_and_tally(session, secretariat, meeting.id, NOW)
 
 
 def meet(session, prov, key, nominations):
@@ -86,7 +93,7 @@ def meet(session, prov, key, nominations):
 def through_unit_council(session, prov, nominations, choice=Choice.YES):
     for n in nominations:
         report(session, prov, n)
-    send(session, prov.actors["officer"], nominations, "submit", now=NOW)
+    submit(session, prov.actors["officer"], nominations, now=NOW)
     for n in nominations:
         apply(session, n, "accept", prov.actors["unit_secretariat"], now=NOW)
     meeting = meet(session, prov, "stc", nominations)
@@ -98,7 +105,7 @@ def test_advanced_worker_is_conferred_by_the_unit_head_and_enters_history(sessio
     through_unit_council(session, province, [n])
     assert n.state is State.RECOMMENDED
     decision = draft_decision(session, province.actors["unit_secretariat"], [n])
-    sign(session, province.actors["director"], decision.id, signed_on=date(2025, 12, 20), now=NOW)
+    sign_and_issue(session, province.actors["director"], decision.id, date(2025, 12, 20), NOW)
     assert n.state is State.CONFERRED
     assert decision.reference == "01/QĐ-STC"
     record = session.exec(select(AwardRecord).where(AwardRecord.decision_id == decision.id)).one()
@@ -111,7 +118,7 @@ def test_advanced_worker_is_conferred_by_the_unit_head_and_enters_history(sessio
 def test_every_step_is_audited_with_actor_time_and_reason(session, province):
     n = draft(session, province)
     report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     apply(
         session, n, "return", province.actors["unit_secretariat"], reason="Thiếu chữ ký thủ trưởng", now=NOW
     )
@@ -124,7 +131,7 @@ def test_every_step_is_audited_with_actor_time_and_reason(session, province):
 def test_returned_dossier_is_resubmitted_with_history_kept(session, province):
     n = draft(session, province)
     first = report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     apply(
         session, n, "return", province.actors["unit_secretariat"], reason="Báo cáo chưa có số liệu", now=NOW
     )
@@ -141,7 +148,7 @@ def test_returned_dossier_is_resubmitted_with_history_kept(session, province):
 def test_return_requires_a_reason(session, province):
     n = draft(session, province)
     report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     with pytest.raises(InvalidInput, match="lý do"):
         apply(session, n, "return", province.actors["unit_secretariat"], reason="  ", now=NOW)
 
@@ -149,7 +156,7 @@ def test_return_requires_a_reason(session, province):
 def test_submit_without_achievement_report_is_refused_citing_article_84(session, province):
     n = draft(session, province)
     with pytest.raises(GuardFailed, match=r"Báo cáo thành tích \(Law 06/2022 Art. 84") as error:
-        send(session, province.actors["officer"], [n], "submit", now=NOW)
+        submit(session, province.actors["officer"], [n], now=NOW)
     assert error.value.code == "dossier_incomplete"
 
 
@@ -157,7 +164,7 @@ def test_ineligible_nominee_is_blocked_with_the_cited_article(session, province)
     n = draft(session, province, key="weak")
     report(session, province, n)
     with pytest.raises(GuardFailed, match=r"Art\. 24\(1\)\(a\)") as error:
-        send(session, province.actors["officer"], [n], "submit", now=NOW)
+        submit(session, province.actors["officer"], [n], now=NOW)
     assert error.value.details["articles"] == ["Law 06/2022 Art. 24(1)(a)"]
 
 
@@ -172,9 +179,9 @@ def test_judgement_route_goes_to_the_council_but_needs_the_certification(session
     )
     report(session, province, n)
     with pytest.raises(GuardFailed, match="Xác nhận thành tích"):
-        send(session, province.actors["officer"], [n], "submit", now=NOW)
+        submit(session, province.actors["officer"], [n], now=NOW)
     report(session, province, n, "xac_nhan_thanh_tich")
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     assert n.state is State.SUBMITTED
     assert n.verdict["status"] == "needs_judgement"
 
@@ -191,7 +198,7 @@ def test_officer_of_another_unit_may_not_nominate_or_submit(session, province):
     n = draft(session, province)
     report(session, province, n)
     with pytest.raises(Forbidden):
-        send(session, province.actors["ministry_officer"], [n], "submit", now=NOW)
+        submit(session, province.actors["ministry_officer"], [n], now=NOW)
 
 
 def test_only_the_system_records_a_council_result(session, province):
@@ -233,7 +240,7 @@ def test_vote_below_threshold_is_not_recommended(session, province):
 def test_no_quorum_means_no_recommendation(session, province):
     n = draft(session, province)
     report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     apply(session, n, "accept", province.actors["unit_secretariat"], now=NOW)
     meeting = meet(session, province, "stc", [n])
     (result,) = vote(session, province, meeting, "stc", lambda i: Choice.YES, present=3)  # 3/5 < 2/3
@@ -248,7 +255,7 @@ def test_provincial_fighter_travels_two_levels_and_is_decided_by_the_chairman(se
     through_unit_council(session, province, [n])
     with pytest.raises(GuardFailed, match="Chủ tịch Ủy ban nhân dân tỉnh"):
         draft_and_sign(session, province, n, "unit_secretariat", "director")
-    submission = send(session, province.actors["unit_secretariat"], [n], "forward", now=NOW)
+    submission = propose_and_forward(session, province.actors["director"], [n], date(2025, 12, 22), NOW)
     assert (n.level, n.handling_unit_id, n.state) == (1, province.units["province"].id, State.SUBMITTED)
     with pytest.raises(GuardFailed, match="Tờ trình"):
         apply(session, n, "accept", province.actors["province_secretariat"], now=NOW)
@@ -272,13 +279,13 @@ def test_provincial_fighter_travels_two_levels_and_is_decided_by_the_chairman(se
 
 def draft_and_sign(session, prov, n, drafter, signer) -> Decision:
     decision = draft_decision(session, prov.actors[drafter], [n])
-    return sign(session, prov.actors[signer], decision.id, signed_on=date(2026, 1, 5), now=NOW)
+    return sign_and_issue(session, prov.actors[signer], decision.id, date(2026, 1, 5), NOW)
 
 
 def test_due_date_counts_working_days_from_the_stage_entry(session, province):
     n = draft(session, province)
     report(session, province, n)
-    send(session, province.actors["officer"], [n], "submit", now=NOW)
+    submit(session, province.actors["officer"], [n], now=NOW)
     # Mon 15 Dec 2025 + 10 working days = Mon 29 Dec 2025
     assert n.due_on == date(2025, 12, 29)
 

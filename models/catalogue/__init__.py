@@ -53,6 +53,10 @@ DECIDERS = {
 SUBJECTS = {"individual", "collective"}
 
 
+STAGES = ("submitted", "returned", "accepted", "recommended")  # where a nomination waits for someone
+TIMEOUTS = ("none", "withdraw")  # what the deadline sweep does once a stage is overdue
+
+
 class CatalogueError(ValueError):
     """The catalogue data is inconsistent (raised at load time)."""
 
@@ -438,6 +442,20 @@ class _Builder:
             publicity=spec.get("publicity", False),
         )
 
+    def stages(self) -> dict:
+        """Each waiting stage's working days and what the deadline sweep does around them."""
+        stages = self.raw["stages"]
+        for name, stage in stages.items():
+            if name not in STAGES:
+                self.fail(f"stage {name}", f"not a waiting stage; one of {sorted(STAGES)}")
+            if not stage.get("label") or stage.get("days", 0) < 1:
+                self.fail(f"stage {name}", "needs a label and days ≥ 1")
+            if stage.get("remind_before", 0) < 0 or stage.get("escalate_after", 0) < 0:
+                self.fail(f"stage {name}", "remind_before and escalate_after are working days ≥ 0")
+            if stage.get("on_timeout", "none") not in TIMEOUTS:
+                self.fail(f"stage {name}", f"on_timeout is one of {TIMEOUTS}")
+        return stages
+
     def build(self) -> RuleSet:
         meta = self.raw["ruleset"]
         awards = {code: self.award(code, spec) for code, spec in self.raw["awards"].items()}
@@ -459,7 +477,7 @@ class _Builder:
             basis=meta.get("basis", {}),
             groups=self.groups,
             levels=self.raw["levels"],
-            stages=self.raw["stages"],
+            stages=self.stages(),
             dossier_kinds=self.raw["dossier"],
             votes=self.votes,
             awards=awards,

@@ -212,7 +212,8 @@ class Builder:
         )
 
 
-def build(session: Session, ruleset: RuleSet, year: int, seed: int) -> Demo:
+def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int = 1) -> Demo:
+    """The province, its people and their past; `scale` multiplies every unit's staff."""
     b = Builder(session, ruleset, year, seed)
     d = b.demo
     first, last = year - 6, year - 1  # six past seasons
@@ -315,7 +316,7 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int) -> Demo:
             unit,
             f"{code}:officer",
         )
-        for i in range(size):
+        for i in range(size * scale):
             at = subs[i % len(subs)] if subs else unit
             post = (
                 "Trưởng phòng"

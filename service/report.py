@@ -9,9 +9,12 @@ from sqlmodel import Session, select
 
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
+from models.deadlines import StageAlert
 from models.decisions import Decision, DecisionState
 from models.nominations import Nomination
+from models.notify import Notification
 from models.org import Unit, UnitKind
+from models.runs import FlowRun
 
 LEVEL = {
     UnitKind.AGENCY: "Đơn vị cơ sở",
@@ -30,6 +33,13 @@ COLUMNS = {
     "withdrawn": ("Rút", {"withdraw"}, False),
     "conferred": ("Khen thưởng", {"confer"}, False),
     "forwarded": ("Trình lên", {"forward"}, False),
+}
+
+ALERTS = {
+    "remind_before": "nhắc trước hạn",
+    "remind_after": "nhắc quá hạn",
+    "escalate": "báo cáo lãnh đạo",
+    "timeout": "tự rút do quá hạn",
 }
 
 
@@ -55,7 +65,7 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         units = {u.id: u for u in session.exec(select(Unit))}
         decisions = session.exec(
             select(Decision)
-            .where(Decision.state == DecisionState.SIGNED)
+            .where(Decision.state == DecisionState.ISSUED)
             .order_by(Decision.signed_on, Decision.id)
         ).all()
         listed = Counter(
@@ -63,6 +73,10 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         )
         intact = verify(session) is None
         events = len(session.exec(select(Event.id)).all())
+        flow_runs = Counter(session.exec(select(FlowRun.flow)).all())
+        failed = len(session.exec(select(FlowRun.id).where(FlowRun.state == "failed")).all())
+        inbox = Counter(session.exec(select(Notification.kind)).all())
+        alerts = Counter(session.exec(select(StageAlert.kind)).all())
     lines = [
         "",
         f"TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM {year}",
@@ -83,6 +97,11 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         lines += [f"  - {line}" for line in blocked]
     lines += [
         "",
+        f"Luồng tự động (Prefect): {sum(flow_runs.values())} lượt chạy, {failed} lỗi — "
+        + ", ".join(f"{flow} {count}" for flow, count in sorted(flow_runs.items())),
+        f"Thông báo trong hộp thư: {sum(inbox.values())} — "
+        + ", ".join(f"{kind} {count}" for kind, count in sorted(inbox.items())),
+        "Hạn xử lý (ngày làm việc): " + ", ".join(f"{ALERTS[kind]} {alerts[kind]}" for kind in ALERTS),
         f"Nhật ký kiểm toán: {events} sự kiện, chuỗi băm {'toàn vẹn' if intact else 'BỊ PHÁ VỠ'}.",
         f"Cơ sở dữ liệu: {database}",
         f"Thời gian chạy: {seconds:.1f} giây",

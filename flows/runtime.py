@@ -1,0 +1,126 @@
+"""How flows run: Prefect's settings for this project, the database, the system actor of the
+current run, and `step`, which calls a task as a Prefect task inside a flow run or as its plain
+function when the same work runs directly (the benchmark's baseline, the `inline` trigger mode).
+
+Prefect is configured before it is imported: its home under the data folder (the embedded
+default starts a temporary local server there), no analytics (there is no internet here), and a
+generous start-up timeout, since the first start on a new machine migrates its database."""
+
+import os
+import traceback
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from models.config import get_settings
+
+os.environ.setdefault("PREFECT_HOME", str((get_settings().data_dir / "prefect").resolve()))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+if get_settings().prefect_mode == "embedded":
+    # The temporary server keeps its runs in SQLite, where recording task runs from their events
+    # holds the write lock that creating the next flow run waits for: measured here, a flow run
+    # of four tasks took 1.0–7.7 s with the recorder and 0.19 s without. It has no UI and ends
+    # with the process, so neither an event feed nor automations have a reader. Flow runs, their
+    # states and logs are still recorded, and each task's work is in our own audit log.
+    for service in ("TASK_RUN_RECORDER", "EVENT_PERSISTER", "TRIGGERS"):
+        os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
+
+from prefect.runtime import flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from models import runs
+from models.access import Actor, system_actor
+from models.db import app_engine, session_scope
+from models.notify import holders, notify
+from models.org import Role
+
+DIRECT: ContextVar[str | None] = ContextVar("direct_run", default=None)  # the run id, when direct
+
+
+def unit_of_work():
+    return session_scope(app_engine())
+
+
+def run_id() -> str:
+    return DIRECT.get() or flow_run.id or f"direct-{uuid.uuid4()}"
+
+
+def actor() -> Actor:
+    return system_actor(run_id())
+
+
+def step(task, *args, **kwargs):
+    """A task as a Prefect task run inside a flow run; its plain function when run directly."""
+    return task.fn(*args, **kwargs) if DIRECT.get() else task(*args, **kwargs)
+
+
+def transient(_task, _run, state) -> bool:
+    """Retry a task after a fault that may pass: a dropped or locked database, a timeout,
+    LibreOffice failing to start — not after a refusal of the domain."""
+    try:
+        state.result()
+    except OperationalError:  # the connection dropped, the database was locked
+        return True
+    except DBAPIError as error:
+        return bool(error.connection_invalidated)
+    except (TimeoutError, ConnectionError):
+        return True
+    except RuntimeError as error:
+        return "LibreOffice" in str(error)
+    except Exception:
+        return False
+    return False
+
+
+RETRY = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": transient}
+
+
+@contextmanager
+def tracked(flow: str, entity: str, entity_id: int, secretariat_unit: int | None = None) -> Iterator[str]:
+    """Record the run beside the case it acts on; on failure record the error, tell the
+    secretariat, and let the failure stand (the case's own transaction was rolled back)."""
+    run = run_id()
+    with unit_of_work() as session:
+        runs.started(session, run, flow, entity, entity_id)
+    try:
+        yield run
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}"
+        with unit_of_work() as session:
+            runs.ended(session, run, message or traceback.format_exc())
+            if secretariat_unit is not None:
+                notify(
+                    session,
+                    holders(session, Role.SECRETARIAT, secretariat_unit),
+                    "failure",
+                    f"Lỗi xử lý tự động ({flow}) cho {entity} #{entity_id}",
+                    f"Hồ sơ giữ nguyên trạng thái trước đó. Lỗi: {message}",
+                    about=(entity, entity_id),
+                    key=f"failure:{run}",
+                )
+        raise
+    with unit_of_work() as session:
+        runs.ended(session, run)
+
+
+@contextmanager
+def directly() -> Iterator[str]:
+    """Run flow bodies as plain functions in this context (no Prefect run is created)."""
+    token = DIRECT.set(f"direct-{uuid.uuid4()}")
+    try:
+        yield DIRECT.get()
+    finally:
+        DIRECT.reset(token)
+
+
+@contextmanager
+def prefect_runs() -> Iterator[None]:
+    """Prefect flow runs in this thread, without the heartbeat thread whose join costs about a
+    second at the end of every synchronous run (prefect-notes §0.4); settable in code only."""
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

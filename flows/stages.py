@@ -1,0 +1,278 @@
+"""The stage flows: the work that follows a person's committed action, or the clock. Each is one
+flow run per batch — a submission, a council session, a decision, a sweep — never one per
+nomination. Tasks take ids, read the database afresh and can run twice to the same result."""
+
+from datetime import datetime
+
+from prefect import flow, task
+from sqlmodel import select
+
+from document_templates import publish
+from document_templates.pdf import to_pdf
+from flows.mail import send_pending
+from flows.runtime import RETRY, actor, step, tracked, unit_of_work
+from models import deadlines, decide, intake, voting, workflow
+from models.config import get_settings
+from models.councils import Council, CouncilSession, TallyResult
+from models.decisions import Decision
+from models.dossier import Store, keep
+from models.nominations import Nomination, Submission
+from models.notify import holders, notify
+from models.org import Person, Role, Unit
+
+
+def _name(session, n: Nomination) -> str:
+    return (
+        session.get(Person, n.person_id).full_name if n.person_id else session.get(Unit, n.collective_id).name
+    )
+
+
+CONGRATULATIONS = "Chúc mừng: bạn được khen thưởng theo quyết định này."
+
+# ------------------------------------------------------------------------------------ tasks
+
+
+@task(**RETRY)
+def check_dossiers(submission_id: int) -> dict:
+    """Completeness and eligibility of every nomination the batch brought (Art. 84)."""
+    with unit_of_work() as session:
+        return intake.check_submission(session, actor(), submission_id)
+
+
+@task(**RETRY)
+def tell_intake(submission_id: int, summary: dict) -> int:
+    if not summary["checked"]:
+        return 0
+    with unit_of_work() as session:
+        submission = session.get(Submission, submission_id)
+        sender = session.get(Unit, submission.from_unit_id)
+        body = (
+            f"{len(summary['checked'])} hồ sơ cần tiếp nhận; "
+            f"{len(summary['incomplete'])} hồ sơ thiếu tài liệu, "
+            f"{len(summary['ineligible'])} hồ sơ chưa đủ điều kiện theo kiểm tra tự động."
+        )
+        checked = summary["checked"]
+        key = f"intake:{submission_id}:{min(checked)}-{max(checked)}-{len(checked)}"
+        made = notify(
+            session,
+            holders(session, Role.SECRETARIAT, submission.to_unit_id),
+            "intake",
+            f"Hồ sơ đề nghị khen thưởng từ {sender.name}",
+            body,
+            about=("submission", submission_id),
+            key=key,
+        )
+        for nomination_id in summary["incomplete"]:
+            n = session.get(Nomination, nomination_id)
+            missing = ", ".join(n.intake["missing"])
+            made += notify(
+                session,
+                holders(session, Role.UNIT_OFFICER, n.unit_id),
+                "intake",
+                f"Hồ sơ của {_name(session, n)} còn thiếu tài liệu",
+                f"Cần bổ sung: {missing}.",
+                about=("nomination", n.id),
+                key=f"incomplete:{n.id}:{n.intake['stage']}",
+            )
+        return len(made)
+
+
+@task(**RETRY)
+def tally_votes(session_id: int) -> list[int]:
+    """Quorum, the award's vote rule, the results recorded, the nominations moved on."""
+    with unit_of_work() as session:
+        return [r.nomination_id for r in voting.tally(session, actor(), session_id) if r.passed]
+
+
+@task(**RETRY)
+def write_minutes(session_id: int) -> str:
+    with unit_of_work() as session:
+        return publish.publish_minutes(session, actor(), session_id).sha256
+
+
+@task(**RETRY)
+def tell_council(session_id: int) -> int:
+    with unit_of_work() as session:
+        meeting = session.get(CouncilSession, session_id)
+        council = session.get(Council, meeting.council_id)
+        results = session.exec(select(TallyResult).where(TallyResult.session_id == session_id)).all()
+        by_unit: dict[int, list[str]] = {}
+        for result in results:
+            n = session.get(Nomination, result.nomination_id)
+            outcome = "đạt" if result.passed else "không đạt"
+            by_unit.setdefault(n.unit_id, []).append(
+                f"{_name(session, n)}: {outcome} ({result.yes}/{result.base})"
+            )
+        made = []
+        for unit_id, lines in by_unit.items():
+            made += notify(
+                session,
+                holders(session, Role.UNIT_OFFICER, unit_id),
+                "council",
+                f"Kết quả họp {council.name}",
+                "; ".join(lines),
+                about=("council_session", session_id),
+                key=f"council:{session_id}:{unit_id}",
+            )
+        passed = sum(r.passed for r in results)
+        made += notify(
+            session,
+            holders(session, Role.AUTHORITY, council.unit_id),
+            "council",
+            f"{council.name} đề nghị {passed} trường hợp",
+            f"{passed}/{len(results)} hồ sơ đạt tỷ lệ phiếu.",
+            about=("council_session", session_id),
+            key=f"council:{session_id}:authority",
+        )
+        return len(made)
+
+
+@task(**RETRY)
+def issue_decision(decision_id: int) -> str:
+    """The register's number, every nomination conferred, each award into the history."""
+    with unit_of_work() as session:
+        return decide.issue(session, actor(), decision_id).reference
+
+
+@task(**RETRY)
+def write_decision(decision_id: int) -> list[str]:
+    """Quyết định + Danh sách, the certificates and their print file (and a PDF when enabled)."""
+    with unit_of_work() as session:
+        made = publish.publish_decision(session, actor(), decision_id)
+        if get_settings().pdf:
+            document = made[0]
+            pdf = to_pdf(Store().get(document.sha256))
+            keep(
+                session,
+                actor(),
+                "quyet_dinh_pdf",
+                document.owner,
+                document.filename.replace(".docx", ".pdf"),
+                pdf,
+            )
+        return [d.sha256 for d in made]
+
+
+@task(**RETRY)
+def tell_decision(decision_id: int) -> int:
+    with unit_of_work() as session:
+        decision = session.get(Decision, decision_id)
+        issuer = session.get(Unit, decision.issuer_unit_id)
+        nominations = session.exec(select(Nomination).where(Nomination.decision_id == decision_id)).all()
+        title = f"Quyết định số {decision.reference} của {issuer.authority}"
+        made = []
+        for n in nominations:
+            if n.person_id:
+                made += notify(
+                    session,
+                    [n.person_id],
+                    "decision",
+                    title,
+                    CONGRATULATIONS,
+                    about=("nomination", n.id),
+                    key=f"decision:{decision_id}:{n.id}",
+                )
+        for unit_id in sorted({n.unit_id for n in nominations}):
+            names = ", ".join(_name(session, n) for n in nominations if n.unit_id == unit_id)
+            made += notify(
+                session,
+                holders(session, Role.UNIT_OFFICER, unit_id),
+                "decision",
+                title,
+                f"Được khen thưởng: {names}.",
+                about=("decision", decision_id),
+                key=f"decision:{decision_id}:unit:{unit_id}",
+            )
+        return len(made)
+
+
+@task(**RETRY)
+def carry_up(submission_id: int) -> list[int]:
+    """Move the signed Tờ trình's nominations to the next level and give it its number."""
+    with unit_of_work() as session:
+        moved = workflow.forward(session, actor(), submission_id)
+        decide.number_submission(session, actor(), session.get(Submission, submission_id))
+        return [n.id for n in moved]
+
+
+@task(**RETRY)
+def write_submission(submission_id: int) -> str:
+    with unit_of_work() as session:
+        return publish.publish_submission(session, actor(), submission_id).sha256
+
+
+@task(**RETRY)
+def sweep_deadlines(now: datetime | None = None) -> dict:
+    with unit_of_work() as session:
+        return dict(deadlines.sweep(session, actor(), now=now))
+
+
+@task(**RETRY)
+def send_mail() -> int:
+    return send_pending()
+
+
+# ------------------------------------------------------------------------------------ flows
+
+
+def _unit_of(entity, key: int, attribute: str) -> int:
+    with unit_of_work() as session:
+        return getattr(session.get(entity, key), attribute)
+
+
+@flow(name="intake")
+def intake_flow(submission_id: int) -> dict:
+    """A batch arrived at a level: check every dossier and verdict, tell the secretariat."""
+    with tracked("intake", "submission", submission_id, _unit_of(Submission, submission_id, "to_unit_id")):
+        summary = step(check_dossiers, submission_id)
+        step(tell_intake, submission_id, summary)
+        step(send_mail)
+        return summary
+
+
+@flow(name="council_session")
+def council_session_flow(session_id: int) -> list[int]:
+    """Voting ended: tally, write the minutes (Biên bản), tell the units and the authority."""
+    council_id = _unit_of(CouncilSession, session_id, "council_id")
+    with tracked("council_session", "council_session", session_id, _unit_of(Council, council_id, "unit_id")):
+        passed = step(tally_votes, session_id)
+        step(write_minutes, session_id)
+        step(tell_council, session_id)
+        step(send_mail)
+        return passed
+
+
+@flow(name="decision")
+def decision_flow(decision_id: int) -> str:
+    """Signed: number it, confer, write the documents, tell the nominees and their units."""
+    with tracked("decision", "decision", decision_id, _unit_of(Decision, decision_id, "issuer_unit_id")):
+        reference = step(issue_decision, decision_id)
+        step(write_decision, decision_id)
+        step(tell_decision, decision_id)
+        step(send_mail)
+        return reference
+
+
+@flow(name="forward")
+def forward_flow(submission_id: int) -> list[int]:
+    """A signed Tờ trình goes up: the nominations move, it is numbered and written with the
+    council's minutes into the batch's dossier, and the level above checks it on arrival."""
+    with tracked("forward", "submission", submission_id, _unit_of(Submission, submission_id, "from_unit_id")):
+        moved = step(carry_up, submission_id)
+        step(write_submission, submission_id)
+        step(intake_flow, submission_id)  # a subflow run; the plain body when run directly
+        return moved
+
+
+@flow(name="deadline_sweeper")
+def deadline_sweeper_flow(now: datetime | None = None) -> dict:
+    """Every few minutes: reminders, escalations and timeouts due in working days, once each."""
+    with tracked("deadline_sweeper", "sweep", 0):
+        done = step(sweep_deadlines, now)
+        step(send_mail)
+        return done
+
+
+FLOWS = {
+    f.name: f for f in (intake_flow, council_session_flow, decision_flow, forward_flow, deadline_sweeper_flow)
+}

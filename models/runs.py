@@ -1,0 +1,40 @@
+"""Flow runs as the records see them: which run acted on which case, and how it ended, so a
+failure shows beside the case — in the embedded mode and against a Prefect server alike."""
+
+from datetime import datetime
+
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.db import utcnow
+
+
+class FlowRun(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)  # Prefect's flow run id (or a uuid run directly)
+    flow: str = Field(max_length=60)
+    entity: str = Field(default="", max_length=40)
+    entity_id: int | None = Field(default=None, index=True)
+    state: str = Field(default="running", max_length=20)  # running | completed | failed
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    error: str = Field(default="", max_length=4000)
+
+
+def started(session: Session, run_id: str, flow: str, entity: str, entity_id: int | None) -> FlowRun:
+    run = session.get(FlowRun, run_id) or FlowRun(id=run_id, flow=flow, entity=entity, entity_id=entity_id)
+    run.state, run.ended_at, run.error = "running", None, ""
+    session.add(run)
+    return run
+
+
+def ended(session: Session, run_id: str, error: str = "") -> None:
+    run = session.get(FlowRun, run_id)
+    if run is not None:
+        run.state, run.ended_at, run.error = ("failed" if error else "completed"), utcnow(), error[:4000]
+        session.add(run)
+
+
+def failures(session: Session, entity: str, entity_id: int) -> list[FlowRun]:
+    query = select(FlowRun).where(
+        FlowRun.entity == entity, FlowRun.entity_id == entity_id, FlowRun.state == "failed"
+    )
+    return list(session.exec(query.order_by(col(FlowRun.started_at).desc())))

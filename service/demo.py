@@ -1,0 +1,42 @@
+"""`vinhdanh demo`: the embedded default end to end — a fresh SQLite file in `out`, the demo
+province's season run as Prefect flows on Prefect's temporary local server, every document
+exported beside it, and the season's summary."""
+
+import shutil
+import time
+from pathlib import Path
+
+from models.config import configured
+
+
+def run_demo(year: int, out: Path, seed: int) -> str:
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "vinhdanh.db"
+    for stale in (database, out / "vinhdanh.db-wal", out / "vinhdanh.db-shm"):
+        stale.unlink(missing_ok=True)
+    for folder in ("documents", "van_ban"):
+        shutil.rmtree(out / folder, ignore_errors=True)
+    with configured(data_dir=out, database_url=f"sqlite:///{database}"):
+        from sqlmodel import Session
+
+        from document_templates.publish import export
+        from flows.runtime import prefect_runs
+        from flows.season import season_flow
+        from models.db import app_engine, migrate
+        from models.dossier import Store
+        from service.report import summary
+
+        engine = app_engine()
+        migrate(engine)
+        with prefect_runs():
+            blocked = season_flow(year=year, seed=seed)
+        with Session(engine) as session:
+            written = export(session, Store(), out / "van_ban")
+        report = summary(engine, year, blocked, database, time.perf_counter() - started)
+        engine.dispose()
+    return (
+        report
+        + f"\nVăn bản ({sum(written.values())} tệp .docx) trong {out / 'van_ban'}: "
+        + ", ".join(f"{kind} {count}" for kind, count in sorted(written.items()))
+    )
