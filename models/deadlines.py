@@ -105,7 +105,8 @@ def _act(session: Session, actor: Actor, situation: Situation, stage: dict, kind
         session.get(Person, n.person_id).full_name if n.person_id else session.get(Unit, n.collective_id).name
     )
     facts = {"subject": subject, "award": situation.award.name, "label": stage["label"].lower()}
-    facts["due"] = f"{n.due_on:%d/%m/%Y}"
+    due_on = n.due_on  # withdrawing clears it
+    facts["due"] = f"{due_on:%d/%m/%Y}"
     facts["reason"] = f"Quá hạn {facts['label']} (hạn {facts['due']}) theo quy định của giai đoạn"
     if kind in ("remind_before", "remind_after"):
         people = holders(session, role, n.unit_id if where == "nominating" else n.handling_unit_id)
@@ -128,6 +129,6 @@ def _act(session: Session, actor: Actor, situation: Situation, stage: dict, kind
         kind,
         "nomination",
         n.id,
-        data={"due_on": n.due_on.isoformat(), "stage": stage["label"]},
+        data={"due_on": due_on.isoformat(), "stage": stage["label"]},
         at=now,
     )
