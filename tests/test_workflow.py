@@ -55,8 +55,9 @@ def draft(session, prov, key="good", award="LDTT", unit="stc", officer="officer"
     )
 
 
-def vote(session, prov, meeting, key, choices_for, present=None):
-    """Everyone present votes; `choices_for(i)` gives member i's choice for every item."""
+def vote(session, prov, meeting, key, choices_for, present=None, close=True):
+    """Everyone present votes; `choices_for(i)` gives member i's choice for every item; then
+    the voting ends and the tally follows, unless `close` is false."""
     members = prov.members[key]
     present = len(members) if present is None else present
     secretariat = prov.actors["unit_secretariat" if key == "stc" else "province_secretariat"]
@@ -70,7 +71,7 @@ def vote(session, prov, meeting, key, choices_for, present=None):
         cast_ballot(
             session, load_actor(session, m.person_id), meeting.id, {nid: choices_for(i) for nid in agenda}
         )
-    return close_and_tally(session, secretariat, meeting.id, NOW)
+    return close_and_tally(session, secretariat, meeting.id, NOW) if close else None
 
 
 def meet(session, prov, key, nominations):
