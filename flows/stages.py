@@ -276,3 +276,10 @@ def deadline_sweeper_flow(now: datetime | None = None) -> dict:
 FLOWS = {
     f.name: f for f in (intake_flow, council_session_flow, decision_flow, forward_flow, deadline_sweeper_flow)
 }
+# The parameter that names what a flow acts on (the entity its runs are recorded against).
+PARAMETER = {
+    "intake": "submission_id",
+    "council_session": "session_id",
+    "decision": "decision_id",
+    "forward": "submission_id",
+}

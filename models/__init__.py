@@ -13,4 +13,5 @@ from models import (  # noqa: F401
     notify,
     org,
     runs,
+    tokens,
 )

@@ -99,5 +99,10 @@ def verify(session: Session) -> int | None:
 
 
 def trail(session: Session, entity: str, entity_id: int) -> list[Event]:
-    query = select(Event).where(Event.entity == entity, Event.entity_id == entity_id)
-    return list(session.exec(query.order_by(Event.id)))
+    return trail_of(session, {(entity, entity_id)})
+
+
+def trail_of(session: Session, entities: set[tuple[str, int | None]]) -> list[Event]:
+    """The events of several entities, (entity, id) pairs, in the order they happened."""
+    wanted = [sa.and_(Event.entity == e, Event.entity_id == i) for e, i in entities if i is not None]
+    return list(session.exec(select(Event).where(sa.or_(*wanted)).order_by(Event.id)))

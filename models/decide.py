@@ -47,6 +47,9 @@ def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]
     if not nominations:
         raise InvalidInput("Quyết định cần ít nhất một hồ sơ")
     first = nominations[0]
+    issuer = session.get(Unit, first.handling_unit_id)
+    if not (actor.can(Role.SECRETARIAT, issuer.id) or actor.can(Role.AUTHORITY, issuer.id)):
+        raise Forbidden(f"{actor.name} không soạn quyết định của {issuer.name}")
     if any(
         (n.award_code, n.handling_unit_id, n.campaign_id)
         != (first.award_code, first.handling_unit_id, first.campaign_id)
@@ -62,9 +65,6 @@ def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]
         situation = Situation(session, n, utcnow())
         guard_deciding(situation)
         guard_reviewed(situation)
-    issuer = session.get(Unit, first.handling_unit_id)
-    if not (actor.can(Role.SECRETARIAT, issuer.id) or actor.can(Role.AUTHORITY, issuer.id)):
-        raise Forbidden(f"{actor.name} không soạn quyết định của {issuer.name}")
     decision = Decision(
         issuer_unit_id=issuer.id,
         campaign_id=first.campaign_id,

@@ -39,3 +39,7 @@ class GuardFailed(DomainError):
 
 class InvalidInput(DomainError):
     code = "invalid_input"
+
+
+class Unauthorized(DomainError):
+    code, status = "unauthorized", 401

@@ -1,6 +1,8 @@
 """Flow runs as the records see them: which run acted on which case, and how it ended, so a
 failure shows beside the case — in the embedded mode and against a Prefect server alike."""
 
+import os
+import socket
 from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -17,11 +19,16 @@ class FlowRun(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
     error: str = Field(default="", max_length=4000)
+    worker: str = Field(default="", max_length=200)  # host:pid of the process that ran it
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def started(session: Session, run_id: str, flow: str, entity: str, entity_id: int | None) -> FlowRun:
     run = session.get(FlowRun, run_id) or FlowRun(id=run_id, flow=flow, entity=entity, entity_id=entity_id)
-    run.state, run.ended_at, run.error = "running", None, ""
+    run.state, run.ended_at, run.error, run.worker = "running", None, "", this_worker()
     session.add(run)
     return run
 

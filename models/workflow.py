@@ -311,15 +311,15 @@ def apply(
         raise StaleVersion(
             f"Hồ sơ #{n.id} đã được thay đổi (phiên bản {n.version}, bạn đang xem {expected_version})"
         )
+    now = now or utcnow()
+    sit = Situation(session, n, now, org)
+    _authorise(step, sit, actor)  # before anything about the case is told
     if n.state not in step.source:
         raise IllegalTransition(
             f"Không thể '{step.label}' hồ sơ #{n.id} đang ở trạng thái {n.state.value}",
             state=n.state.value,
             action=action,
         )
-    now = now or utcnow()
-    sit = Situation(session, n, now, org)
-    _authorise(step, sit, actor)
     reason = nfc(reason).strip()
     if step.needs_reason and not reason:
         raise InvalidInput(f"Bước '{step.label}' cần nêu lý do", field="reason")

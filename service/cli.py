@@ -5,8 +5,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
+from models.access import system_actor
 from models.config import get_settings
+from models.db import app_engine, migrate, session_scope, utcnow
 
 cli = typer.Typer(
     help="Vinh Danh — quy trình đề nghị, xét duyệt thi đua, khen thưởng.",
@@ -15,6 +18,8 @@ cli = typer.Typer(
 )
 db = typer.Typer(help="Database schema and integrity.", no_args_is_help=True)
 cli.add_typer(db, name="db")
+token = typer.Typer(help="API tokens.", no_args_is_help=True)
+cli.add_typer(token, name="token")
 
 
 @cli.command()
@@ -25,8 +30,6 @@ def serve(
 ) -> None:
     """Serve the web app and JSON API (service.app:app)."""
     import uvicorn
-
-    from models.db import app_engine, migrate
 
     migrate(app_engine())
     uvicorn.run("service.app:app", host=host, port=port, workers=workers)
@@ -44,11 +47,47 @@ def demo(
     typer.echo(run_demo(year=year, out=out, seed=seed))
 
 
+@cli.command()
+def worker(limit: Annotated[int, typer.Option(help="flow runs at once in this process")] = 4) -> None:
+    """Serve the stage flows from the Prefect server (PREFECT_API_URL) until stopped; start as
+    many as needed, on any machine with the app database's URL (VINHDANH_DATABASE_URL)."""
+    from flows.triggers import serve_deployments
+
+    serve_deployments(limit)
+
+
+@cli.command()
+def status() -> None:
+    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
+    from models.workflow import vietnam_today
+    from service.report import status as report
+    from service.report import status_text
+
+    with Session(app_engine()) as session:
+        typer.echo(status_text(report(session, vietnam_today(utcnow()))))
+
+
+@token.command("issue")
+def token_issue(person_id: int, label: str = "") -> None:
+    """Issue an API token for a person; it is printed once and stored only as a digest."""
+    from models.tokens import issue_token
+
+    with session_scope(app_engine()) as session:
+        typer.echo(issue_token(session, system_actor(), person_id, label))
+
+
+@token.command("revoke")
+def token_revoke(person_id: int) -> None:
+    """Revoke every token of a person."""
+    from models.tokens import revoke_tokens
+
+    with session_scope(app_engine()) as session:
+        typer.echo(f"{revoke_tokens(session, system_actor(), person_id)} token(s) revoked")
+
+
 @db.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the schema migrations (Alembic) to VINHDANH_DATABASE_URL."""
-    from models.db import app_engine, migrate
-
     migrate(app_engine(), revision)
     typer.echo(f"database at {revision}: {get_settings().db_url}")
 
@@ -56,10 +95,8 @@ def db_upgrade(revision: str = "head") -> None:
 @db.command("verify-audit")
 def verify_audit() -> None:
     """Check the audit log's hash chain; exit 1 at the first broken event."""
-    from sqlmodel import Session
 
     from models.audit import verify
-    from models.db import app_engine
 
     with Session(app_engine()) as session:
         broken = verify(session)
@@ -73,10 +110,8 @@ def verify_audit() -> None:
 @cli.command()
 def calendar(start: date, days: int, tenant: str | None = None) -> None:
     """The n-th working day after START (Vietnamese public holidays, Tết included)."""
-    from sqlmodel import Session
 
     from models.calendar import NATIONAL, tenant_calendar
-    from models.db import app_engine
 
     if tenant:
         with Session(app_engine()) as session:

@@ -2,16 +2,17 @@
 nominations arrived, were returned, conferred or not; the decisions issued; who was blocked."""
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
 from models.deadlines import StageAlert
 from models.decisions import Decision, DecisionState
-from models.nominations import Nomination
+from models.nominations import Nomination, State
 from models.notify import Notification
 from models.org import Unit, UnitKind
 from models.runs import FlowRun
@@ -105,5 +106,59 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         f"Nhật ký kiểm toán: {events} sự kiện, chuỗi băm {'toàn vẹn' if intact else 'BỊ PHÁ VỠ'}.",
         f"Cơ sở dữ liệu: {database}",
         f"Thời gian chạy: {seconds:.1f} giây",
+    ]
+    return "\n".join(lines)
+
+
+STAGE_LABELS = {
+    State.DRAFT: "Dự thảo",
+    State.SUBMITTED: "Chờ tiếp nhận",
+    State.RETURNED: "Trả lại, chờ bổ sung",
+    State.ACCEPTED: "Chờ họp Hội đồng",
+    State.ON_AGENDA: "Hội đồng đang xét",
+    State.RECOMMENDED: "Chờ quyết định / trình",
+}
+
+
+def status(session: Session, today: date) -> dict:
+    """What waits where: per level and stage, how many nominations and how many overdue; and the
+    flow runs whose last run failed (not since run again successfully)."""
+    units = {u.id: u for u in session.exec(select(Unit))}
+    rows: dict[tuple[str, str], dict] = {}
+    waiting = select(Nomination.handling_unit_id, Nomination.state, Nomination.due_on).where(
+        col(Nomination.state).in_(STAGE_LABELS)
+    )
+    for unit_id, state, due_on in session.exec(waiting):
+        row = rows.setdefault((LEVEL[units[unit_id].kind], STAGE_LABELS[state]), {"count": 0, "overdue": 0})
+        row["count"] += 1
+        row["overdue"] += bool(due_on and due_on < today)
+    latest: dict[tuple, FlowRun] = {}
+    for run in session.exec(select(FlowRun).order_by(col(FlowRun.started_at))):
+        latest[(run.flow, run.entity, run.entity_id)] = run
+    failed = [run for run in latest.values() if run.state == "failed"]
+    order = list(LEVEL.values())
+    return {
+        "stages": [
+            {"level": level, "stage": stage, **rows[level, stage]}
+            for level, stage in sorted(
+                rows, key=lambda k: (order.index(k[0]), list(STAGE_LABELS.values()).index(k[1]))
+            )
+        ],
+        "failed_runs": [
+            {"id": r.id, "flow": r.flow, "entity": r.entity, "entity_id": r.entity_id, "error": r.error}
+            for r in failed
+        ],
+    }
+
+
+def status_text(report: dict) -> str:
+    lines = [f"{'Cấp xét':<16}{'Giai đoạn':<26}{'Số hồ sơ':>10}{'Quá hạn':>10}"]
+    lines += [f"{r['level']:<16}{r['stage']:<26}{r['count']:>10}{r['overdue']:>10}" for r in report["stages"]]
+    if not report["stages"]:
+        lines.append("(không có hồ sơ đang chờ xử lý)")
+    lines += ["", f"Luồng tự động lỗi, chưa chạy lại thành công: {len(report['failed_runs'])}"]
+    lines += [
+        f"  {r['flow']} {r['entity']} #{r['entity_id']} ({r['id']}): {r['error']}"
+        for r in report["failed_runs"]
     ]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 _DATA = Path(tempfile.mkdtemp(prefix="vinhdanh-test-"))
 os.environ["VINHDANH_DATA_DIR"] = str(_DATA)
 
+import flows.runtime  # noqa: E402,F401  (Prefect's environment, before Prefect is imported)
 from models.config import get_settings  # noqa: E402
 from models.db import make_engine, migrate  # noqa: E402
 
@@ -75,13 +76,29 @@ def app_db():
     engine.dispose()
 
 
+@pytest.fixture
+def prov(app_db):
+    """The test province, committed to the flows' database, with one more good worker."""
+    from models.db import session_scope
+    from tests.factories import build_province, history, person
+
+    with session_scope(app_db) as session:
+        prov = build_province(session)
+        prov.people["diligent"] = person(session, "Trương Thị Mai", prov.units["ns"], gender="nữ")
+        years = range(2021, 2026)
+        history(
+            session, prov.people["diligent"], dict.fromkeys(years, "HTT"), {y: ["LDTT"] for y in years[:-1]}
+        )
+        return prov
+
+
 @pytest.fixture(scope="session")
 def prefect():
     """Prefect's test harness, once per session (it costs 11–15 s to start): flows called in a
     test are real flow runs on a temporary server, with the heartbeat thread off."""
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.runtime import prefect_runs  # sets Prefect's environment before it starts
+    from flows.runtime import prefect_runs
 
     with prefect_test_harness(server_startup_timeout=180), prefect_runs():
         yield

@@ -30,22 +30,10 @@ from models.notify import Notification
 from models.runs import FlowRun
 from models.voting import close_session
 from models.workflow import apply, propose_upward, submit
-from tests.factories import NOW, build_province, history, person, propose_and_forward
+from tests.factories import NOW, propose_and_forward
 from tests.test_workflow import draft, meet, report, through_unit_council, vote
 
 pytestmark = pytest.mark.usefixtures("prefect")
-
-
-@pytest.fixture
-def prov(app_db):
-    with session_scope(app_db) as session:
-        prov = build_province(session)
-        prov.people["diligent"] = person(session, "Trương Thị Mai", prov.units["ns"], gender="nữ")
-        years = range(2021, 2026)
-        history(
-            session, prov.people["diligent"], dict.fromkeys(years, "HTT"), {y: ["LDTT"] for y in years[:-1]}
-        )
-        return prov
 
 
 def snapshot(engine) -> dict:

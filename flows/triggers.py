@@ -1,0 +1,112 @@
+"""What follows a person's committed action: its stage flow, started the way the settings say.
+
+- `embedded` (the default): a background thread of this process runs the flows one after the
+  other on Prefect's temporary local server, and the deadline sweep every `sweep_minutes`.
+- `server`: `run_deployment` hands the run to the `vinhdanh worker` processes serving the
+  deployments from a Prefect server (PREFECT_API_URL); the call returns at once.
+- `inline`: the same work, run at once in the caller without Prefect (scripts, debugging).
+
+The action is committed before its flow starts, so a flow that fails leaves the action done and
+the case in the state the action left it; the error shows on the case (models/runs.py)."""
+
+import logging
+import queue
+import threading
+from datetime import timedelta
+
+from flows.runtime import directly, prefect_runs
+from flows.stages import FLOWS, deadline_sweeper_flow
+from models.config import get_settings
+
+log = logging.getLogger("vinhdanh.triggers")
+DEPLOYMENT = "vinhdanh"  # every stage flow is deployed under this name: "<flow>/vinhdanh"
+
+
+def trigger(flow: str, **parameters: int) -> None:
+    if flow not in FLOWS:
+        raise ValueError(f"no flow {flow!r}; flows: {', '.join(FLOWS)}")
+    mode = get_settings().prefect_mode
+    if mode == "server":
+        from prefect.deployments import run_deployment
+
+        run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0)
+    elif mode == "inline":
+        with directly():
+            FLOWS[flow].fn(**parameters)
+    else:
+        Background.get().put(flow, parameters)
+
+
+class Background:
+    """The embedded mode's worker: one thread, flows in the order their actions committed, and
+    the sweep when the queue has been idle for `sweep_minutes`."""
+
+    _instance: "Background | None" = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[tuple[str, dict] | None] = queue.Queue()
+        self.every = timedelta(minutes=get_settings().sweep_minutes).total_seconds()
+        self.thread = threading.Thread(target=self._run, name="vinhdanh-flows", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def get(cls) -> "Background":
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def put(self, flow: str, parameters: dict) -> None:
+        self.jobs.put((flow, parameters))
+
+    def drain(self) -> None:
+        """Wait until every flow queued so far has run."""
+        self.jobs.join()
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        with self._lock:
+            type(self)._instance = None
+
+    def _run(self) -> None:
+        with prefect_runs():
+            while True:
+                try:
+                    job = self.jobs.get(timeout=self.every)
+                except queue.Empty:
+                    self._call("deadline_sweeper", {})
+                    continue
+                try:
+                    if job is None:
+                        return
+                    self._call(*job)
+                finally:
+                    self.jobs.task_done()
+
+    @staticmethod
+    def _call(flow: str, parameters: dict) -> None:
+        try:
+            FLOWS[flow](**parameters)
+        except Exception:  # recorded on the case by the flow itself; the thread carries on
+            log.exception("flow %s(%s) failed", flow, parameters)
+
+
+def serve_deployments(limit: int) -> None:
+    """`vinhdanh worker`: serve every stage flow as the deployment "<flow>/vinhdanh" from the
+    Prefect server, the sweep on an interval; runs until stopped. Any number of workers, on any
+    machine, can serve the same deployments: each flow run goes to one of them."""
+    from prefect import serve
+    from prefect.deployments.runner import EntrypointType
+
+    every = timedelta(minutes=get_settings().sweep_minutes)
+    deployments = [
+        flow.to_deployment(
+            name=DEPLOYMENT,
+            interval=every if flow is deadline_sweeper_flow else None,
+            entrypoint_type=EntrypointType.MODULE_PATH,  # "flows.stages.intake_flow": any folder
+        )
+        for flow in FLOWS.values()
+    ]
+    serve(*deployments, limit=limit, pause_on_shutdown=False, print_starting_message=False)

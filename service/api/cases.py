@@ -1,0 +1,192 @@
+"""What a person reads: their inbox, a nomination with its audit trail and the flow runs that
+acted on it, the status of every level and stage; and starting a failed flow run again."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from flows.stages import PARAMETER
+from flows.triggers import trigger
+from models import audit
+from models.councils import SessionItem
+from models.db import utcnow
+from models.errors import Forbidden, NotFound
+from models.nominations import Nomination, Submission, SubmissionItem
+from models.notify import Notification
+from models.org import Person, Unit
+from models.runs import FlowRun
+from models.workflow import vietnam_today
+from service.auth import ActorDep
+from service.deps import SessionDep
+from service.report import status
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+class Message(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    entity: str
+    entity_id: int | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class Run(BaseModel):
+    id: str
+    flow: str
+    state: str
+    started_at: datetime
+    ended_at: datetime | None
+    error: str
+    worker: str
+
+
+class Entry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    reason: str
+    data: dict[str, Any]
+    flow_run: Run | None
+
+
+class Case(BaseModel):
+    id: int
+    award_code: str
+    subject: str
+    unit: str
+    handling_unit: str
+    state: str
+    level: int
+    due_on: str | None
+    version: int
+    intake: dict[str, Any]
+    trail: list[Entry]
+    failed_runs: list[Run]
+
+
+@router.get("/inbox", response_model=list[Message])
+def inbox(
+    session: SessionDep,
+    actor: ActorDep,
+    unread: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[Notification]:
+    """The caller's notifications, newest first."""
+    query = select(Notification).where(Notification.person_id == actor.person_id)
+    if unread:
+        query = query.where(col(Notification.read_at).is_(None))
+    return list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)))
+
+
+@router.post("/inbox/{notification_id}/read", response_model=Message)
+def mark_read(
+    notification_id: Annotated[int, Path(ge=1)], session: SessionDep, actor: ActorDep
+) -> Notification:
+    message = session.get(Notification, notification_id)
+    if message is None or message.person_id != actor.person_id:
+        raise NotFound(f"Không có thông báo #{notification_id}")
+    if message.read_at is None:
+        message.read_at = utcnow()
+        session.add(message)
+        session.commit()
+    return message
+
+
+@router.get("/nominations/{nomination_id}", response_model=Case)
+def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, actor: ActorDep) -> Case:
+    """A nomination as its unit and the levels it passed see it: state, due date, the intake
+    check, and every step in the audit log with the flow run that took it."""
+    n = session.get(Nomination, nomination_id)
+    if n is None:
+        raise NotFound(f"Không có hồ sơ #{nomination_id}")
+    batches = set(
+        session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
+    )
+    passed = session.exec(
+        select(Submission.from_unit_id, Submission.to_unit_id).where(col(Submission.id).in_(batches))
+    )
+    units = {n.unit_id, n.handling_unit_id, *(u for pair in passed for u in pair)}
+    follows = actor.is_admin or actor.person_id == n.person_id or any(u in units for _, u in actor.grants)
+    if not follows:
+        raise Forbidden(f"{actor.name} không theo dõi hồ sơ #{n.id}")
+    meetings = session.exec(select(SessionItem.session_id).where(SessionItem.nomination_id == n.id))
+    targets = {("submission", b) for b in batches} | {("council_session", m) for m in meetings}
+    targets |= {("decision", n.decision_id), ("nomination", n.id)}
+    trail = audit.trail_of(session, targets)  # its own steps and those of its batches, meetings, decision
+    ran = session.exec(
+        select(FlowRun)
+        .where(
+            col(FlowRun.entity_id).in_({i for _, i in targets if i})
+            | col(FlowRun.id).in_({e.flow_run_id for e in trail})
+        )
+        .order_by(col(FlowRun.started_at))
+    ).all()
+    runs = {r.id: r for r in ran}
+    last = {(r.flow, r.entity, r.entity_id): r for r in ran if (r.entity, r.entity_id) in targets}
+    subject = (
+        session.get(Person, n.person_id).full_name if n.person_id else session.get(Unit, n.collective_id).name
+    )
+    return Case(
+        id=n.id,
+        award_code=n.award_code,
+        subject=subject,
+        unit=session.get(Unit, n.unit_id).name,
+        handling_unit=session.get(Unit, n.handling_unit_id).name,
+        state=n.state.value,
+        level=n.level,
+        due_on=n.due_on.isoformat() if n.due_on else None,
+        version=n.version,
+        intake=n.intake,
+        trail=[
+            Entry(
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                reason=e.reason,
+                data=e.data,
+                flow_run=Run.model_validate(runs[e.flow_run_id], from_attributes=True)
+                if e.flow_run_id in runs
+                else None,
+            )
+            for e in trail
+        ],
+        failed_runs=[
+            Run.model_validate(r, from_attributes=True) for r in last.values() if r.state == "failed"
+        ],
+    )
+
+
+@router.get("/status")
+def status_report(session: SessionDep, actor: ActorDep) -> dict:
+    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
+    if not (actor.is_admin or actor.grants):
+        raise Forbidden(f"{actor.name} không có vai trò nào")
+    return status(session, vietnam_today(utcnow()))
+
+
+@router.post("/flow-runs/{run_id}/retry")
+def retry(run_id: Annotated[str, Path(max_length=64)], session: SessionDep, actor: ActorDep) -> dict:
+    """Start a failed flow run's flow again for the same case; for those it told of the failure."""
+    run = session.get(FlowRun, run_id)
+    if run is None or run.state != "failed":
+        raise NotFound(f"Không có lượt chạy lỗi {run_id}")
+    told = session.exec(
+        select(Notification.id).where(
+            Notification.person_id == actor.person_id,
+            Notification.key == f"failure:{run.id}:{actor.person_id}",
+        )
+    ).first()
+    if told is None and not actor.is_admin:
+        raise Forbidden(f"{actor.name} không phụ trách lượt chạy này")
+    flow = run.flow
+    parameters = {PARAMETER[flow]: run.entity_id} if flow in PARAMETER else {}
+    session.commit()  # nothing to write: it ends the transaction before the flow opens its own
+    trigger(flow, **parameters)
+    return {"flow": flow, "parameters": parameters, "started": True}

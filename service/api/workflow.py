@@ -1,0 +1,170 @@
+"""People's actions on nominations, council sessions, decisions and Tờ trình. Each is committed,
+then the stage flow that follows it is started (flows/triggers.py); the answer says which."""
+
+import logging
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from flows.triggers import trigger
+from models import decide, voting, workflow
+from models.councils import Choice
+from models.errors import NotFound
+from models.nominations import Nomination
+from service.auth import ActorDep
+from service.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["workflow"])
+log = logging.getLogger("vinhdanh.api")
+Id = Annotated[int, Path(ge=1)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Batch(Body):
+    nomination_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=20_000)
+
+
+class Proposal(Batch):
+    signed_on: date
+
+
+class Step(Body):
+    reason: str = Field(default="", max_length=2000)
+    version: int | None = Field(default=None, ge=1, description="the version you saw; refused if it changed")
+
+
+class Meeting(Batch):
+    council_id: int = Field(ge=1)
+    held_at: datetime
+    place: str = Field(min_length=1, max_length=300)
+    chair_id: int = Field(ge=1)
+    secretary_id: int = Field(ge=1)
+    campaign_id: int | None = Field(default=None, ge=1)
+
+
+class Attendance(Body):
+    member_id: int = Field(ge=1)
+    present: bool
+    written_opinion: bool = False
+
+
+class Ballot(Body):
+    choices: dict[int, Choice] = Field(min_length=1, description="nomination id → yes | no | invalid")
+
+
+class Signature(Body):
+    signed_on: date
+
+
+class FollowUp(BaseModel):
+    flow: str
+    started: bool
+    error: str = ""
+
+
+class Done(BaseModel):
+    id: int
+    follow_up: FollowUp | None = None
+
+
+def nominations(session: Session, ids: list[int]) -> list[Nomination]:
+    found = {n.id: n for n in session.exec(select(Nomination).where(col(Nomination.id).in_(ids)))}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise NotFound(f"Không có hồ sơ {', '.join(f'#{i}' for i in missing)}", missing=missing)
+    return [found[i] for i in ids]
+
+
+def then(session: Session, entity_id: int, flow: str | None = None, **parameters: int) -> Done:
+    """Commit the action, then start its flow. The action stands even if the flow cannot be
+    started; the answer says so, and the secretariat can start it again (flow-runs/…/retry)."""
+    session.commit()
+    if flow is None:
+        return Done(id=entity_id)
+    try:
+        trigger(flow, **parameters)
+    except Exception as error:
+        log.exception("could not start %s(%s)", flow, parameters)
+        return Done(id=entity_id, follow_up=FollowUp(flow=flow, started=False, error=str(error)))
+    return Done(id=entity_id, follow_up=FollowUp(flow=flow, started=True))
+
+
+@router.post("/submissions", status_code=201, response_model=Done)
+def submit(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
+    """The unit's officer sends draft nominations to their level as one batch; intake follows."""
+    submission = workflow.submit(session, actor, nominations(session, body.nomination_ids))
+    return then(session, submission.id, "intake", submission_id=submission.id)
+
+
+@router.post("/nominations/{nomination_id}/{action}", response_model=Done)
+def act(
+    nomination_id: Id,
+    action: Literal["accept", "return", "resubmit", "reject", "withdraw"],
+    body: Step,
+    session: SessionDep,
+    actor: ActorDep,
+) -> Done:
+    """Accept, return for supplements (with the reason), resubmit once supplemented (intake
+    checks it again), find ineligible, or withdraw a nomination."""
+    (n,) = nominations(session, [nomination_id])
+    workflow.apply(session, n, action, actor, reason=body.reason, expected_version=body.version)
+    if action == "resubmit":
+        return then(session, n.id, "intake", submission_id=n.submission_id)
+    return then(session, n.id)
+
+
+@router.post("/council-sessions", status_code=201, response_model=Done)
+def open_session(body: Meeting, session: SessionDep, actor: ActorDep) -> Done:
+    """The secretariat convenes the council with its agenda."""
+    details = body.model_dump(exclude={"nomination_ids", "council_id"})
+    meeting = voting.open_session(session, actor, body.council_id, **details)
+    voting.add_to_agenda(session, actor, meeting.id, nominations(session, body.nomination_ids))
+    return then(session, meeting.id)
+
+
+@router.post("/council-sessions/{session_id}/attendance", response_model=Done)
+def attend(session_id: Id, body: Attendance, session: SessionDep, actor: ActorDep) -> Done:
+    voting.record_attendance(session, actor, session_id, **body.model_dump())
+    return then(session, session_id)
+
+
+@router.post("/council-sessions/{session_id}/ballots", response_model=Done)
+def cast_ballot(session_id: Id, body: Ballot, session: SessionDep, actor: ActorDep) -> Done:
+    """A member's ballot: one choice for every nomination on the agenda."""
+    voting.cast_ballot(session, actor, session_id, body.choices)
+    return then(session, session_id)
+
+
+@router.post("/council-sessions/{session_id}/close", response_model=Done)
+def close_session(session_id: Id, session: SessionDep, actor: ActorDep) -> Done:
+    """Voting ends; the council_session flow tallies it and writes the minutes."""
+    voting.close_session(session, actor, session_id)
+    return then(session, session_id, "council_session", session_id=session_id)
+
+
+@router.post("/decisions", status_code=201, response_model=Done)
+def draft_decision(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
+    """The secretariat drafts a decision for recommended nominations of one award."""
+    decision = decide.draft_decision(session, actor, nominations(session, body.nomination_ids))
+    return then(session, decision.id)
+
+
+@router.post("/decisions/{decision_id}/sign", response_model=Done)
+def sign(decision_id: Id, body: Signature, session: SessionDep, actor: ActorDep) -> Done:
+    """The authority signs; the decision flow numbers, confers and writes the documents."""
+    decide.sign(session, actor, decision_id, signed_on=body.signed_on)
+    return then(session, decision_id, "decision", decision_id=decision_id)
+
+
+@router.post("/proposals", status_code=201, response_model=Done)
+def propose(body: Proposal, session: SessionDep, actor: ActorDep) -> Done:
+    """The head signs a Tờ trình to the level above; the forward flow carries the batch up."""
+    batch = nominations(session, body.nomination_ids)
+    submission = workflow.propose_upward(session, actor, batch, signed_on=body.signed_on)
+    return then(session, submission.id, "forward", submission_id=submission.id)
