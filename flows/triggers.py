@@ -10,6 +10,7 @@ The action is committed before its flow starts, so a flow that fails leaves the 
 the case in the state the action left it; the error shows on the case (models/runs.py)."""
 
 import logging
+import os
 import queue
 import threading
 from datetime import timedelta
@@ -17,6 +18,7 @@ from datetime import timedelta
 from flows.runtime import directly, prefect_runs
 from flows.stages import FLOWS, deadline_sweeper_flow
 from models.config import get_settings
+from models.runs import this_worker
 
 log = logging.getLogger("vinhdanh.triggers")
 DEPLOYMENT = "vinhdanh"  # every stage flow is deployed under this name: "<flow>/vinhdanh"
@@ -100,6 +102,7 @@ def serve_deployments(limit: int) -> None:
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
 
+    os.environ["VINHDANH_WORKER"] = this_worker()  # each run is a subprocess: it names its worker
     every = timedelta(minutes=get_settings().sweep_minutes)
     deployments = [
         flow.to_deployment(

@@ -23,7 +23,8 @@ class FlowRun(SQLModel, table=True):
 
 
 def this_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """The process running flows: a `vinhdanh worker` names itself to the runs it starts."""
+    return os.environ.get("VINHDANH_WORKER") or f"{socket.gethostname()}:{os.getpid()}"
 
 
 def started(session: Session, run_id: str, flow: str, entity: str, entity_id: int | None) -> FlowRun:

@@ -92,6 +92,28 @@ def prov(app_db):
         return prov
 
 
+@pytest.fixture
+def api(app_db, prov):
+    """A client per person of the test province (`api["officer"].post(...)`), flows inline."""
+    from fastapi.testclient import TestClient
+
+    from models.access import system_actor
+    from models.config import configured
+    from models.db import session_scope
+    from models.tokens import issue_token
+    from service.app import create_app
+
+    people = {key: p.id for key, p in prov.people.items()}
+    people |= {f"stc:{i}": m.person_id for i, m in enumerate(prov.members["stc"])}
+    with session_scope(app_db) as session:
+        tokens = {key: issue_token(session, system_actor(), person, "test") for key, person in people.items()}
+    with configured(prefect_mode="inline"), TestClient(create_app()) as anonymous:
+        clients = {"anonymous": anonymous}
+        for key, token in tokens.items():
+            clients[key] = TestClient(create_app(), headers={"Authorization": f"Bearer {token}"})
+        yield clients
+
+
 @pytest.fixture(scope="session")
 def prefect():
     """Prefect's test harness, once per session (it costs 11–15 s to start): flows called in a

@@ -2,7 +2,6 @@
 followed by its stage flow — run inline here (the same bodies, without Prefect), and once in the
 embedded mode's background thread as real Prefect flow runs."""
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -12,26 +11,12 @@ from models.councils import CouncilSession, SessionState
 from models.db import session_scope
 from models.nominations import Nomination, State
 from models.runs import FlowRun
-from models.tokens import issue_token, revoke_tokens
+from models.tokens import revoke_tokens
 from models.workflow import submit
 from service.app import create_app
 from tests.factories import NOW
 from tests.test_flows import snapshot
 from tests.test_workflow import draft, report
-
-
-@pytest.fixture
-def api(app_db, prov):
-    """A client per person of the test province (`api["officer"].post(...)`), flows inline."""
-    people = {key: p.id for key, p in prov.people.items()}
-    people |= {f"stc:{i}": m.person_id for i, m in enumerate(prov.members["stc"])}
-    with session_scope(app_db) as session:
-        tokens = {key: issue_token(session, system_actor(), person, "test") for key, person in people.items()}
-    with configured(prefect_mode="inline"), TestClient(create_app()) as anonymous:
-        clients = {"anonymous": anonymous}
-        for key, token in tokens.items():
-            clients[key] = TestClient(create_app(), headers={"Authorization": f"Bearer {token}"})
-        yield clients
 
 
 def drafts(engine, prov, keys=("good", "diligent"), award="LDTT") -> list[int]:
