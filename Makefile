@@ -29,6 +29,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/eligibility.py
 	$(PY) bench/documents.py
+	$(PY) bench/orchestration.py
 
 # Rebuild the default Word templates from document_templates/authoring.py.
 templates: $(STAMP)

@@ -103,14 +103,16 @@ class Builder:
         return u
 
     def name(self) -> tuple[str, str]:
-        while True:
+        """A name not yet given, while the 7,200 combinations last; then namesakes, as in life."""
+        for _ in range(50):
             female = self.rng.random() < 0.5
             middle = self.rng.choice(MIDDLE_F if female else MIDDLE_M)
             given = self.rng.choice(GIVEN_F if female else GIVEN_M)
             full = f"{self.rng.choice(FAMILY)} {middle} {given}"
             if full not in self.names:
-                self.names.add(full)
-                return full, "nữ" if female else "nam"
+                break
+        self.names.add(full)
+        return full, "nữ" if female else "nam"
 
     def person(
         self, at: Unit, post: str, grassroots: str, name: str | None = None, gender: str | None = None

@@ -29,7 +29,7 @@ from models.history import Rating, RatingLevel
 from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
 from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
-from models.workflow import apply, nominate, propose_upward, submit
+from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GRASSROOTS = ["SNV", *DEPARTMENTS, "BCT-XTTM"]
@@ -142,8 +142,7 @@ class Season:
     def accept_all(self, code: str, ids: list[int], day: date) -> None:
         with unit_of_work() as session:
             secretariat = self.actor(session, f"{code}:secretariat")
-            for i in ids:
-                apply(session, session.get(Nomination, i), "accept", secretariat, now=at(day))
+            apply_many(session, [session.get(Nomination, i) for i in ids], "accept", secretariat, now=at(day))
 
     def council_vote(
         self, code: str, ids: list[int], day: date, against: dict[int, int] | None = None

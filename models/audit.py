@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.access import Actor
-from models.db import utcnow
+from models.db import transaction_cache, utcnow
 
 GENESIS = "0" * 64
 
@@ -67,7 +67,10 @@ def record(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Event:
-    head = session.exec(select(AuditHead).with_for_update()).one()
+    cache = transaction_cache(session)
+    if "audit_head" not in cache:  # locked until the transaction ends: read it once
+        cache["audit_head"] = session.exec(select(AuditHead).with_for_update()).one()
+    head = cache["audit_head"]
     event = Event(
         at=at or utcnow(),
         actor_id=actor.person_id,

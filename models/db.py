@@ -96,6 +96,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@event.listens_for(Session, "loaded_as_persistent")
+def _hold(session, instance) -> None:
+    """Keep what a session loaded for as long as the session lives. SQLAlchemy's identity map
+    holds objects weakly, so `session.get(Campaign, 1)` in a loop that keeps no reference
+    queried the database on every call (0.18 ms each, thousands per batch)."""
+    session.info.setdefault("loaded", {})[id(instance)] = instance
+
+
+def transaction_cache(session: Session) -> dict:
+    """What may be kept for the rest of the current transaction (the audit chain's head, the
+    histories a batch's guards read); dropped at commit and at any rollback."""
+    return session.info.setdefault("transaction_cache", {})
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_transaction_cache(session, *_args) -> None:
+    session.info.pop("transaction_cache", None)
+
+
 @event.listens_for(Session, "before_flush")
 def _normalise_text(session, _context, _instances) -> None:
     """Every string written to the database is clean NFC (models.text.nfc), whatever path it came by."""

@@ -19,10 +19,10 @@ from models.org import Role, Unit
 from models.workflow import WAITING, Situation, apply, guard_deciding, guard_reviewed
 
 
-def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str) -> int:
-    """The next number of an issuer's yearly series (Decree 30/2020 Art. 15): one atomic
-    UPDATE … RETURNING, so concurrent signers queue on the row and never share or skip a
-    number; a rolled-back signature gives its number back."""
+def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str, count: int = 1) -> int:
+    """The next number of an issuer's yearly series (Decree 30/2020 Art. 15), or the first of
+    `count` consecutive ones: one atomic UPDATE … RETURNING, so concurrent signers queue on the
+    row and never share or skip a number; a rolled-back signature gives its numbers back."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.exec(
         insert(Register)
@@ -36,10 +36,10 @@ def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str)
             Register.year == year,
             Register.doc_type == doc_type,
         )
-        .values(last_number=Register.last_number + 1)
+        .values(last_number=Register.last_number + count)
         .returning(Register.last_number)
     )
-    return session.exec(bump).scalar_one()
+    return session.exec(bump).scalar_one() - count + 1
 
 
 def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]) -> Decision:
@@ -135,8 +135,8 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     decision.number = next_number(session, issuer.id, signed_on.year, "QĐ")
     decision.year, decision.state, decision.issued_at = signed_on.year, DecisionState.ISSUED, now
     session.add(decision)
-    for n in nominations:  # each award enters the history with its golden-book number
-        entry = next_number(session, issuer.id, signed_on.year, "SV")
+    first_entry = next_number(session, issuer.id, signed_on.year, "SV", len(nominations))
+    for entry, n in enumerate(nominations, first_entry):  # each award enters the history, numbered
         session.add(
             AwardRecord(
                 person_id=n.person_id,

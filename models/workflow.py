@@ -16,7 +16,7 @@ from models.catalogue import Award, RuleSet, UnknownAward, default_catalogue
 from models.db import utcnow
 from models.dossier import missing_documents
 from models.eligibility import SubjectMismatch, verdict
-from models.eligibility.load import load_collectives, load_people, members_in, subtree
+from models.eligibility.load import histories_of, history_of, staff_of, subtree
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.history import AwardRecord
 from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem
@@ -141,11 +141,7 @@ def guard_eligible(sit: Situation) -> None:
     """The engine's verdict is stored on the nomination; a periodic nomination needs a pass,
     one resting on judgement goes to the council with the verdict beside it."""
     n, year = sit.nomination, sit.campaign.year
-    if n.person_id is not None:
-        history = load_people(sit.session, year, [n.person_id], explain=True)[n.person_id]
-    else:
-        history = load_collectives(sit.session, year, [n.collective_id], explain=True)[n.collective_id]
-    result = verdict(sit.award, history, year, sit.ruleset)
+    result = verdict(sit.award, history_of(sit.session, year, n), year, sit.ruleset)
     n.verdict = result.to_dict()
     if n.basis == "periodic" and not result.eligible:
         failed = "; ".join(
@@ -198,7 +194,7 @@ def _quota_pool(sit: Situation, code: str) -> int:
             )
         )
     )
-    staff = set().union(*members_in(sit.session, subtree(sit.session, n.unit_id), year).values())
+    staff = staff_of(sit.session, n.unit_id, year)
     held = set(
         sit.session.exec(
             select(AwardRecord.person_id).where(
@@ -345,6 +341,30 @@ def apply(
     return n
 
 
+def apply_many(
+    session: Session,
+    nominations: list[Nomination],
+    action: str,
+    actor: Actor,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[Nomination]:
+    """One step for a batch (the secretariat accepting what arrived), all or none; the
+    histories the guards read are loaded for the whole batch at once."""
+    if not nominations:
+        raise InvalidInput("Cần ít nhất một hồ sơ")
+    org = Org.of(session)
+    _read_histories(session, nominations)
+    return [apply(session, n, action, actor, reason=reason, now=now, org=org) for n in nominations]
+
+
+def _read_histories(session: Session, nominations: list[Nomination]) -> None:
+    for campaign_id in {n.campaign_id for n in nominations}:
+        year = session.get(Campaign, campaign_id).year
+        histories_of(session, year, [n for n in nominations if n.campaign_id == campaign_id])
+
+
 # ------------------------------------------------------------------------- nominating
 
 
@@ -390,15 +410,12 @@ def nominate(
             f"{award.name} chỉ xét theo thành tích; chọn một trong {sorted(judgement_routes)}",
             field="basis",
         )
-    tree = subtree(session, unit_id)
-    if person_id is not None and person_id not in set().union(
-        *members_in(session, tree, campaign.year).values()
-    ):
+    if person_id is not None and person_id not in staff_of(session, unit_id, campaign.year):
         raise InvalidInput(
             f"Người #{person_id} không công tác tại {grassroots.name} năm {campaign.year}",
             field="person_id",
         )
-    if collective_id is not None and collective_id not in tree:
+    if collective_id is not None and collective_id not in subtree(session, unit_id):
         raise InvalidInput(f"Tập thể #{collective_id} không thuộc {grassroots.name}", field="collective_id")
     duplicate = session.exec(
         select(Nomination.id).where(
@@ -468,6 +485,7 @@ def submit(
     units = _route(session, nominations)
     submission = _new_submission(session, actor, nominations, units[0], 0)
     org = Org.of(session)
+    _read_histories(session, nominations)
     for n in nominations:
         apply(session, n, "submit", actor, submission=submission, now=now, org=org)
     audit.record(

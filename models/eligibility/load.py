@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.campaigns import Cluster, ClusterLead
+from models.db import transaction_cache
 from models.eligibility.history import BASE_YEAR, History, bulk
 from models.history import RATING_RANK, AwardRecord, Discipline, Initiative, Rating, RatingLevel
 from models.org import Membership, Person, Unit, UnitKind
@@ -214,3 +215,51 @@ def load_collectives(
         if level:
             histories[unit_id].add_cluster_lead(level, y)
     return histories
+
+
+# ---------------------------------------------------------------- a batch's histories, read once
+
+HISTORY_TABLES = (AwardRecord, Rating, Initiative, Discipline, Membership)
+
+
+def histories_of(session: Session, year: int, subjects: Iterable) -> dict[tuple[str, int], History]:
+    """The histories of these nominations' subjects (explained), read set-based once for the
+    rest of the transaction: a batch's guards then check each without querying again."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # a pending change to a history drops what was read (below)
+    cache = transaction_cache(session).setdefault("histories", {})
+    wanted = {("p" if n.person_id else "c", n.person_id or n.collective_id) for n in subjects}
+    people = sorted(k for kind, k in wanted if kind == "p" and (year, kind, k) not in cache)
+    units = sorted(k for kind, k in wanted if kind == "c" and (year, kind, k) not in cache)
+    if people:
+        cache.update({(year, "p", k): h for k, h in load_people(session, year, people, explain=True).items()})
+    if units:
+        cache.update(
+            {(year, "c", k): h for k, h in load_collectives(session, year, units, explain=True).items()}
+        )
+    return cache
+
+
+def history_of(session: Session, year: int, subject) -> History:
+    """One nomination's (or any record with person_id / collective_id) subject's history."""
+    cache = histories_of(session, year, [subject])
+    return cache[(year, "p", subject.person_id) if subject.person_id else (year, "c", subject.collective_id)]
+
+
+def staff_of(session: Session, unit_id: int, year: int) -> set[int]:
+    """Everyone posted in the unit or its sub-units during the year; read once per transaction."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    cache = transaction_cache(session).setdefault("staff", {})
+    if (unit_id, year) not in cache:
+        cache[unit_id, year] = set().union(*members_in(session, subtree(session, unit_id), year).values())
+    return cache[unit_id, year]
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _histories_changed(session: Session, _context, _instances) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(o, HISTORY_TABLES) for o in changed):
+        transaction_cache(session).pop("histories", None)
+    if any(isinstance(o, Membership | Unit) for o in changed):
+        transaction_cache(session).pop("staff", None)

@@ -102,6 +102,27 @@ def submit(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
     return then(session, submission.id, "intake", submission_id=submission.id)
 
 
+class Steps(Batch):
+    reason: str = Field(default="", max_length=2000)
+
+
+@router.post("/nominations/actions/{action}", response_model=list[Done])
+def act_on_batch(
+    action: Literal["accept", "return", "reject", "withdraw"],
+    body: Steps,
+    session: SessionDep,
+    actor: ActorDep,
+) -> list[Done]:
+    """The same step for many nominations at once (the secretariat accepting what arrived), all
+    or none."""
+    batch = workflow.apply_many(
+        session, nominations(session, body.nomination_ids), action, actor, reason=body.reason
+    )
+    ids = [n.id for n in batch]
+    session.commit()
+    return [Done(id=i) for i in ids]
+
+
 @router.post("/nominations/{nomination_id}/{action}", response_model=Done)
 def act(
     nomination_id: Id,
