@@ -3,8 +3,9 @@ intake decisions, ballots, signatures) and, after each committed action, the sta
 follows it — intake, the council's tally and minutes, issuing a decision with its documents,
 forwarding a Tờ trình, the deadline sweep. Used by the demo and the orchestration benchmark.
 
-Run as the `season` flow, each stage is a subflow run; run under `runtime.directly()`, the same
-stage bodies are called as plain functions, which is the benchmark's baseline."""
+The demo runs it as the `season` flow, each stage a subflow run. The benchmark runs `Season.run`
+with each stage a flow run of its own, as the app starts them, and under `runtime.directly()`,
+where the same stage bodies are plain function calls: its baseline."""
 
 import random
 from datetime import UTC, date, datetime, timedelta

@@ -16,6 +16,7 @@ from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.decisions import Decision
 from models.dossier import Store, keep
+from models.errors import NotFound
 from models.nominations import Nomination, Submission
 from models.notify import holders, notify
 from models.org import Person, Role, Unit
@@ -216,8 +217,12 @@ def send_mail() -> int:
 
 
 def _unit_of(entity, key: int, attribute: str) -> int:
+    """The unit a case belongs to (whose secretariat hears of a failure)."""
     with unit_of_work() as session:
-        return getattr(session.get(entity, key), attribute)
+        row = session.get(entity, key)
+        if row is None:
+            raise NotFound(f"Không có {entity.__name__} #{key}")
+        return getattr(row, attribute)
 
 
 @flow(name="intake")
