@@ -46,7 +46,8 @@ def main() -> int:
     results = {}
     for mode in ("flows", "direct"):
         child = [sys.executable, __file__, "--scale", str(args.scale), "--mode", mode]
-        results[mode] = json.loads(subprocess.run(child, check=True, capture_output=True, text=True).stdout)
+        answer = subprocess.run(child, check=True, stdout=subprocess.PIPE, text=True)  # errors shown
+        results[mode] = json.loads(answer.stdout)
         print(
             f"{mode}: seeded in {results[mode]['seeded']:.1f} s, season {results[mode]['seconds']:.1f} s",
             flush=True,
@@ -58,6 +59,7 @@ def season(scale: int, prefect: bool) -> dict:
     """In this process: seed the province into a new SQLite database, then time its season."""
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-bench-"))
     try:
+        import flows  # noqa: F401  Prefect's settings, made before Prefect is imported
         from models.config import configured
 
         with configured(data_dir=work, database_url=f"sqlite:///{work / 'vinhdanh.db'}"):

@@ -1,33 +1,13 @@
-"""How flows run: Prefect's settings for this project, the database, the system actor of the
-current run, and `step`, which calls a task as a Prefect task inside a flow run or as its plain
-function when the same work runs directly (the benchmark's baseline, the `inline` trigger mode).
+"""How flows run: the database, the system actor of the current run, and `step`, which calls a
+task as a Prefect task inside a flow run or as its plain function when the same work runs
+directly (the benchmark's baseline, the `inline` trigger mode). Prefect's settings are made in
+`flows/__init__.py`, before anything imports it."""
 
-Prefect is configured before it is imported: its home under the data folder (the embedded
-default starts a temporary local server there), no analytics (there is no internet here), and a
-generous start-up timeout, since the first start on a new machine migrates its database."""
-
-import os
 import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-
-from models.config import get_settings
-
-os.environ.setdefault("PREFECT_HOME", str((get_settings().data_dir / "prefect").resolve()))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-if get_settings().prefect_mode == "embedded":
-    # The temporary server keeps its runs in SQLite, where recording task runs from their events
-    # holds the write lock that creating the next flow run waits for: measured here, a flow run
-    # of four tasks took 1.0–7.7 s with the recorder and 0.19 s without. It has no UI and ends
-    # with the process, so neither an event feed nor automations have a reader. Flow runs, their
-    # states and logs are still recorded, and each task's work is in our own audit log.
-    for service in ("TASK_RUN_RECORDER", "EVENT_PERSISTER", "TRIGGERS"):
-        os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
 
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
