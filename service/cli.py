@@ -58,7 +58,7 @@ def worker(limit: Annotated[int, typer.Option(help="flow runs at once in this pr
 
 @cli.command()
 def status() -> None:
-    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
+    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started."""
     from service.report import status as report
     from service.report import status_text
 

@@ -164,7 +164,7 @@ def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, a
 
 @router.get("/status")
 def status_report(session: SessionDep, actor: ActorDep) -> dict:
-    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
+    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started."""
     if not (actor.is_admin or actor.grants):
         raise Forbidden(f"{actor.name} không có vai trò nào")
     return status(session, utcnow())
