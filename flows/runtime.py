@@ -64,28 +64,42 @@ RETRY = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": tran
 def tracked(flow: str, entity: str, entity_id: int, secretariat_unit: int | None = None) -> Iterator[str]:
     """Record the run beside the case it acts on; on failure record the error, tell the
     secretariat, and let the failure stand (the case's own transaction was rolled back)."""
-    run = run_id()
-    with unit_of_work() as session:
-        runs.started(session, run, flow, entity, entity_id)
-    try:
-        yield run
-    except Exception as error:
-        message = f"{type(error).__name__}: {error}"
+    with _own_run() as run:
         with unit_of_work() as session:
-            runs.ended(session, run, message or traceback.format_exc())
-            if secretariat_unit is not None:
-                notify(
-                    session,
-                    holders(session, Role.SECRETARIAT, secretariat_unit),
-                    "failure",
-                    f"Lỗi xử lý tự động ({flow}) cho {entity} #{entity_id}",
-                    f"Hồ sơ giữ nguyên trạng thái trước đó. Lỗi: {message}",
-                    about=(entity, entity_id),
-                    key=f"failure:{run}",
-                )
-        raise
-    with unit_of_work() as session:
-        runs.ended(session, run)
+            runs.started(session, run, flow, entity, entity_id)
+        try:
+            yield run
+        except Exception as error:
+            message = f"{type(error).__name__}: {error}"
+            with unit_of_work() as session:
+                runs.ended(session, run, message or traceback.format_exc())
+                if secretariat_unit is not None:
+                    notify(
+                        session,
+                        holders(session, Role.SECRETARIAT, secretariat_unit),
+                        "failure",
+                        f"Lỗi xử lý tự động ({flow}) cho {entity} #{entity_id}",
+                        f"Hồ sơ giữ nguyên trạng thái trước đó. Lỗi: {message}",
+                        about=(entity, entity_id),
+                        key=f"failure:{run}",
+                    )
+            raise
+        with unit_of_work() as session:
+            runs.ended(session, run)
+
+
+@contextmanager
+def _own_run() -> Iterator[str]:
+    """The id of the flow run: Prefect's; run directly, a new one for each flow body, as each
+    subflow run has its own."""
+    if not DIRECT.get():
+        yield run_id()
+        return
+    token = DIRECT.set(f"direct-{uuid.uuid4()}")
+    try:
+        yield run_id()
+    finally:
+        DIRECT.reset(token)
 
 
 @contextmanager
@@ -96,6 +110,33 @@ def directly() -> Iterator[str]:
         yield DIRECT.get()
     finally:
         DIRECT.reset(token)
+
+
+PAGE = 200  # the Prefect server's own default page size
+
+
+def queued_runs(flow: str) -> list[dict]:
+    """The parameters of this flow's runs that a Prefect server holds and no worker has taken
+    up yet (scheduled, late or pending): in the server mode a follow-up may wait there, for a
+    free worker, without being lost. The other modes queue nothing outside this process."""
+    if get_settings().prefect_mode != "server":
+        return []
+    from prefect import get_client
+    from prefect.client.schemas import filters, objects
+
+    waiting = filters.FlowRunFilter(
+        state=filters.FlowRunFilterState(
+            type=filters.FlowRunFilterStateType(any_=[objects.StateType.SCHEDULED, objects.StateType.PENDING])
+        )
+    )
+    named = filters.FlowFilter(name=filters.FlowFilterName(any_=[flow]))
+    found: list[dict] = []
+    with get_client(sync_client=True) as client:
+        while page := client.read_flow_runs(
+            flow_filter=named, flow_run_filter=waiting, limit=PAGE, offset=len(found)
+        ):
+            found += [run.parameters for run in page]
+    return found
 
 
 @contextmanager

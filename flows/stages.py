@@ -10,10 +10,11 @@ from sqlmodel import select
 from document_templates import publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
-from flows.runtime import RETRY, actor, step, tracked, unit_of_work
-from models import deadlines, decide, intake, voting, workflow
+from flows.runtime import RETRY, actor, queued_runs, step, tracked, unit_of_work
+from models import deadlines, decide, followups, intake, voting, workflow
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
+from models.db import utcnow
 from models.decisions import Decision
 from models.dossier import Store, keep
 from models.errors import NotFound
@@ -209,6 +210,17 @@ def sweep_deadlines(now: datetime | None = None) -> dict:
 
 
 @task(**RETRY)
+def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
+    """Actions whose flow never ran (models/followups.py), less runs still queued for a worker."""
+    with unit_of_work() as session:
+        lost = followups.lost(session, now or utcnow())
+    queued = set()
+    for name in {name for name, _ in lost}:
+        queued |= {(name, parameters[PARAMETER[name]]) for parameters in queued_runs(name)}
+    return [case for case in lost if case not in queued]
+
+
+@task(**RETRY)
 def send_mail() -> int:
     return send_pending()
 
@@ -271,10 +283,17 @@ def forward_flow(submission_id: int) -> list[int]:
 
 @flow(name="deadline_sweeper")
 def deadline_sweeper_flow(now: datetime | None = None) -> dict:
-    """Every few minutes: reminders, escalations and timeouts due in working days, once each."""
+    """Every few minutes: reminders, escalations and timeouts due in working days, once each;
+    then the flow of any action that never got one (the app stopped before it ran)."""
     with tracked("deadline_sweeper", "sweep", 0):
         done = step(sweep_deadlines, now)
         step(send_mail)
+        for name, key in step(lost_follow_ups, now):
+            try:
+                step(FLOWS[name], key)  # a subflow run, recorded against its case
+                done[f"restart_{name}"] = done.get(f"restart_{name}", 0) + 1
+            except Exception:  # recorded on the case and told to its secretariat; sweep on
+                done["restart_failed"] = done.get("restart_failed", 0) + 1
         return done
 
 

@@ -41,7 +41,7 @@ def trigger(flow: str, **parameters: int) -> None:
 
 class Background:
     """The embedded mode's worker: one thread, flows in the order their actions committed, and
-    the sweep when the queue has been idle for `sweep_minutes`."""
+    the sweep when it starts and whenever the queue has been idle for `sweep_minutes`."""
 
     _instance: "Background | None" = None
     _lock = threading.Lock()
@@ -74,6 +74,7 @@ class Background:
 
     def _run(self) -> None:
         with prefect_runs():
+            self._call("deadline_sweeper", {})  # at start: what fell due, or was lost, while down
             while True:
                 try:
                     job = self.jobs.get(timeout=self.every)

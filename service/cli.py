@@ -58,13 +58,12 @@ def worker(limit: Annotated[int, typer.Option(help="flow runs at once in this pr
 
 @cli.command()
 def status() -> None:
-    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
-    from models.workflow import vietnam_today
+    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started."""
     from service.report import status as report
     from service.report import status_text
 
     with Session(app_engine()) as session:
-        typer.echo(status_text(report(session, vietnam_today(utcnow()))))
+        typer.echo(status_text(report(session, utcnow())))
 
 
 @token.command("issue")

@@ -2,12 +2,13 @@
 nominations arrived, were returned, conferred or not; the decisions issued; who was blocked."""
 
 from collections import Counter
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from models import followups
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
 from models.deadlines import StageAlert
@@ -16,6 +17,7 @@ from models.nominations import Nomination, State
 from models.notify import Notification
 from models.org import Unit, UnitKind
 from models.runs import FlowRun
+from models.workflow import vietnam_today
 
 LEVEL = {
     UnitKind.AGENCY: "Đơn vị cơ sở",
@@ -120,9 +122,11 @@ STAGE_LABELS = {
 }
 
 
-def status(session: Session, today: date) -> dict:
-    """What waits where: per level and stage, how many nominations and how many overdue; and the
-    flow runs whose last run failed (not since run again successfully)."""
+def status(session: Session, now: datetime) -> dict:
+    """What waits where: per level and stage, how many nominations and how many overdue; the
+    flow runs whose last run failed (not since run again successfully); and the actions whose
+    flow has not started within the grace period (the next sweep starts them)."""
+    today = vietnam_today(now)
     units = {u.id: u for u in session.exec(select(Unit))}
     rows: dict[tuple[str, str], dict] = {}
     waiting = select(Nomination.handling_unit_id, Nomination.state, Nomination.due_on).where(
@@ -148,6 +152,7 @@ def status(session: Session, today: date) -> dict:
             {"id": r.id, "flow": r.flow, "entity": r.entity, "entity_id": r.entity_id, "error": r.error}
             for r in failed
         ],
+        "not_started": [{"flow": flow, "entity_id": key} for flow, key in followups.lost(session, now)],
     }
 
 
@@ -161,4 +166,7 @@ def status_text(report: dict) -> str:
         f"  {r['flow']} {r['entity']} #{r['entity_id']} ({r['id']}): {r['error']}"
         for r in report["failed_runs"]
     ]
+    waiting = report["not_started"]
+    lines.append(f"Việc chưa được luồng tự động xử lý (lượt quét hạn tới sẽ chạy): {len(waiting)}")
+    lines += [f"  {r['flow']} #{r['entity_id']}" for r in waiting]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -19,9 +20,11 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import Session, select
 
 from models.config import configured, get_settings
+from models.db import session_scope, utcnow
 from models.decisions import Decision, DecisionState
 from models.nominations import Nomination, State
 from models.runs import FlowRun
+from models.workflow import submit
 from tests.conftest import POSTGRES_URL
 from tests.test_flows import free_port
 from tests.test_workflow import report
@@ -112,6 +115,7 @@ def test_two_workers_serve_a_submission_end_to_end_from_a_prefect_server(app_db,
             for _ in range(4):
                 trigger("deadline_sweeper")
             until("the sweeps", lambda: len(_runs(app_db, "deadline_sweeper", state="completed")) >= 4)
+            queued_for_a_worker(app_db, prov)
     with Session(app_db) as session:
         runs = session.exec(select(FlowRun)).all()
         assert {r.state for r in runs} == {"completed"}, [(r.flow, r.error) for r in runs]
@@ -153,6 +157,21 @@ def season(engine, prov, api) -> None:
         up = states[fighter]
         assert (up.state, up.level, up.handling_unit_id) == (State.SUBMITTED, 1, prov.units["province"].id)
         assert up.intake["missing"] == []  # checked on arrival, its Tờ trình and minutes with it
+
+
+def queued_for_a_worker(engine, prov) -> None:
+    """A follow-up the Prefect server holds for a worker is not lost: the sweep leaves it."""
+    from prefect.deployments import run_deployment
+
+    from flows.stages import lost_follow_ups
+
+    (veteran,) = drafts(engine, prov, ["veteran"], "GK")
+    with session_scope(engine) as session:  # committed; its intake not asked for yet
+        batch = submit(session, prov.actors["officer"], [session.get(Nomination, veteran)]).id
+    later = utcnow() + timedelta(hours=1)  # past the grace period
+    assert lost_follow_ups.fn(later) == [("intake", batch)]
+    run_deployment("intake/vinhdanh", parameters={"submission_id": batch}, scheduled_time=later, timeout=0)
+    assert lost_follow_ups.fn(later) == []
 
 
 def _healthy(api_url: str) -> bool:

@@ -284,15 +284,24 @@ def test_embedded_mode_runs_the_follow_up_as_a_prefect_flow_run_in_the_backgroun
     from flows.triggers import Background
 
     ids = drafts(app_db, prov)
+    (lost,) = drafts(app_db, prov, ["veteran"], "GK")
+    with session_scope(app_db) as session:  # submitted a year ago while the app was down
+        submit(session, prov.actors["officer"], [session.get(Nomination, lost)], now=NOW)
     with configured(prefect_mode="embedded"):
         ok(api["officer"].post("/api/v1/submissions", json={"nomination_ids": ids}), 201)
         Background.get().drain()
         Background.get().stop()
     with Session(app_db) as session:
-        (run,) = session.exec(select(FlowRun)).all()
-        assert run.flow == "intake" and run.state == "completed"
-        assert not run.id.startswith("direct-")  # a Prefect flow run's id
-        assert session.get(Nomination, ids[0]).intake["run"] == run.id
+        runs = session.exec(select(FlowRun).order_by(FlowRun.started_at)).all()
+        # the sweep at start ran the lost intake (a subflow run), then the new batch's intake ran
+        assert [(r.flow, r.state) for r in runs] == [
+            ("deadline_sweeper", "completed"),
+            ("intake", "completed"),
+            ("intake", "completed"),
+        ]
+        assert not runs[2].id.startswith("direct-")  # a Prefect flow run's id
+        assert session.get(Nomination, lost).intake["run"] == runs[1].id
+        assert session.get(Nomination, ids[0]).intake["run"] == runs[2].id
 
 
 def test_status_and_token_commands(app_db, prov, api):
@@ -316,6 +325,10 @@ def test_status_and_token_commands(app_db, prov, api):
         assert status.exit_code == 0
         assert "Đơn vị cơ sở    Chờ tiếp nhận                      2         2" in status.output
         assert "Luồng tự động lỗi, chưa chạy lại thành công: 0" in status.output
+        # its intake never ran (submitted here without the API): the next sweep will run it
+        assert (
+            "Việc chưa được luồng tự động xử lý (lượt quét hạn tới sẽ chạy): 1\n  intake #" in status.output
+        )
         revoked = CliRunner().invoke(cli, ["token", "revoke", str(prov.people["chairman"].id)])
         assert revoked.output == "2 token(s) revoked\n"  # the fixture's and this one
         assert chairman.get("/api/v1/status").status_code == 401

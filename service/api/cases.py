@@ -18,7 +18,6 @@ from models.nominations import Nomination, Submission, SubmissionItem
 from models.notify import Notification
 from models.org import Person, Unit
 from models.runs import FlowRun
-from models.workflow import vietnam_today
 from service.auth import ActorDep
 from service.deps import SessionDep
 from service.report import status
@@ -165,10 +164,10 @@ def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, a
 
 @router.get("/status")
 def status_report(session: SessionDep, actor: ActorDep) -> dict:
-    """Per level and stage: nominations waiting and overdue; flow runs that failed last."""
+    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started."""
     if not (actor.is_admin or actor.grants):
         raise Forbidden(f"{actor.name} không có vai trò nào")
-    return status(session, vietnam_today(utcnow()))
+    return status(session, utcnow())
 
 
 @router.post("/flow-runs/{run_id}/retry")

@@ -1,0 +1,61 @@
+"""Follow-ups nobody ran. A person's action commits, then asks for the flow that follows it; if
+the process stops in between — the app restarted with flows still queued in its background
+thread, or the Prefect server was down when the action asked — the case would wait for ever.
+What waits for a flow is written in the database, so the deadline sweep finds it: a case that
+has waited longer than a grace period, with no run of its flow since it began to wait, and
+starts that flow. A failed run is not retried here: its error is shown to the secretariat, who
+retry it once the cause is fixed (`POST /flow-runs/{id}/retry`)."""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models.audit import Event
+from models.config import get_settings
+from models.councils import CouncilSession, SessionState
+from models.decisions import Decision, DecisionState
+from models.nominations import Nomination, State, Submission
+from models.runs import FlowRun
+
+
+def _since_event(table, action: str, *pending):
+    """Cases in a pending state, and when the action that left them there was recorded."""
+    event = sa.and_(Event.entity == table.__tablename__, Event.entity_id == table.id, Event.action == action)
+    return select(table.id, sa.func.max(Event.at)).join(Event, event).where(*pending).group_by(table.id)
+
+
+def waiting() -> dict[tuple[str, str], sa.Select]:
+    """(flow, entity) → a query of (id, waiting since) for every case that waits for that flow."""
+    return {
+        # a batch whose latest arrival has not been checked: a run after it checks them all
+        ("intake", "submission"): select(Nomination.submission_id, sa.func.max(Nomination.stage_entered_at))
+        .where(Nomination.state == State.SUBMITTED, col(Nomination.submission_id).is_not(None))
+        .group_by(Nomination.submission_id),
+        ("council_session", "council_session"): select(CouncilSession.id, CouncilSession.closed_at).where(
+            CouncilSession.state == SessionState.CLOSED
+        ),
+        ("decision", "decision"): _since_event(Decision, "sign", Decision.state == DecisionState.SIGNED),
+        ("forward", "submission"): _since_event(
+            Submission, "propose", col(Submission.signer_id).is_not(None), col(Submission.number).is_(None)
+        ),
+    }
+
+
+def lost(session: Session, now: datetime) -> list[tuple[str, int]]:
+    """(flow, id) of every case waiting for longer than the grace period that no run of its flow
+    has taken up since it began to wait (a run that failed counts: it waits for a person)."""
+    before = now - timedelta(minutes=get_settings().follow_up_grace_minutes)
+    found = []
+    for (flow, entity), query in waiting().items():
+        cases = query.subquery()
+        case_id, since = cases.c
+        run = sa.exists().where(
+            FlowRun.flow == flow,
+            FlowRun.entity == entity,
+            FlowRun.entity_id == case_id,
+            FlowRun.started_at >= since,
+        )
+        untouched = select(case_id).where(since < before, ~run).order_by(case_id)
+        found += [(flow, key) for key in session.exec(untouched)]
+    return found
