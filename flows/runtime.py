@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from models import runs
 from models.access import Actor, system_actor
+from models.config import get_settings
 from models.db import app_engine, session_scope
 from models.notify import holders, notify
 from models.org import Role
