@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint format bench templates docs lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+# an editable install maps each package as it found it: a new __init__.py needs a reinstall
+$(STAMP): pyproject.toml requirements.lock $(wildcard */__init__.py)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
