@@ -116,10 +116,11 @@ def directly() -> Iterator[str]:
 PAGE = 200  # the Prefect server's own default page size
 
 
-def queued_runs(flow: str) -> list[dict]:
-    """The parameters of this flow's runs that a Prefect server holds and no worker has taken
-    up yet (scheduled, late or pending): in the server mode a follow-up may wait there, for a
-    free worker, without being lost. The other modes queue nothing outside this process."""
+def unfinished_runs(flow: str) -> list[dict]:
+    """The parameters of this flow's runs that a Prefect server holds unfinished (scheduled,
+    late, pending, or just started and not yet on our records): in the server mode a follow-up
+    may wait there, for a free worker, without being lost. The other modes queue nothing
+    outside this process."""
     if get_settings().prefect_mode != "server":
         return []
     from prefect import get_client
@@ -127,7 +128,9 @@ def queued_runs(flow: str) -> list[dict]:
 
     waiting = filters.FlowRunFilter(
         state=filters.FlowRunFilterState(
-            type=filters.FlowRunFilterStateType(any_=[objects.StateType.SCHEDULED, objects.StateType.PENDING])
+            type=filters.FlowRunFilterStateType(
+                any_=[objects.StateType.SCHEDULED, objects.StateType.PENDING, objects.StateType.RUNNING]
+            )
         )
     )
     named = filters.FlowFilter(name=filters.FlowFilterName(any_=[flow]))

@@ -10,7 +10,7 @@ from sqlmodel import select
 from document_templates import publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
-from flows.runtime import RETRY, actor, queued_runs, step, tracked, unit_of_work
+from flows.runtime import RETRY, actor, step, tracked, unfinished_runs, unit_of_work
 from models import deadlines, decide, followups, intake, voting, workflow
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
@@ -211,13 +211,14 @@ def sweep_deadlines(now: datetime | None = None) -> dict:
 
 @task(**RETRY)
 def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
-    """Actions whose flow never ran (models/followups.py), less runs still queued for a worker."""
+    """Actions whose flow never ran (models/followups.py), less those a Prefect server holds a
+    run of that no worker has finished."""
     with unit_of_work() as session:
         lost = followups.lost(session, now or utcnow())
-    queued = set()
+    held = set()
     for name in {name for name, _ in lost}:
-        queued |= {(name, parameters[PARAMETER[name]]) for parameters in queued_runs(name)}
-    return [case for case in lost if case not in queued]
+        held |= {(name, parameters[PARAMETER[name]]) for parameters in unfinished_runs(name)}
+    return [case for case in lost if case not in held]
 
 
 @task(**RETRY)
