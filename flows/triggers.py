@@ -13,6 +13,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from datetime import timedelta
 
 from flows.runtime import directly, prefect_runs
@@ -41,7 +42,7 @@ def trigger(flow: str, **parameters: int) -> None:
 
 class Background:
     """The embedded mode's worker: one thread, flows in the order their actions committed, and
-    the sweep when it starts and whenever the queue has been idle for `sweep_minutes`."""
+    the sweep when it starts and every `sweep_minutes`."""
 
     _instance: "Background | None" = None
     _lock = threading.Lock()
@@ -73,13 +74,17 @@ class Background:
             type(self)._instance = None
 
     def _run(self) -> None:
+        """Queued flows one after another; the sweep at start (what fell due, or was lost, while
+        the app was down) and every `sweep_minutes` after, however busy the queue."""
         with prefect_runs():
-            self._call("deadline_sweeper", {})  # at start: what fell due, or was lost, while down
+            sweep_at = time.monotonic()
             while True:
-                try:
-                    job = self.jobs.get(timeout=self.every)
-                except queue.Empty:
+                if time.monotonic() >= sweep_at:
                     self._call("deadline_sweeper", {})
+                    sweep_at = time.monotonic() + self.every
+                try:
+                    job = self.jobs.get(timeout=max(0.0, sweep_at - time.monotonic()))
+                except queue.Empty:
                     continue
                 try:
                     if job is None:

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     # temporary local server; "server" hands them to `vinhdanh worker` processes through a Prefect
     # server (PREFECT_API_URL); "inline" runs the same work in the request, without Prefect.
     prefect_mode: str = "embedded"
-    sweep_minutes: int = 15
+    sweep_minutes: float = 15
     follow_up_grace_minutes: int = 10  # an action's flow not run by then is started by the sweep
     pdf: bool = False  # also export decisions to PDF (needs LibreOffice)
     smtp_host: str = ""  # e-mail notifications when set

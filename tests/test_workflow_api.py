@@ -2,6 +2,8 @@
 followed by its stage flow — run inline here (the same bodies, without Prefect), and once in the
 embedded mode's background thread as real Prefect flow runs."""
 
+import time
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -302,6 +304,26 @@ def test_embedded_mode_runs_the_follow_up_as_a_prefect_flow_run_in_the_backgroun
         assert not runs[2].id.startswith("direct-")  # a Prefect flow run's id
         assert session.get(Nomination, lost).intake["run"] == runs[1].id
         assert session.get(Nomination, ids[0]).intake["run"] == runs[2].id
+
+
+def test_the_embedded_worker_sweeps_on_time_however_busy_its_queue(monkeypatch):
+    from flows.triggers import Background
+
+    calls = []
+
+    def call(flow: str, parameters: dict) -> None:  # each flow takes 50 ms
+        calls.append(flow)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(Background, "_call", staticmethod(call))
+    with configured(sweep_minutes=0.005):  # every 0.3 s
+        worker = Background.get()
+        for i in range(20):  # a second of work: the queue is never empty
+            worker.put("intake", {"submission_id": i})
+        worker.drain()
+        worker.stop()
+    assert calls.count("intake") == 20
+    assert calls[0] == "deadline_sweeper" and calls.count("deadline_sweeper") >= 3  # at start, then on time
 
 
 def test_status_and_token_commands(app_db, prov, api):
