@@ -9,6 +9,7 @@ retry it once the cause is fixed (`POST /flow-runs/{id}/retry`)."""
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlmodel import Session, col, select
 
 from models.audit import Event
@@ -57,5 +58,24 @@ def lost(session: Session, now: datetime) -> list[tuple[str, int]]:
             FlowRun.started_at >= since,
         )
         untouched = select(case_id).where(since < before, ~run).order_by(case_id)
+        if flow in PART_OF:
+            untouched = untouched.where(~_last_failed(PART_OF[flow], case_id))
         found += [(flow, key) for key in session.exec(untouched)]
     return found
+
+
+# A forward run ends with the intake at the level above: while the batch's last forward run has
+# failed, the intake waits for the person who retries it (with the Tờ trình it failed to write).
+PART_OF = {"intake": "forward"}
+
+
+def _last_failed(flow: str, case_id) -> sa.Exists:
+    later = sa.orm.aliased(FlowRun)
+    return sa.exists().where(
+        FlowRun.flow == flow,
+        FlowRun.entity_id == case_id,
+        FlowRun.state == "failed",
+        ~sa.exists().where(
+            later.flow == flow, later.entity_id == case_id, later.started_at > FlowRun.started_at
+        ),
+    )

@@ -3,16 +3,18 @@ stopped first), found by the sweep once the grace period has passed and run then
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import Session
 
+from document_templates import publish
 from flows.runtime import directly
-from flows.stages import deadline_sweeper_flow
+from flows.stages import deadline_sweeper_flow, forward_flow
 from models import followups, runs
 from models.councils import CouncilSession, SessionState
-from models.db import session_scope
+from models.db import session_scope, utcnow
 from models.decide import draft_decision, sign
 from models.decisions import Decision, DecisionState
-from models.nominations import State
+from models.nominations import Nomination, State
 from models.org import Person
 from models.workflow import propose_upward, submit
 from tests.factories import NOW, nominations_of
@@ -69,3 +71,29 @@ def test_the_sweep_runs_what_was_lost_once_and_leaves_a_failed_run_to_the_secret
         assert carried.intake["missing"] == []  # checked on arrival at the province
         assert nominations["Đặng Thị Duyên"].intake["status"] == "eligible"
         assert session.get(CouncilSession, cases["council_session"]).state is SessionState.CLOSED
+
+
+def test_a_batch_carried_up_by_a_forward_that_then_failed_waits_for_the_retry(app_db, prov, monkeypatch):
+    with session_scope(app_db) as session:
+        fighter = draft(session, prov, key="fighter", award="CSTD_TINH")
+        report(session, prov, fighter, "xac_nhan_sang_kien")
+        through_unit_council(session, prov, [fighter])
+        upward = propose_upward(session, prov.actors["director"], [fighter], signed_on=NOW.date(), now=NOW).id
+
+    def broken(*args, **kwargs):
+        raise ValueError("mẫu Tờ trình bị hỏng")
+
+    monkeypatch.setattr(publish, "publish_submission", broken)
+    with directly(), pytest.raises(ValueError):
+        forward_flow.fn(upward)  # carried up, then failed to write the Tờ trình
+    later = utcnow() + timedelta(hours=1)
+    with Session(app_db) as session:
+        assert session.get(Nomination, fighter.id).level == 1
+        # not checked at the province without its Tờ trình: the secretariat's retry does both
+        assert followups.lost(session, later) == []
+    monkeypatch.undo()
+    with directly():
+        forward_flow.fn(upward)
+    with Session(app_db) as session:
+        assert followups.lost(session, later) == []
+        assert session.get(Nomination, fighter.id).intake["missing"] == []
