@@ -60,22 +60,7 @@ def test_a_unit_season_through_the_api_each_action_followed_by_its_flow(app_db, 
         assert (
             ok(api["unit_secretariat"].post(f"/api/v1/nominations/{i}/accept", json={}))["follow_up"] is None
         )
-    seats = members(prov)
-    meeting = {
-        "council_id": prov.councils["stc"].id,
-        "held_at": "2025-12-18T08:00:00+07:00",
-        "place": "Phòng họp Sở Tài chính",
-        "chair_id": prov.members["stc"][0].person_id,
-        "secretary_id": prov.people["unit_secretariat"].id,
-        "nomination_ids": ids,
-    }
-    session_id = ok(api["unit_secretariat"].post("/api/v1/council-sessions", json=meeting), 201)["id"]
-    for member_id, _ in seats:
-        attendance = {"member_id": member_id, "present": True}
-        ok(api["unit_secretariat"].post(f"/api/v1/council-sessions/{session_id}/attendance", json=attendance))
-    for _, key in seats:
-        ballot = {"choices": {str(i): "yes" for i in ids}}
-        ok(api[key].post(f"/api/v1/council-sessions/{session_id}/ballots", json=ballot))
+    session_id = meet(app_db, prov, api, ids, vote=True)  # everyone present votes yes
     closed = ok(api["unit_secretariat"].post(f"/api/v1/council-sessions/{session_id}/close"))
     assert closed["follow_up"]["flow"] == "council_session"
     with Session(app_db) as session:
@@ -120,7 +105,8 @@ def test_a_unit_season_through_the_api_each_action_followed_by_its_flow(app_db, 
 
 
 def meet(engine, prov, api, ids: list[int], vote: bool) -> int:
-    """The unit council convened on these nominations; everyone present votes yes if asked."""
+    """The unit council convened on these nominations; if asked, every member attends, then each
+    votes yes."""
     seats = members(prov)
     meeting = {
         "council_id": prov.councils["stc"].id,
@@ -132,13 +118,14 @@ def meet(engine, prov, api, ids: list[int], vote: bool) -> int:
     }
     session_id = ok(api["unit_secretariat"].post("/api/v1/council-sessions", json=meeting), 201)["id"]
     if vote:
-        for member_id, key in seats:
+        for member_id, _ in seats:
             attendance = {"member_id": member_id, "present": True}
             ok(
                 api["unit_secretariat"].post(
                     f"/api/v1/council-sessions/{session_id}/attendance", json=attendance
                 )
             )
+        for _, key in seats:
             ballot = {"choices": {str(i): "yes" for i in ids}}
             ok(api[key].post(f"/api/v1/council-sessions/{session_id}/ballots", json=ballot))
     return session_id
