@@ -31,7 +31,7 @@ from models.runs import FlowRun
 from models.voting import close_session
 from models.workflow import apply, propose_upward, submit
 from tests.factories import NOW, propose_and_forward
-from tests.test_workflow import draft, meet, report, through_unit_council, vote
+from tests.test_workflow import before_unit_council, draft, report, through_unit_council, vote
 
 pytestmark = pytest.mark.usefixtures("prefect")
 
@@ -70,13 +70,7 @@ def inbox(engine, person_id: int) -> list[Notification]:
 def on_unit_agenda(engine, prov, keys=("good", "diligent")) -> int:
     """Nominations submitted, accepted, on the unit council's agenda, ballots cast, voting ended."""
     with session_scope(engine) as session:
-        nominations = [draft(session, prov, key=k) for k in keys]
-        for n in nominations:
-            report(session, prov, n)
-        submit(session, prov.actors["officer"], nominations, now=NOW)
-        for n in nominations:
-            apply(session, n, "accept", prov.actors["unit_secretariat"], now=NOW)
-        meeting = meet(session, prov, "stc", nominations)
+        meeting = before_unit_council(session, prov, [draft(session, prov, key=k) for k in keys])
         vote(session, prov, meeting, "stc", lambda i: Choice.NO if i < 2 else Choice.YES, close=False)
         close_session(session, prov.actors["unit_secretariat"], meeting.id, now=NOW)
         return meeting.id

@@ -91,13 +91,18 @@ def meet(session, prov, key, nominations):
     return meeting
 
 
-def through_unit_council(session, prov, nominations, choice=Choice.YES):
+def before_unit_council(session, prov, nominations):
+    """Reported, submitted, accepted and on the agenda of a unit council session."""
     for n in nominations:
         report(session, prov, n)
     submit(session, prov.actors["officer"], nominations, now=NOW)
     for n in nominations:
         apply(session, n, "accept", prov.actors["unit_secretariat"], now=NOW)
-    meeting = meet(session, prov, "stc", nominations)
+    return meet(session, prov, "stc", nominations)
+
+
+def through_unit_council(session, prov, nominations, choice=Choice.YES):
+    meeting = before_unit_council(session, prov, nominations)
     return vote(session, prov, meeting, "stc", lambda i: choice)
 
 
