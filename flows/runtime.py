@@ -19,6 +19,7 @@ from models.config import get_settings
 from models.db import app_engine, session_scope
 from models.notify import holders, notify
 from models.org import Role
+from models.route import FLOW_SUBJECT, Flow
 
 DIRECT: ContextVar[str | None] = ContextVar("direct_run", default=None)  # the run id, when direct
 
@@ -62,9 +63,10 @@ RETRY = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": tran
 
 
 @contextmanager
-def tracked(flow: str, entity: str, entity_id: int, secretariat_unit: int | None = None) -> Iterator[str]:
+def tracked(flow: Flow, entity_id: int, secretariat_unit: int | None = None) -> Iterator[str]:
     """Record the run beside the case it acts on; on failure record the error, tell the
     secretariat, and let the failure stand (the case's own transaction was rolled back)."""
+    entity = FLOW_SUBJECT[flow][0] if flow in FLOW_SUBJECT else "sweep"
     with _own_run() as run:
         with unit_of_work() as session:
             runs.started(session, run, flow, entity, entity_id)

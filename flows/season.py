@@ -161,7 +161,7 @@ class Season:
                 held_at=at(day, 14),
                 place=f"Phòng họp {session.get(Unit, council.unit_id).name}",
                 chair_id=members[0].person_id,
-                secretary_id=self.demo.roles[f"{code}:secretariat"].id,
+                secretary_id=members[1].person_id,
                 campaign_id=self.campaign_id,
             )
             add_to_agenda(session, secretariat, meeting.id, [session.get(Nomination, i) for i in ids])

@@ -21,6 +21,7 @@ from models.errors import NotFound
 from models.nominations import Nomination, Submission
 from models.notify import holders, notify
 from models.org import Person, Role, Unit
+from models.route import FLOW_SUBJECT, Flow
 
 
 def _name(session, n: Nomination) -> str:
@@ -217,7 +218,8 @@ def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
         lost = followups.lost(session, now or utcnow())
     held = set()
     for name in {name for name, _ in lost}:
-        held |= {(name, parameters[PARAMETER[name]]) for parameters in unfinished_runs(name)}
+        _, parameter = FLOW_SUBJECT[name]
+        held |= {(name, parameters[parameter]) for parameters in unfinished_runs(name)}
     return [case for case in lost if case not in held]
 
 
@@ -238,21 +240,21 @@ def _unit_of(entity, key: int, attribute: str) -> int:
         return getattr(row, attribute)
 
 
-@flow(name="intake")
+@flow(name=Flow.INTAKE.value)
 def intake_flow(submission_id: int) -> dict:
     """A batch arrived at a level: check every dossier and verdict, tell the secretariat."""
-    with tracked("intake", "submission", submission_id, _unit_of(Submission, submission_id, "to_unit_id")):
+    with tracked(Flow.INTAKE, submission_id, _unit_of(Submission, submission_id, "to_unit_id")):
         summary = step(check_dossiers, submission_id)
         step(tell_intake, submission_id, summary)
         step(send_mail)
         return summary
 
 
-@flow(name="council_session")
+@flow(name=Flow.COUNCIL_SESSION.value)
 def council_session_flow(session_id: int) -> list[int]:
     """Voting ended: tally, write the minutes (Biên bản), tell the units and the authority."""
     council_id = _unit_of(CouncilSession, session_id, "council_id")
-    with tracked("council_session", "council_session", session_id, _unit_of(Council, council_id, "unit_id")):
+    with tracked(Flow.COUNCIL_SESSION, session_id, _unit_of(Council, council_id, "unit_id")):
         passed = step(tally_votes, session_id)
         step(write_minutes, session_id)
         step(tell_council, session_id)
@@ -260,10 +262,10 @@ def council_session_flow(session_id: int) -> list[int]:
         return passed
 
 
-@flow(name="decision")
+@flow(name=Flow.DECISION.value)
 def decision_flow(decision_id: int) -> str:
     """Signed: number it, confer, write the documents, tell the nominees and their units."""
-    with tracked("decision", "decision", decision_id, _unit_of(Decision, decision_id, "issuer_unit_id")):
+    with tracked(Flow.DECISION, decision_id, _unit_of(Decision, decision_id, "issuer_unit_id")):
         reference = step(issue_decision, decision_id)
         step(write_decision, decision_id)
         step(tell_decision, decision_id)
@@ -271,22 +273,22 @@ def decision_flow(decision_id: int) -> str:
         return reference
 
 
-@flow(name="forward")
+@flow(name=Flow.FORWARD.value)
 def forward_flow(submission_id: int) -> list[int]:
     """A signed Tờ trình goes up: the nominations move, it is numbered and written with the
     council's minutes into the batch's dossier, and the level above checks it on arrival."""
-    with tracked("forward", "submission", submission_id, _unit_of(Submission, submission_id, "from_unit_id")):
+    with tracked(Flow.FORWARD, submission_id, _unit_of(Submission, submission_id, "from_unit_id")):
         moved = step(carry_up, submission_id)
         step(write_submission, submission_id)
         step(intake_flow, submission_id)  # a subflow run; the plain body when run directly
         return moved
 
 
-@flow(name="deadline_sweeper")
+@flow(name=Flow.SWEEP.value)
 def deadline_sweeper_flow(now: datetime | None = None) -> dict:
     """Every few minutes: reminders, escalations and timeouts due in working days, once each;
     then the flow of any action that never got one (the app stopped before it ran)."""
-    with tracked("deadline_sweeper", "sweep", 0):
+    with tracked(Flow.SWEEP, 0):
         done = step(sweep_deadlines, now)
         step(send_mail)
         for name, key in step(lost_follow_ups, now):
@@ -300,11 +302,4 @@ def deadline_sweeper_flow(now: datetime | None = None) -> dict:
 
 FLOWS = {
     f.name: f for f in (intake_flow, council_session_flow, decision_flow, forward_flow, deadline_sweeper_flow)
-}
-# The parameter that names what a flow acts on (the entity its runs are recorded against).
-PARAMETER = {
-    "intake": "submission_id",
-    "council_session": "session_id",
-    "decision": "decision_id",
-    "forward": "submission_id",
 }

@@ -12,11 +12,13 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from models import audit
 from models.access import Actor
 from models.db import utcnow
+from models.guards import Situation
 from models.nominations import Nomination, State
 from models.notify import holders, notify
 from models.org import Person, Role, Unit
+from models.route import NOMINATION
 from models.routing import Org
-from models.workflow import STEPS, Situation, apply
+from models.workflow import apply
 
 KINDS = ("remind_before", "remind_after", "escalate", "timeout")
 WHO_ACTS = {  # the role expected to act in each stage, at the unit that must act
@@ -104,7 +106,8 @@ def _act(session: Session, actor: Actor, situation: Situation, stage: dict, kind
     subject = (
         session.get(Person, n.person_id).full_name if n.person_id else session.get(Unit, n.collective_id).name
     )
-    facts = {"subject": subject, "award": situation.award.name, "label": stage["label"].lower()}
+    label = n.state.label  # the stage it was in, before a timeout moves it
+    facts = {"subject": subject, "award": situation.award.name, "label": label.lower()}
     due_on = n.due_on  # withdrawing clears it
     facts["due"] = f"{due_on:%d/%m/%Y}"
     facts["reason"] = f"Quá hạn {facts['label']} (hạn {facts['due']}) theo quy định của giai đoạn"
@@ -114,7 +117,7 @@ def _act(session: Session, actor: Actor, situation: Situation, stage: dict, kind
         people = holders(session, Role.SECRETARIAT_HEAD, n.handling_unit_id) or holders(
             session, Role.AUTHORITY, n.handling_unit_id
         )
-    elif stage["on_timeout"] == "withdraw" and n.state in STEPS["withdraw"].source:
+    elif stage["on_timeout"] == "withdraw" and n.state in NOMINATION["withdraw"].source:
         apply(session, n, "withdraw", actor, reason=facts["reason"], now=now, org=situation.org)
         people = holders(session, Role.UNIT_OFFICER, n.unit_id)
     else:
@@ -129,6 +132,6 @@ def _act(session: Session, actor: Actor, situation: Situation, stage: dict, kind
         kind,
         "nomination",
         n.id,
-        data={"due_on": due_on.isoformat(), "stage": stage["label"]},
+        data={"due_on": due_on.isoformat(), "stage": label},
         at=now,
     )

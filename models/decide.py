@@ -7,16 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from models import audit
+from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
 from models.db import utcnow
 from models.decisions import Decision, DecisionState, Register
-from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from models.errors import IllegalTransition, InvalidInput, NotFound
+from models.guards import official_date
 from models.history import AwardRecord
 from models.nominations import Nomination, Submission
-from models.org import Role, Unit
-from models.workflow import WAITING, Situation, apply, guard_deciding, guard_reviewed
+from models.org import Unit
+from models.route import DECISION, SUBMISSION, Step
+from models.workflow import admit, apply
 
 
 def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str, count: int = 1) -> int:
@@ -42,14 +44,26 @@ def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str,
     return session.exec(bump).scalar_one() - count + 1
 
 
-def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]) -> Decision:
+def _decision(session: Session, step: Step, actor: Actor, decision_id: int) -> Decision:
+    """The decision for a step, its row locked until the step commits (of two people signing at
+    once, the second reads what the first wrote), after checking who may and that its state allows."""
+    decision = session.get(Decision, decision_id, with_for_update=True)
+    if decision is None or route.hidden(actor, decision.issuer_unit_id):
+        raise NotFound(f"Không có quyết định #{decision_id}")
+    issuer = session.get(Unit, decision.issuer_unit_id)
+    route.authorise(step, actor, issuer.id, issuer.name)
+    if step.action != "issue" or decision.state is not DecisionState.ISSUED:  # issuing twice is a no-op
+        route.leave(step, decision.state, f"quyết định #{decision.id}")
+    return decision
+
+
+def draft_decision(
+    session: Session, actor: Actor, nominations: list[Nomination], *, now: datetime | None = None
+) -> Decision:
     """A draft decision for nominations of one award waiting at one deciding level."""
     if not nominations:
         raise InvalidInput("Quyết định cần ít nhất một hồ sơ")
-    first = nominations[0]
-    issuer = session.get(Unit, first.handling_unit_id)
-    if not (actor.can(Role.SECRETARIAT, issuer.id) or actor.can(Role.AUTHORITY, issuer.id)):
-        raise Forbidden(f"{actor.name} không soạn quyết định của {issuer.name}")
+    now, step, first = now or utcnow(), DECISION["draft_decision"], nominations[0]
     if any(
         (n.award_code, n.handling_unit_id, n.campaign_id)
         != (first.award_code, first.handling_unit_id, first.campaign_id)
@@ -58,18 +72,17 @@ def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]
         raise InvalidInput(
             "Một quyết định gồm hồ sơ của cùng một danh hiệu/hình thức, cùng một cấp, cùng một đợt"
         )
-    stray = [n.id for n in nominations if n.state not in WAITING or n.decision_id is not None]
-    if stray:
-        raise IllegalTransition(f"Hồ sơ chưa sẵn sàng để quyết định hoặc đã có quyết định: {stray}")
-    for n in nominations:  # refuse now what signing would refuse
-        situation = Situation(session, n, utcnow())
-        guard_deciding(situation)
-        guard_reviewed(situation)
+    admit(session, step, actor, nominations, now)
+    listed = [n.id for n in nominations if n.decision_id is not None]
+    if listed:
+        raise IllegalTransition(f"Hồ sơ đã có trong một quyết định khác: {listed}")
+    issuer = session.get(Unit, first.handling_unit_id)
     decision = Decision(
         issuer_unit_id=issuer.id,
         campaign_id=first.campaign_id,
         award_code=first.award_code,
         symbol=f"QĐ-{issuer.abbreviation}",
+        created_at=now,
     )
     session.add(decision)
     session.flush()
@@ -79,10 +92,11 @@ def draft_decision(session: Session, actor: Actor, nominations: list[Nomination]
     audit.record(
         session,
         actor,
-        "draft_decision",
-        "decision",
+        step.action,
+        step.record,
         decision.id,
         data={"nominations": [n.id for n in nominations]},
+        at=now,
     )
     return decision
 
@@ -97,17 +111,20 @@ def sign(
 ) -> Decision:
     """The authority signs. Numbering and issuing follow (Decree 30/2020 Art. 15: the clerical
     office numbers a signed document no later than the next working day) — see `issue`."""
-    decision = session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"Không có quyết định #{decision_id}")
-    if decision.state is not DecisionState.DRAFT:
-        raise IllegalTransition(f"Quyết định #{decision_id} đã được ký")
-    if not actor.can(Role.AUTHORITY, decision.issuer_unit_id):
-        raise Forbidden(f"{actor.name} không có thẩm quyền ký quyết định này")
-    decision.signed_on, decision.signer_id, decision.state = signed_on, actor.person_id, DecisionState.SIGNED
+    now, step = now or utcnow(), DECISION["sign"]
+    decision = _decision(session, step, actor, decision_id)
+    campaign = session.get(Campaign, decision.campaign_id)
+    official_date(signed_on, now, campaign.launched_on, "Ngày ký quyết định", "signed_on")
+    decision.signed_on, decision.signer_id, decision.state = signed_on, actor.person_id, step.target
     session.add(decision)
     audit.record(
-        session, actor, "sign", "decision", decision.id, data={"signed_on": signed_on.isoformat()}, at=now
+        session,
+        actor,
+        step.action,
+        step.record,
+        decision.id,
+        data={"signed_on": signed_on.isoformat()},
+        at=now,
     )
     session.flush()
     return decision
@@ -117,13 +134,10 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     """Issue a signed decision: the register's next number, every listed nomination conferred,
     each award written into the nominee's history with its golden-book number. Issuing an
     issued decision changes nothing."""
-    decision = session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"Không có quyết định #{decision_id}")
+    step = DECISION["issue"]
+    decision = _decision(session, step, actor, decision_id)
     if decision.state is DecisionState.ISSUED:
         return decision
-    if decision.state is not DecisionState.SIGNED:
-        raise IllegalTransition(f"Quyết định #{decision_id} chưa được ký")
     now, signed_on = now or utcnow(), decision.signed_on
     issuer = session.get(Unit, decision.issuer_unit_id)
     campaign = session.get(Campaign, decision.campaign_id)
@@ -133,7 +147,7 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     for n in nominations:
         apply(session, n, "confer", actor, decision_id=decision.id, now=now)
     decision.number = next_number(session, issuer.id, signed_on.year, "QĐ")
-    decision.year, decision.state, decision.issued_at = signed_on.year, DecisionState.ISSUED, now
+    decision.year, decision.state, decision.issued_at = signed_on.year, step.target, now
     session.add(decision)
     first_entry = next_number(session, issuer.id, signed_on.year, "SV", len(nominations))
     for entry, n in enumerate(nominations, first_entry):  # each award enters the history, numbered
@@ -151,30 +165,27 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
             )
         )
     facts = {"number": decision.reference, "nominations": [n.id for n in nominations]}
-    audit.record(session, actor, "issue", "decision", decision.id, data=facts, at=now)
+    audit.record(session, actor, step.action, step.record, decision.id, data=facts, at=now)
     session.flush()
     return decision
-
-
-def decline(session: Session, actor: Actor, nomination: Nomination, reason: str) -> Nomination:
-    """The authority does not confer: the nomination leaves any draft decision it was on."""
-    nomination.decision_id = None
-    return apply(session, nomination, "decline", actor, reason=reason)
 
 
 def number_submission(session: Session, actor: Actor, submission: Submission) -> Submission:
     """Give a signed Tờ trình the next TTr number of its sender; a numbered one keeps its own."""
     if submission.number is not None:
         return submission
+    step = SUBMISSION["number"]
     sender = session.get(Unit, submission.from_unit_id)
+    route.authorise(step, actor, sender.id, sender.name)
+    route.leave(step, submission.state, f"Tờ trình #{submission.id}")
     submission.number = next_number(session, sender.id, submission.signed_on.year, "TTr")
     submission.symbol = f"TTr-{sender.abbreviation}"
     session.add(submission)
     audit.record(
         session,
         actor,
-        "number",
-        "submission",
+        step.action,
+        step.record,
         submission.id,
         data={"number": f"{submission.number:02d}/{submission.symbol}"},
     )

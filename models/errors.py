@@ -32,9 +32,9 @@ class StaleVersion(DomainError):
 class GuardFailed(DomainError):
     """A rule of the law or the catalogue refuses the step; `details` says which."""
 
-    def __init__(self, guard: str, message: str, **details: Any):
+    def __init__(self, guard: str, message: str, *, status: int = 422, **details: Any):
         super().__init__(message, **details)
-        self.code = guard
+        self.code, self.status = guard, status
 
 
 class InvalidInput(DomainError):

@@ -14,31 +14,36 @@ from sqlmodel import Session, col, select
 
 from models.audit import Event
 from models.config import get_settings
-from models.councils import CouncilSession, SessionState
-from models.decisions import Decision, DecisionState
+from models.councils import CouncilSession
+from models.decisions import Decision
 from models.nominations import Nomination, State, Submission
+from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, SUBMISSION, Flow, Step
 from models.runs import FlowRun
 
 
-def _since_event(table, action: str, *pending):
-    """Cases in a pending state, and when the action that left them there was recorded."""
-    event = sa.and_(Event.entity == table.__tablename__, Event.entity_id == table.id, Event.action == action)
+def _since_event(table, step: Step, *pending):
+    """Cases in a pending state, and when the step that left them there was recorded."""
+    event = sa.and_(Event.entity == step.record, Event.entity_id == table.id, Event.action == step.action)
     return select(table.id, sa.func.max(Event.at)).join(Event, event).where(*pending).group_by(table.id)
 
 
-def waiting() -> dict[tuple[str, str], sa.Select]:
-    """(flow, entity) → a query of (id, waiting since) for every case that waits for that flow."""
+def waiting() -> dict[Flow, sa.Select]:
+    """Each stage flow → a query of (id, waiting since) for every case that waits for it: the
+    state its step left the case in (models/route.py), and since when."""
     return {
         # a batch whose latest arrival has not been checked: a run after it checks them all
-        ("intake", "submission"): select(Nomination.submission_id, sa.func.max(Nomination.stage_entered_at))
+        Flow.INTAKE: select(Nomination.submission_id, sa.func.max(Nomination.stage_entered_at))
         .where(Nomination.state == State.SUBMITTED, col(Nomination.submission_id).is_not(None))
         .group_by(Nomination.submission_id),
-        ("council_session", "council_session"): select(CouncilSession.id, CouncilSession.closed_at).where(
-            CouncilSession.state == SessionState.CLOSED
+        Flow.COUNCIL_SESSION: select(CouncilSession.id, CouncilSession.closed_at).where(
+            CouncilSession.state == COUNCIL_SESSION["close_session"].target
         ),
-        ("decision", "decision"): _since_event(Decision, "sign", Decision.state == DecisionState.SIGNED),
-        ("forward", "submission"): _since_event(
-            Submission, "propose", col(Submission.signer_id).is_not(None), col(Submission.number).is_(None)
+        Flow.DECISION: _since_event(Decision, DECISION["sign"], Decision.state == DECISION["sign"].target),
+        Flow.FORWARD: _since_event(
+            Submission,
+            SUBMISSION["propose"],
+            col(Submission.signer_id).is_not(None),
+            col(Submission.number).is_(None),
         ),
     }
 
@@ -48,7 +53,8 @@ def lost(session: Session, now: datetime) -> list[tuple[str, int]]:
     has taken up since it began to wait (a run that failed counts: it waits for a person)."""
     before = now - timedelta(minutes=get_settings().follow_up_grace_minutes)
     found = []
-    for (flow, entity), query in waiting().items():
+    for flow, query in waiting().items():
+        entity, _ = FLOW_SUBJECT[flow]
         cases = query.subquery()
         case_id, since = cases.c
         run = sa.exists().where(
@@ -66,7 +72,7 @@ def lost(session: Session, now: datetime) -> list[tuple[str, int]]:
 
 # A forward run ends with the intake at the level above: while the batch's last forward run has
 # failed, the intake waits for the person who retries it (with the Tờ trình it failed to write).
-PART_OF = {"intake": "forward"}
+PART_OF = {Flow.INTAKE: Flow.FORWARD}
 
 
 def _last_failed(flow: str, case_id) -> sa.Exists:

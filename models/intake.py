@@ -15,9 +15,9 @@ from models.dossier import missing_documents
 from models.eligibility import verdict
 from models.eligibility.load import load_collectives, load_people
 from models.errors import NotFound
+from models.guards import Situation
 from models.nominations import Nomination, State, Submission, SubmissionItem
 from models.routing import Org
-from models.workflow import Situation
 
 
 def check_submission(

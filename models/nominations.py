@@ -29,10 +29,35 @@ class State(StrEnum):
     def final(self) -> bool:
         return self in FINAL_STATES
 
+    @property
+    def label(self) -> str:
+        """The stage as people name it: in lists, reminders and the status report."""
+        return STATE_LABELS[self]
+
 
 FINAL_STATES = frozenset(
     {State.CONFERRED, State.NOT_RECOMMENDED, State.REJECTED, State.DECLINED, State.WITHDRAWN}
 )
+STATE_LABELS = {
+    State.DRAFT: "Dự thảo",
+    State.SUBMITTED: "Tiếp nhận, kiểm tra hồ sơ",
+    State.RETURNED: "Bổ sung hồ sơ",
+    State.ACCEPTED: "Chờ họp Hội đồng",
+    State.ON_AGENDA: "Hội đồng xét",
+    State.RECOMMENDED: "Chờ quyết định / trình cấp trên",
+    State.CONFERRED: "Đã khen thưởng",
+    State.NOT_RECOMMENDED: "Không đạt tỷ lệ phiếu",
+    State.REJECTED: "Không đủ điều kiện",
+    State.DECLINED: "Không khen thưởng",
+    State.WITHDRAWN: "Đã rút",
+}
+
+
+class SubmissionState(StrEnum):
+    SENT = "sent"  # a unit's own nominations, sent to its own level
+    SIGNED = "signed"  # a Tờ trình to the level above, signed, waiting for its number
+    FORWARDED = "forwarded"  # numbered, its nominations carried to the level above
+
 
 _version = sa.Column("version", sa.Integer, nullable=False, default=1)
 
@@ -51,6 +76,12 @@ class Submission(SQLModel, table=True):
     symbol: str = Field(default="", max_length=40)  # "TTr-STC"
     signed_on: date | None = None
     signer_id: int | None = Field(default=None, foreign_key="person.id")
+
+    @property
+    def state(self) -> SubmissionState:
+        if self.number is not None:
+            return SubmissionState.FORWARDED
+        return SubmissionState.SIGNED if self.signer_id is not None else SubmissionState.SENT
 
 
 class SubmissionItem(SQLModel, table=True):

@@ -46,6 +46,10 @@ class Org:
             unit = self.units.get(unit.parent_id) if unit.parent_id else None
         return chain
 
+    def below(self, unit_ids: set[int]) -> set[int]:
+        """These units and every unit under them."""
+        return {u for u in self.units if any(a.id in unit_ids for a in self.ancestors(u))}
+
     def grassroots(self, unit_id: int) -> Unit | None:
         """The nearest unit whose head decides grassroots titles (Law 06/2022 Art. 80)."""
         return next((u for u in self.ancestors(unit_id) if u.kind in GRASSROOTS_KINDS), None)

@@ -6,12 +6,13 @@ everyone who voted (present + written); "total_members" divides by the whole cou
 """
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
-from models import audit
+from models import audit, route
 from models.access import Actor
+from models.campaigns import Campaign
 from models.catalogue import default_catalogue
 from models.councils import (
     Attendance,
@@ -27,11 +28,16 @@ from models.councils import (
 )
 from models.db import utcnow
 from models.decide import next_number
-from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from models.errors import GuardFailed, InvalidInput, NotFound
+from models.guards import official_date, vietnam_today
 from models.nominations import Nomination
-from models.org import Role
+from models.route import COUNCIL_SESSION, Step
 from models.routing import Org
-from models.workflow import apply, vietnam_today
+from models.text import nfc
+from models.workflow import apply
+
+MEETING_AHEAD_DAYS = 90  # a meeting may be convened this far ahead
+MEETING_PAST_DAYS = 366  # and one outside any campaign recorded this late
 
 
 def _council_of(session: Session, council_id: int) -> Council:
@@ -41,18 +47,29 @@ def _council_of(session: Session, council_id: int) -> Council:
     return council
 
 
-def _open(session: Session, session_id: int) -> CouncilSession:
-    meeting = session.get(CouncilSession, session_id)
-    if meeting is None:
+def _meeting(session: Session, step: Step, actor: Actor, session_id: int) -> tuple[CouncilSession, Council]:
+    """The session for a step, its row locked until the step commits (of two people closing it at
+    once, the second reads what the first wrote), after checking who may and that its state allows."""
+    meeting = session.get(CouncilSession, session_id, with_for_update=True)
+    council = meeting and _council_of(session, meeting.council_id)
+    if meeting is None or route.hidden(actor, council.unit_id, council.id):
         raise NotFound(f"Không có phiên họp #{session_id}")
-    if meeting.state is not SessionState.OPEN:
-        raise IllegalTransition(f"Phiên họp #{session_id} đã kết thúc")
-    return meeting
+    route.authorise(step, actor, council.unit_id, council.name, council.id)
+    route.leave(step, meeting.state, f"phiên họp #{session_id}")
+    return meeting, council
 
 
-def _require_secretariat(session: Session, actor: Actor, council: Council) -> None:
-    if not actor.can(Role.SECRETARIAT, council.unit_id):
-        raise Forbidden(f"{actor.name} không phải cơ quan thường trực của {council.name}")
+def _member(session: Session, council: Council, person_id: int | None, what: str) -> CouncilMember:
+    member = session.exec(
+        select(CouncilMember).where(
+            CouncilMember.council_id == council.id,
+            CouncilMember.person_id == person_id,
+            CouncilMember.active,
+        )
+    ).first()
+    if member is None:
+        raise InvalidInput(f"{what} phải là ủy viên {council.name}", field=what)
+    return member
 
 
 def open_session(
@@ -65,9 +82,22 @@ def open_session(
     chair_id: int,
     secretary_id: int,
     campaign_id: int | None = None,
+    now: datetime | None = None,
 ) -> CouncilSession:
+    """The secretariat convenes the council; the chair and the secretary of the meeting sit on it."""
+    step, now = COUNCIL_SESSION["open_session"], now or utcnow()
     council = _council_of(session, council_id)
-    _require_secretariat(session, actor, council)
+    route.authorise(step, actor, council.unit_id, council.name)
+    place = nfc(place).strip()
+    if not place:
+        raise InvalidInput("Cần ghi địa điểm họp", field="place")
+    _member(session, council, chair_id, "chair_id")
+    _member(session, council, secretary_id, "secretary_id")
+    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
+    if campaign_id is not None and campaign is None:
+        raise InvalidInput(f"Không có đợt thi đua #{campaign_id}", field="campaign_id")
+    earliest = campaign.launched_on if campaign else vietnam_today(now) - timedelta(days=MEETING_PAST_DAYS)
+    official_date(held_at, now, earliest, "Ngày họp", "held_at", MEETING_AHEAD_DAYS)
     meeting = CouncilSession(
         council_id=council_id,
         campaign_id=campaign_id,
@@ -78,19 +108,18 @@ def open_session(
     )
     session.add(meeting)
     session.flush()
-    audit.record(session, actor, "open_session", "council_session", meeting.id, data={"council": council_id})
+    audit.record(session, actor, step.action, step.record, meeting.id, data={"council": council_id}, at=now)
     return meeting
 
 
 def add_to_agenda(session: Session, actor: Actor, session_id: int, nominations: list[Nomination]) -> None:
-    meeting = _open(session, session_id)
-    council = _council_of(session, meeting.council_id)
+    meeting, council = _meeting(session, COUNCIL_SESSION["agenda"], actor, session_id)
     org = Org.of(session)
     for n in nominations:
         if n.handling_unit_id != council.unit_id:
             raise InvalidInput(f"Hồ sơ #{n.id} không thuộc cấp của {council.name}")
         apply(session, n, "schedule", actor, org=org)
-        session.add(SessionItem(session_id=session_id, nomination_id=n.id))
+        session.add(SessionItem(session_id=meeting.id, nomination_id=n.id))
 
 
 def record_attendance(
@@ -102,14 +131,15 @@ def record_attendance(
     present: bool,
     written_opinion: bool = False,
 ) -> None:
-    meeting = _open(session, session_id)
-    council = _council_of(session, meeting.council_id)
-    _require_secretariat(session, actor, council)
+    step = COUNCIL_SESSION["attendance"]
+    _meeting(session, step, actor, session_id)
     member = session.get(CouncilMember, member_id)
-    if member is None or member.council_id != council.id or not member.active:
-        raise InvalidInput(f"#{member_id} không phải ủy viên của {council.name}")
+    if member is None or member.council_id != session.get(CouncilSession, session_id).council_id:
+        raise InvalidInput(f"#{member_id} không phải ủy viên của Hội đồng họp phiên này", field="member_id")
+    if not member.active:
+        raise InvalidInput(f"#{member_id} không còn là ủy viên Hội đồng", field="member_id")
     if present and written_opinion:
-        raise InvalidInput("Ý kiến bằng văn bản chỉ dành cho ủy viên vắng mặt")
+        raise InvalidInput("Ý kiến bằng văn bản chỉ dành cho ủy viên vắng mặt", field="written_opinion")
     session.merge(
         Attendance(
             session_id=session_id,
@@ -121,8 +151,8 @@ def record_attendance(
     audit.record(
         session,
         actor,
-        "attendance",
-        "council_session",
+        step.action,
+        step.record,
         session_id,
         data={"member": member_id, "present": present, "written": written_opinion},
     )
@@ -134,30 +164,36 @@ def _ballot_kind(session: Session, nomination: Nomination, today) -> str:
     return ruleset.award(nomination.award_code).vote.ballot
 
 
+def guard_attending(session: Session, meeting: CouncilSession, member: CouncilMember) -> None:
+    """A member votes in person, or in writing when absent (ý kiến bằng văn bản)."""
+    attendance = session.get(Attendance, (meeting.id, member.id))
+    if attendance is None or not (attendance.present or attendance.written_opinion):
+        raise GuardFailed("not_attending", "Ủy viên chưa được ghi nhận có mặt hoặc gửi ý kiến bằng văn bản")
+
+
+def guard_first_ballot(session: Session, meeting: CouncilSession, member: CouncilMember) -> None:
+    cast = select(BallotCast.id).where(BallotCast.session_id == meeting.id, BallotCast.member_id == member.id)
+    if session.exec(cast).first():
+        raise GuardFailed("already_voted", "Ủy viên đã bỏ phiếu trong phiên họp này", status=409)
+
+
+GUARDS = {"attending": guard_attending, "first_ballot": guard_first_ballot}
+
+
 def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[int, Choice]) -> None:
     """A member's ballot paper: one choice per nominee on the agenda. For a secret ballot only
     *that* the member voted is linked to them; the choices are stored apart, in random order."""
-    meeting = _open(session, session_id)
-    member = session.exec(
-        select(CouncilMember).where(
-            CouncilMember.council_id == meeting.council_id,
-            CouncilMember.person_id == actor.person_id,
-            CouncilMember.active,
-        )
-    ).first()
-    if member is None:
-        raise Forbidden(f"{actor.name} không phải ủy viên Hội đồng của phiên họp này")
-    attendance = session.get(Attendance, (session_id, member.id))
-    if attendance is None or not (attendance.present or attendance.written_opinion):
-        raise InvalidInput("Ủy viên chưa được ghi nhận có mặt hoặc gửi ý kiến bằng văn bản")
-    if session.exec(
-        select(BallotCast).where(BallotCast.session_id == session_id, BallotCast.member_id == member.id)
-    ).first():
-        raise IllegalTransition(f"{actor.name} đã bỏ phiếu trong phiên họp này")
+    step = COUNCIL_SESSION["cast_ballot"]
+    meeting, council = _meeting(session, step, actor, session_id)
+    member = _member(session, council, actor.person_id, "person")
+    for name in step.guards:
+        GUARDS[name](session, meeting, member)
+    attendance = session.get(Attendance, (meeting.id, member.id))
     agenda = set(session.exec(select(SessionItem.nomination_id).where(SessionItem.session_id == session_id)))
     if set(choices) != agenda:
         raise InvalidInput(
-            f"Phiếu phải có ý kiến cho đúng các hồ sơ trong chương trình họp: {sorted(agenda)}"
+            f"Phiếu phải có ý kiến cho đúng các hồ sơ trong chương trình họp: {sorted(agenda)}",
+            field="choices",
         )
     session.add(BallotCast(session_id=session_id, member_id=member.id, written=not attendance.present))
     today = vietnam_today(meeting.held_at)
@@ -176,12 +212,7 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
     random.SystemRandom().shuffle(entries)
     session.add_all(entries)
     audit.record(
-        session,
-        actor,
-        "cast_ballot",
-        "council_session",
-        session_id,
-        data={"written": not attendance.present},
+        session, actor, step.action, step.record, session_id, data={"written": not attendance.present}
     )
 
 
@@ -189,15 +220,12 @@ def close_session(
     session: Session, actor: Actor, session_id: int, *, now: datetime | None = None
 ) -> CouncilSession:
     """The secretariat ends the voting; the tally follows (`tally`, the council_session flow)."""
-    meeting = _open(session, session_id)
-    council = _council_of(session, meeting.council_id)
-    _require_secretariat(session, actor, council)
-    meeting.state, meeting.closed_at = SessionState.CLOSED, now or utcnow()
+    step = COUNCIL_SESSION["close_session"]
+    meeting, _ = _meeting(session, step, actor, session_id)
+    meeting.state, meeting.closed_at = step.target, now or utcnow()
     session.add(meeting)
     ballots = session.exec(select(func.count()).where(BallotCast.session_id == session_id)).one()
-    audit.record(
-        session, actor, "close_session", "council_session", session_id, data={"ballots": ballots}, at=now
-    )
+    audit.record(session, actor, step.action, step.record, session_id, data={"ballots": ballots}, at=now)
     return meeting
 
 
@@ -207,14 +235,11 @@ def tally(
     """Count every nominee's ballots by the award's vote rule, check the quorum, record the
     results for the minutes and move each nomination on: recommended, or not. A session
     already tallied keeps its results."""
-    meeting = session.get(CouncilSession, session_id)
-    if meeting is None:
-        raise NotFound(f"Không có phiên họp #{session_id}")
-    if meeting.state is SessionState.TALLIED:
+    step = COUNCIL_SESSION["tally"]
+    found = session.get(CouncilSession, session_id)
+    if found is not None and found.state is SessionState.TALLIED:
         return list(session.exec(select(TallyResult).where(TallyResult.session_id == session_id)))
-    if meeting.state is not SessionState.CLOSED:
-        raise IllegalTransition(f"Phiên họp #{session_id} chưa kết thúc bỏ phiếu")
-    council = _council_of(session, meeting.council_id)
+    meeting, council = _meeting(session, step, actor, session_id)
     now = now or utcnow()
     members_total = session.exec(
         select(func.count()).where(CouncilMember.council_id == council.id, CouncilMember.active)
@@ -268,8 +293,8 @@ def tally(
             apply(session, nomination, "not_recommend", actor, reason=why, now=now, org=org)
     # the council numbers its minutes in its own series (Decree 30/2020 App. I §II.3(a))
     meeting.number = next_number(session, council.unit_id, vietnam_today(meeting.closed_at).year, "BB")
-    meeting.symbol, meeting.state = "BB-HĐTĐKT", SessionState.TALLIED
+    meeting.symbol, meeting.state = "BB-HĐTĐKT", step.target
     session.add(meeting)
     facts = {"members": members_total, "present": present, "ballots": issued, "minutes": meeting.number}
-    audit.record(session, actor, "tally", "council_session", session_id, data=facts, at=now)
+    audit.record(session, actor, step.action, step.record, session_id, data=facts, at=now)
     return results

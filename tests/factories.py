@@ -223,12 +223,19 @@ def close_and_tally(session: Session, secretariat: Actor, session_id: int, now: 
     return tally(session, system_actor(), session_id, now=now)
 
 
+def on(day: date, hour: int = 9) -> datetime:
+    """A moment of a day in Vietnam (UTC+7)."""
+    return datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC)
+
+
 def sign_and_issue(session: Session, authority: Actor, decision_id: int, signed_on: date, now: datetime):
+    now = max(now, on(signed_on))  # a signature is recorded on the day it is made, or after
     sign(session, authority, decision_id, signed_on=signed_on, now=now)
     return issue(session, system_actor(), decision_id, now=now)
 
 
 def propose_and_forward(session: Session, head: Actor, nominations, signed_on: date, now: datetime):
+    now = max(now, on(signed_on))
     submission = propose_upward(session, head, nominations, signed_on=signed_on, now=now)
     forward(session, system_actor(), submission.id, now=now)
     return number_submission(session, system_actor(), submission)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from models.access import load_actor
 from models.catalogue import VoteRule
 from models.councils import BallotCast, BallotEntry, Choice
-from models.errors import Forbidden, IllegalTransition, InvalidInput
+from models.errors import Forbidden, GuardFailed, InvalidInput
 from models.voting import cast_ballot, record_attendance
 from models.workflow import apply, submit
 from tests.factories import NOW, close_and_tally
@@ -62,15 +62,16 @@ def test_a_member_votes_once_and_only_on_the_agenda(session, province):
     with pytest.raises(InvalidInput, match="chương trình họp"):
         cast_ballot(session, voter, meeting.id, {n.id: Choice.YES, 999: Choice.YES})
     cast_ballot(session, voter, meeting.id, {n.id: Choice.YES})
-    with pytest.raises(IllegalTransition, match="đã bỏ phiếu"):
+    with pytest.raises(GuardFailed, match="đã bỏ phiếu") as twice:
         cast_ballot(session, voter, meeting.id, {n.id: Choice.YES})
+    assert twice.value.status == 409
 
 
 def test_only_members_present_or_writing_in_may_vote(session, province):
     n, meeting = on_agenda(session, province)
     member = province.members["stc"][3]
     record_attendance(session, province.actors["unit_secretariat"], meeting.id, member.id, present=False)
-    with pytest.raises(InvalidInput, match="có mặt"):
+    with pytest.raises(GuardFailed, match="có mặt"):
         cast_ballot(session, load_actor(session, member.person_id), meeting.id, {n.id: Choice.YES})
     with pytest.raises(Forbidden):
         cast_ballot(session, province.actors["officer"], meeting.id, {n.id: Choice.YES})

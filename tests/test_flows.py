@@ -30,7 +30,7 @@ from models.notify import Notification
 from models.runs import FlowRun
 from models.voting import close_session
 from models.workflow import apply, propose_upward, submit
-from tests.factories import NOW, propose_and_forward
+from tests.factories import NOW, on, propose_and_forward
 from tests.test_workflow import before_unit_council, draft, report, through_unit_council, vote
 
 pytestmark = pytest.mark.usefixtures("prefect")
@@ -130,7 +130,13 @@ def test_decision_numbers_confers_writes_the_documents_and_congratulates(app_db,
         nominations = [draft(session, prov, key=k, award="GK") for k in ("good", "diligent")]
         through_unit_council(session, prov, nominations)
         decision = draft_decision(session, prov.actors["unit_secretariat"], nominations)
-        sign(session, prov.actors["director"], decision.id, signed_on=date(2025, 12, 20), now=NOW)
+        sign(
+            session,
+            prov.actors["director"],
+            decision.id,
+            signed_on=date(2025, 12, 20),
+            now=on(date(2025, 12, 20)),
+        )
     assert twice(app_db, decision_flow, decision.id) == "01/QĐ-STC"
     with Session(app_db) as session:
         issued = session.get(Decision, decision.id)
@@ -152,7 +158,7 @@ def test_forward_carries_the_batch_up_with_its_documents_and_checks_it_on_arriva
         report(session, prov, n, "xac_nhan_sang_kien")
         through_unit_council(session, prov, [n])
         submission = propose_upward(
-            session, prov.actors["director"], [n], signed_on=date(2025, 12, 22), now=NOW
+            session, prov.actors["director"], [n], signed_on=date(2025, 12, 22), now=on(date(2025, 12, 22))
         )
         assert n.state is State.RECOMMENDED  # signing the Tờ trình moves nothing yet
     assert twice(app_db, forward_flow, submission.id) == [n.id]
@@ -215,7 +221,13 @@ def test_a_transient_database_fault_is_retried_and_numbers_once(app_db, prov, mo
         (n,) = [draft(session, prov)]
         through_unit_council(session, prov, [n])
         decision = draft_decision(session, prov.actors["unit_secretariat"], [n])
-        sign(session, prov.actors["director"], decision.id, signed_on=date(2025, 12, 20), now=NOW)
+        sign(
+            session,
+            prov.actors["director"],
+            decision.id,
+            signed_on=date(2025, 12, 20),
+            now=on(date(2025, 12, 20)),
+        )
     real, faults = decide.next_number, []
 
     def flaky(*args, **kwargs):
@@ -282,7 +294,13 @@ def test_notifications_are_mailed_once_over_smtp(app_db, prov):
         (n,) = [draft(session, prov, award="GK")]
         through_unit_council(session, prov, [n])
         decision = draft_decision(session, prov.actors["unit_secretariat"], [n])
-        sign(session, prov.actors["director"], decision.id, signed_on=date(2025, 12, 20), now=NOW)
+        sign(
+            session,
+            prov.actors["director"],
+            decision.id,
+            signed_on=date(2025, 12, 20),
+            now=on(date(2025, 12, 20)),
+        )
     sink, port = Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

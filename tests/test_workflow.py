@@ -15,8 +15,10 @@ from models.dossier import attach
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, StaleVersion
 from models.history import AwardRecord
 from models.nominations import Nomination, State
+from models.org import Role
+from models.route import NOMINATION, SYSTEM
 from models.voting import add_to_agenda, cast_ballot, open_session, record_attendance
-from models.workflow import STEPS, apply, nominate, submit
+from models.workflow import apply, nominate, submit
 from tests.factories import (
     NOW,
     Province,
@@ -84,7 +86,7 @@ def meet(session, prov, key, nominations):
         held_at=NOW,
         place="Hội trường",
         chair_id=members[0].person_id,
-        secretary_id=prov.people["unit_secretariat"].id,
+        secretary_id=members[-1].person_id,
         campaign_id=prov.campaign.id,
     )
     add_to_agenda(session, secretariat, meeting.id, nominations)
@@ -209,12 +211,19 @@ def test_officer_of_another_unit_may_not_nominate_or_submit(session, province):
 
 def test_only_the_system_records_a_council_result(session, province):
     n = draft(session, province)
-    through_unit_council(session, province, [n])
-    other = draft(session, province, key="fighter")
-    for actor in (province.actors["unit_secretariat"], province.actors["director"]):
-        with pytest.raises((Forbidden, IllegalTransition)):
-            apply(session, other, "recommend", actor, now=NOW)
-    assert STEPS["recommend"].roles == {"system"}
+    meeting = before_unit_council(session, province, [n])
+    assert n.state is State.ON_AGENDA  # where a council result is recorded
+    admin = province.actors["unit_secretariat"].__class__(
+        province.people["director"].id, "Quản trị", frozenset({(Role.ADMIN, province.units["stc"].id)})
+    )
+    for person in ("unit_secretariat", "director", "officer"):
+        for action in ("recommend", "not_recommend"):
+            with pytest.raises(Forbidden, match="do hệ thống thực hiện"):
+                apply(session, n, action, province.actors[person], reason="Biểu quyết tay", now=NOW)
+    with pytest.raises(Forbidden, match="do hệ thống thực hiện"):
+        apply(session, n, "recommend", admin, now=NOW)
+    assert n.state is State.ON_AGENDA and meeting.state == "open"
+    assert NOMINATION["recommend"].who == {SYSTEM} == NOMINATION["not_recommend"].who
 
 
 def test_stale_version_is_refused(session, province):

@@ -448,8 +448,8 @@ class _Builder:
         for name, stage in stages.items():
             if name not in STAGES:
                 self.fail(f"stage {name}", f"not a waiting stage; one of {sorted(STAGES)}")
-            if not stage.get("label") or stage.get("days", 0) < 1:
-                self.fail(f"stage {name}", "needs a label and days ≥ 1")
+            if stage.get("days", 0) < 1:
+                self.fail(f"stage {name}", "needs days ≥ 1")
             if stage.get("remind_before", 0) < 0 or stage.get("escalate_after", 0) < 0:
                 self.fail(f"stage {name}", "remind_before and escalate_after are working days ≥ 0")
             if stage.get("on_timeout", "none") not in TIMEOUTS:

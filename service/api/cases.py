@@ -8,16 +8,17 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from flows.stages import PARAMETER
-from flows.triggers import trigger
-from models import audit
+from models import audit, workflow
 from models.councils import SessionItem
 from models.db import utcnow
 from models.errors import Forbidden, NotFound
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.nominations import Nomination, SubmissionItem
 from models.notify import Notification
 from models.org import Person, Unit
+from models.route import FLOW_SUBJECT, Flow
+from models.routing import Org
 from models.runs import FlowRun
+from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 from service.report import status
@@ -55,6 +56,15 @@ class Entry(BaseModel):
     flow_run: Run | None
 
 
+class Action(BaseModel):
+    """A step the caller may take now (models/route.py): the buttons a page shows."""
+
+    action: str
+    label: str
+    needs_reason: bool
+    record: str  # what it acts on or makes: the nomination, a Tờ trình, a decision
+
+
 class Case(BaseModel):
     id: int
     award_code: str
@@ -68,6 +78,7 @@ class Case(BaseModel):
     intake: dict[str, Any]
     trail: list[Entry]
     failed_runs: list[Run]
+    actions: list[Action]
 
 
 @router.get("/inbox", response_model=list[Message])
@@ -103,18 +114,11 @@ def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, a
     """A nomination as its unit and the levels it passed see it: state, due date, the intake
     check, and every step in the audit log with the flow run that took it."""
     n = session.get(Nomination, nomination_id)
-    if n is None:
+    if n is None or not workflow.visible(session, actor, [n]):
         raise NotFound(f"Không có hồ sơ #{nomination_id}")
     batches = set(
         session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
     )
-    passed = session.exec(
-        select(Submission.from_unit_id, Submission.to_unit_id).where(col(Submission.id).in_(batches))
-    )
-    units = {n.unit_id, n.handling_unit_id, *(u for pair in passed for u in pair)}
-    follows = actor.is_admin or actor.person_id == n.person_id or any(u in units for _, u in actor.grants)
-    if not follows:
-        raise Forbidden(f"{actor.name} không theo dõi hồ sơ #{n.id}")
     meetings = session.exec(select(SessionItem.session_id).where(SessionItem.nomination_id == n.id))
     targets = {("submission", b) for b in batches} | {("council_session", m) for m in meetings}
     targets |= {("decision", n.decision_id), ("nomination", n.id)}
@@ -159,22 +163,28 @@ def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, a
         failed_runs=[
             Run.model_validate(r, from_attributes=True) for r in last.values() if r.state == "failed"
         ],
+        actions=[
+            Action(action=s.action, label=s.label, needs_reason=s.needs_reason, record=s.record)
+            for s in workflow.available_steps(session, actor, n)
+        ],
     )
 
 
 @router.get("/status")
 def status_report(session: SessionDep, actor: ActorDep) -> dict:
-    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started."""
+    """Per level and stage: nominations waiting and overdue; failed flow runs; flows not started —
+    of the units where the caller holds a role and those under them (all, for an administrator)."""
     if not (actor.is_admin or actor.grants):
         raise Forbidden(f"{actor.name} không có vai trò nào")
-    return status(session, utcnow())
+    units = None if actor.is_admin else Org.of(session).below({unit_id for _, unit_id in actor.grants})
+    return status(session, utcnow(), units)
 
 
-@router.post("/flow-runs/{run_id}/retry")
-def retry(run_id: Annotated[str, Path(max_length=64)], session: SessionDep, actor: ActorDep) -> dict:
+@router.post("/flow-runs/{run_id}/retry", response_model=FollowUp)
+def retry(run_id: Annotated[str, Path(max_length=64)], session: SessionDep, actor: ActorDep) -> FollowUp:
     """Start a failed flow run's flow again for the same case; for those it told of the failure."""
     run = session.get(FlowRun, run_id)
-    if run is None or run.state != "failed":
+    if run is None or run.state != "failed" or run.flow not in FLOW_SUBJECT:
         raise NotFound(f"Không có lượt chạy lỗi {run_id}")
     told = session.exec(
         select(Notification.id).where(
@@ -183,9 +193,7 @@ def retry(run_id: Annotated[str, Path(max_length=64)], session: SessionDep, acto
         )
     ).first()
     if told is None and not actor.is_admin:
-        raise Forbidden(f"{actor.name} không phụ trách lượt chạy này")
-    flow = run.flow
-    parameters = {PARAMETER[flow]: run.entity_id} if flow in PARAMETER else {}
+        raise NotFound(f"Không có lượt chạy lỗi {run_id}")
+    flow, case_id = Flow(run.flow), run.entity_id
     session.commit()  # nothing to write: it ends the transaction before the flow opens its own
-    trigger(flow, **parameters)
-    return {"flow": flow, "parameters": parameters, "started": True}
+    return start(flow, case_id)

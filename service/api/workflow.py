@@ -11,9 +11,11 @@ from sqlmodel import Session, col, select
 
 from flows.triggers import trigger
 from models import decide, voting, workflow
+from models.access import Actor
 from models.councils import Choice
 from models.errors import NotFound
 from models.nominations import Nomination
+from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, NEW, NOMINATION, SUBMISSION, Flow, Step
 from service.auth import ActorDep
 from service.deps import SessionDep
 
@@ -34,7 +36,7 @@ class Proposal(Batch):
     signed_on: date
 
 
-class Step(Body):
+class StepBody(Body):
     reason: str = Field(default="", max_length=2000)
     version: int | None = Field(default=None, ge=1, description="the version you saw; refused if it changed")
 
@@ -73,33 +75,42 @@ class Done(BaseModel):
     follow_up: FollowUp | None = None
 
 
-def nominations(session: Session, ids: list[int]) -> list[Nomination]:
+def nominations(session: Session, actor: Actor, ids: list[int]) -> list[Nomination]:
+    """The nominations named, in order; those missing or out of the caller's sight are not found."""
     found = {n.id: n for n in session.exec(select(Nomination).where(col(Nomination.id).in_(ids)))}
+    found = {n.id: n for n in workflow.visible(session, actor, list(found.values()))}
     missing = sorted(set(ids) - set(found))
     if missing:
         raise NotFound(f"Không có hồ sơ {', '.join(f'#{i}' for i in missing)}", missing=missing)
     return [found[i] for i in ids]
 
 
-def then(session: Session, entity_id: int, flow: str | None = None, **parameters: int) -> Done:
-    """Commit the action, then start its flow. The action stands even if the flow cannot be
-    started; the answer says so, and the secretariat can start it again (flow-runs/…/retry)."""
-    session.commit()
-    if flow is None:
-        return Done(id=entity_id)
+def start(flow: Flow, case_id: int) -> FollowUp:
+    """Start a stage flow for its case. A flow that cannot start, or (run inline) fails, leaves
+    what was committed as it is; the answer says so, and the secretariat can start it again
+    (flow-runs/…/retry, or the sweep finds it)."""
     try:
-        trigger(flow, **parameters)
+        trigger(flow, **{FLOW_SUBJECT[flow][1]: case_id})
     except Exception as error:
-        log.exception("could not start %s(%s)", flow, parameters)
-        return Done(id=entity_id, follow_up=FollowUp(flow=flow, started=False, error=str(error)))
-    return Done(id=entity_id, follow_up=FollowUp(flow=flow, started=True))
+        log.exception("could not run %s for #%s", flow, case_id)
+        return FollowUp(flow=flow, started=False, error=f"{type(error).__name__}: {error}")
+    return FollowUp(flow=flow, started=True)
+
+
+def then(session: Session, step: Step, entity_id: int, case_id: int | None = None) -> Done:
+    """Commit the step, then start the flow the route table says follows it, for its case
+    (the step's own record unless named: a resubmitted nomination's batch)."""
+    session.commit()
+    if step.flow is None:
+        return Done(id=entity_id)
+    return Done(id=entity_id, follow_up=start(step.flow, entity_id if case_id is None else case_id))
 
 
 @router.post("/submissions", status_code=201, response_model=Done)
 def submit(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
     """The unit's officer sends draft nominations to their level as one batch; intake follows."""
-    submission = workflow.submit(session, actor, nominations(session, body.nomination_ids))
-    return then(session, submission.id, "intake", submission_id=submission.id)
+    submission = workflow.submit(session, actor, nominations(session, actor, body.nomination_ids))
+    return then(session, NOMINATION["submit"], submission.id)
 
 
 class Steps(Batch):
@@ -116,28 +127,35 @@ def act_on_batch(
     """The same step for many nominations at once (the secretariat accepting what arrived), all
     or none."""
     batch = workflow.apply_many(
-        session, nominations(session, body.nomination_ids), action, actor, reason=body.reason
+        session, nominations(session, actor, body.nomination_ids), action, actor, reason=body.reason
     )
     ids = [n.id for n in batch]
     session.commit()
     return [Done(id=i) for i in ids]
 
 
+# The steps a person takes on one nomination at a time; submitting and scheduling take a batch
+# (POST /submissions, POST /council-sessions).
+ONE_BY_ONE = tuple(
+    a
+    for a, s in NOMINATION.items()
+    if not s.by_system and NEW not in s.source and a not in {"submit", "schedule"}
+)
+
+
 @router.post("/nominations/{nomination_id}/{action}", response_model=Done)
 def act(
     nomination_id: Id,
-    action: Literal["accept", "return", "resubmit", "reject", "withdraw"],
-    body: Step,
+    action: Literal[ONE_BY_ONE],
+    body: StepBody,
     session: SessionDep,
     actor: ActorDep,
 ) -> Done:
     """Accept, return for supplements (with the reason), resubmit once supplemented (intake
-    checks it again), find ineligible, or withdraw a nomination."""
-    (n,) = nominations(session, [nomination_id])
+    checks it again), find ineligible, decline to confer, or withdraw a nomination."""
+    (n,) = nominations(session, actor, [nomination_id])
     workflow.apply(session, n, action, actor, reason=body.reason, expected_version=body.version)
-    if action == "resubmit":
-        return then(session, n.id, "intake", submission_id=n.submission_id)
-    return then(session, n.id)
+    return then(session, NOMINATION[action], nomination_id, n.submission_id)
 
 
 @router.post("/council-sessions", status_code=201, response_model=Done)
@@ -145,47 +163,47 @@ def open_session(body: Meeting, session: SessionDep, actor: ActorDep) -> Done:
     """The secretariat convenes the council with its agenda."""
     details = body.model_dump(exclude={"nomination_ids", "council_id"})
     meeting = voting.open_session(session, actor, body.council_id, **details)
-    voting.add_to_agenda(session, actor, meeting.id, nominations(session, body.nomination_ids))
-    return then(session, meeting.id)
+    voting.add_to_agenda(session, actor, meeting.id, nominations(session, actor, body.nomination_ids))
+    return then(session, COUNCIL_SESSION["open_session"], meeting.id)
 
 
 @router.post("/council-sessions/{session_id}/attendance", response_model=Done)
 def attend(session_id: Id, body: Attendance, session: SessionDep, actor: ActorDep) -> Done:
     voting.record_attendance(session, actor, session_id, **body.model_dump())
-    return then(session, session_id)
+    return then(session, COUNCIL_SESSION["attendance"], session_id)
 
 
 @router.post("/council-sessions/{session_id}/ballots", response_model=Done)
 def cast_ballot(session_id: Id, body: Ballot, session: SessionDep, actor: ActorDep) -> Done:
     """A member's ballot: one choice for every nomination on the agenda."""
     voting.cast_ballot(session, actor, session_id, body.choices)
-    return then(session, session_id)
+    return then(session, COUNCIL_SESSION["cast_ballot"], session_id)
 
 
 @router.post("/council-sessions/{session_id}/close", response_model=Done)
 def close_session(session_id: Id, session: SessionDep, actor: ActorDep) -> Done:
     """Voting ends; the council_session flow tallies it and writes the minutes."""
     voting.close_session(session, actor, session_id)
-    return then(session, session_id, "council_session", session_id=session_id)
+    return then(session, COUNCIL_SESSION["close_session"], session_id)
 
 
 @router.post("/decisions", status_code=201, response_model=Done)
 def draft_decision(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
     """The secretariat drafts a decision for recommended nominations of one award."""
-    decision = decide.draft_decision(session, actor, nominations(session, body.nomination_ids))
-    return then(session, decision.id)
+    decision = decide.draft_decision(session, actor, nominations(session, actor, body.nomination_ids))
+    return then(session, DECISION["draft_decision"], decision.id)
 
 
 @router.post("/decisions/{decision_id}/sign", response_model=Done)
 def sign(decision_id: Id, body: Signature, session: SessionDep, actor: ActorDep) -> Done:
     """The authority signs; the decision flow numbers, confers and writes the documents."""
     decide.sign(session, actor, decision_id, signed_on=body.signed_on)
-    return then(session, decision_id, "decision", decision_id=decision_id)
+    return then(session, DECISION["sign"], decision_id)
 
 
 @router.post("/proposals", status_code=201, response_model=Done)
 def propose(body: Proposal, session: SessionDep, actor: ActorDep) -> Done:
     """The head signs a Tờ trình to the level above; the forward flow carries the batch up."""
-    batch = nominations(session, body.nomination_ids)
+    batch = nominations(session, actor, body.nomination_ids)
     submission = workflow.propose_upward(session, actor, batch, signed_on=body.signed_on)
-    return then(session, submission.id, "forward", submission_id=submission.id)
+    return then(session, SUBMISSION["propose"], submission.id)
