@@ -18,7 +18,7 @@ class Actor:
     flow_run_id: str | None = None
 
     def can(self, role: Role, unit_id: int) -> bool:
-        return self.system or (role, unit_id) in self.grants or self.is_admin
+        return (role, unit_id) in self.grants or self.is_admin
 
     @property
     def is_admin(self) -> bool:

@@ -41,7 +41,7 @@ FLOW_SUBJECT = {
 NEW = "new"  # the source of a step that creates its record
 UO, SEC, AUTH = Role.UNIT_OFFICER, Role.SECRETARIAT, Role.AUTHORITY
 MEMBER = "council_member"  # sits on the council whose session it is
-SYSTEM = "system"  # the engine, in a stage flow, after a person's step
+SYSTEM = "system"  # the engine, in a stage flow: after a person's step, or when a stage times out
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ class Step:
 
     @property
     def by_system(self) -> bool:
-        return SYSTEM in self.who
+        """Only the engine takes it (after a person's step, in a stage flow)."""
+        return self.who == {SYSTEM}
 
 
 S, SS, D, B = State, SessionState, DecisionState, SubmissionState
@@ -86,7 +87,7 @@ ROWS = {
         ("confer",         WAITING,       S.CONFERRED,       {SYSTEM},    "handling",   "deciding reviewed quota"),
         ("decline",        WAITING,       S.DECLINED,        {AUTH},      "handling",   "deciding reviewed"),
         ("forward",        WAITING,       S.SUBMITTED,       {SYSTEM},    "handling",   "forwarding reviewed"),
-        ("withdraw",       OPEN,          S.WITHDRAWN,       {UO},        "nominating", ""),
+        ("withdraw",       OPEN,          S.WITHDRAWN,       {UO, SYSTEM}, "nominating", ""),  # or a stage's timeout
     ),
     "submission": (  # the Tờ trình a level's head signs to the level above
         ("propose",        WAITING,       B.SIGNED,          {AUTH},      "handling",   "forwarding reviewed"),
@@ -174,12 +175,13 @@ def step(record: str, action: str) -> Step:
 
 
 def permits(step: Step, actor: Actor, unit_id: int, council_id: int | None = None) -> bool:
-    """Whether the actor holds one of the step's roles at the unit (or sits on the council)."""
-    if step.by_system:
-        return actor.system
+    """Whether the actor may take the step: the engine only the steps it is named for; a person
+    by holding one of its roles at the unit (or by sitting on the council)."""
+    if actor.system:
+        return SYSTEM in step.who
     if MEMBER in step.who and council_id in actor.councils:
         return True
-    return any(actor.can(Role(who), unit_id) for who in step.who - {MEMBER})
+    return any(actor.can(Role(who), unit_id) for who in step.who - {MEMBER, SYSTEM})
 
 
 def hidden(actor: Actor, unit_id: int, council_id: int | None = None) -> bool:

@@ -195,7 +195,8 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
             f"Phiếu phải có ý kiến cho đúng các hồ sơ trong chương trình họp: {sorted(agenda)}",
             field="choices",
         )
-    session.add(BallotCast(session_id=session_id, member_id=member.id, written=not attendance.present))
+    written = not (attendance and attendance.present)
+    session.add(BallotCast(session_id=session_id, member_id=member.id, written=written))
     today = vietnam_today(meeting.held_at)
     entries = []
     for nomination_id, choice in choices.items():
@@ -211,9 +212,7 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
         )
     random.SystemRandom().shuffle(entries)
     session.add_all(entries)
-    audit.record(
-        session, actor, step.action, step.record, session_id, data={"written": not attendance.present}
-    )
+    audit.record(session, actor, step.action, step.record, session_id, data={"written": written})
 
 
 def close_session(

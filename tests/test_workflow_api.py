@@ -56,6 +56,15 @@ def test_a_unit_season_through_the_api_each_action_followed_by_its_flow(app_db, 
     assert submitted["follow_up"] == {"flow": "intake", "started": True, "error": ""}
     (arrived,) = ok(api["unit_secretariat"].get("/api/v1/inbox"))
     assert arrived["title"] == "Hồ sơ đề nghị khen thưởng từ Sở Tài chính"
+    offered = {
+        who: ok(api[who].get(f"/api/v1/nominations/{ids[0]}"))["actions"]
+        for who in ("officer", "unit_secretariat", "director")
+    }
+    assert [a["action"] for a in offered["unit_secretariat"]] == ["return", "accept", "reject"]
+    assert offered["officer"] == [
+        {"action": "withdraw", "label": "Rút đề nghị", "needs_reason": True, "record": "nomination"}
+    ]
+    assert offered["director"] == []
     for i in ids:
         assert (
             ok(api["unit_secretariat"].post(f"/api/v1/nominations/{i}/accept", json={}))["follow_up"] is None
