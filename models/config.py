@@ -19,6 +19,8 @@ class Settings(BaseSettings):
         None  # Word templates replacing the built-in ones (<kind>.docx, <TENANT>/<kind>.docx)
     )
     max_upload_bytes: int = 20 * 1024 * 1024
+    # any other request body (JSON): the largest valid eligibility check is well under it
+    max_request_bytes: int = 1024 * 1024
     # orchestration: "embedded" runs flows in a background thread of the app with Prefect's
     # temporary local server; "server" hands them to `vinhdanh worker` processes through a Prefect
     # server (PREFECT_API_URL); "inline" runs the same work in the request, without Prefect.
