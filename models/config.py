@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +20,8 @@ class Settings(BaseSettings):
         None  # Word templates replacing the built-in ones (<kind>.docx, <TENANT>/<kind>.docx)
     )
     max_upload_bytes: int = 20 * 1024 * 1024
+    # any other request body (JSON): a check of 5,000 members with their review year is ~0.5 MiB
+    max_request_bytes: int = 1024 * 1024
     # orchestration: "embedded" runs flows in a background thread of the app with Prefect's
     # temporary local server; "server" hands them to `vinhdanh worker` processes through a Prefect
     # server (PREFECT_API_URL); "inline" runs the same work in the request, without Prefect.
@@ -32,10 +35,24 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_sender: str = "vinhdanh@localhost"
     smtp_starttls: bool = False
+    # The audit chain's HMAC key, and where the chain's head is checkpointed: both outside the
+    # database, best on another host or backup (README, "The audit log"). Without
+    # VINHDANH_AUDIT_KEY the key is read from the key file, created (0600) when the log is new.
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None  # default <data_dir>/audit.key
+    audit_checkpoint_file: Path | None = None  # default <data_dir>/audit.checkpoints
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'vinhdanh.db'}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit.checkpoints"
 
 
 @lru_cache

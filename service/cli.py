@@ -92,18 +92,31 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @db.command("verify-audit")
-def verify_audit() -> None:
-    """Check the audit log's hash chain; exit 1 at the first broken event."""
-
-    from models.audit import verify
+def verify_audit(
+    checkpoint: Annotated[
+        bool, typer.Option(help="then write the newest event to the checkpoint file, outside the database")
+    ] = False,
+) -> None:
+    """Check the audit log: every event's link and MAC under the audit key, the checkpoints kept
+    outside the database, the head; exit 1 when it is broken."""
+    from models import audit
 
     with Session(app_engine()) as session:
-        broken = verify(session)
-    if broken is None:
-        typer.echo("audit log intact")
-        return
-    typer.echo(f"audit log broken at event {broken}", err=True)
-    raise typer.Exit(1)
+        try:
+            broken = audit.verify(session)
+            if broken is None and checkpoint:
+                last = audit.checkpoint(session)
+        except audit.AuditSetupError as error:
+            typer.echo(f"Không kiểm tra được nhật ký (audit log not verifiable): {error}", err=True)
+            raise typer.Exit(1) from None
+    if broken is not None:
+        typer.echo(f"Nhật ký bị phá vỡ (audit log broken): {broken}", err=True)
+        raise typer.Exit(1)
+    typer.echo("Nhật ký toàn vẹn (audit log intact)")
+    if checkpoint and last is None:
+        typer.echo("Nhật ký còn trống: chưa có gì để ghi mốc kiểm tra")
+    elif checkpoint:
+        typer.echo(f"Đã ghi mốc kiểm tra: sự kiện {last} → {get_settings().audit_checkpoint_path}")
 
 
 @cli.command()

@@ -48,7 +48,7 @@ class History:
     awards: dict[str, int] = field(default_factory=dict)  # code -> years held
     ratings: list[int] | None = None  # rank -> years rated that or better (KHT, HT, HTT, HTXS)
     extra: dict[str, dict[int, int]] | None = None  # code -> {year: count beyond the first}
-    initiatives: tuple[tuple[int, Scope], ...] = ()  # (year, scope)
+    initiatives: list[tuple[int, Scope]] | None = None  # (year, scope)
     discipline: dict[int, int] | None = None  # year -> worst level rank
     clusters: dict[str, int] | None = None  # organiser level -> years led
     flag_eligible: bool = True
@@ -82,7 +82,9 @@ class History:
             self.ratings[rank] |= bit(year)
 
     def add_initiative(self, year: int, scope: Scope | str) -> None:
-        self.initiatives += ((year, Scope(scope)),)
+        if self.initiatives is None:
+            self.initiatives = []
+        self.initiatives.append((year, Scope(scope)))  # appended: a tuple copied each time is quadratic
 
     def add_discipline(self, year: int, level: DisciplineLevel | str) -> None:
         worst = self.discipline or self._set("discipline")
@@ -126,7 +128,7 @@ class History:
         return bool(
             self.rated(RatingLevel.KHT) & b
             or any(mask & b for mask in self.awards.values())
-            or any(y == year for y, _ in self.initiatives)
+            or any(y == year for y, _ in self.initiatives or ())
         )
 
     def last_before(self, codes: Iterable[str], year: int) -> int | None:

@@ -154,7 +154,9 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
         if ctx.restart is not None:
             first = max(first, ctx.restart + 1)
         window = span(first, ctx.year)
-    found = [(y, kind) for y, kind in ctx.history.initiatives if kind.rank >= scope.rank and window & bit(y)]
+    found = [
+        (y, kind) for y, kind in ctx.history.initiatives or () if kind.rank >= scope.rank and window & bit(y)
+    ]
     passed = len(found) >= check.params["count"]
     if not ctx.explain:
         return quiet(passed)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from models.calendar import NATIONAL, tenant_calendar
+from models.errors import InvalidInput
 from service.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
@@ -25,4 +26,12 @@ def add_working_days(
 ) -> DateOut:
     """The `days`-th working day after `start` (Mon–Fri minus public holidays, Tết included)."""
     calendar = tenant_calendar(session, tenant) if tenant else NATIONAL
-    return DateOut(date=calendar.add_working_days(start, days))
+    try:
+        return DateOut(date=calendar.add_working_days(start, days))
+    except OverflowError:  # `days` is bounded, but a start near 0001-01-01 or 9999-12-31 still steps off
+        raise InvalidInput(
+            f"Cộng {days} ngày làm việc vào {start.isoformat()} ra ngoài phạm vi lịch (năm 1 đến 9999) "
+            "(the result falls outside the calendar's range, years 1 to 9999)",
+            start=start.isoformat(),
+            days=days,
+        ) from None

@@ -1,5 +1,6 @@
 """Stateless eligibility: send a subject's history, get the verdict with its articles."""
 
+from collections import Counter
 from datetime import date
 from typing import Any, Literal
 
@@ -14,7 +15,18 @@ from models.text import NFCStr
 
 router = APIRouter(prefix="/api/v1/eligibility", tags=["eligibility"])
 
-Year = Field(ge=1945, le=2100)
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+Year = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+
+# This route is public and stateless, so every list is bounded: what a caller sends must cost
+# milliseconds, not seconds. A record names a year in FIRST_YEAR..LAST_YEAR (156 years, longer
+# than any career, < 80 years, and than most units' lives): one rating a year, and a few awards,
+# initiatives, measures or cluster leads a year at the very most: RECORDS allows about two a year
+# to a unit founded in 1945 and more than three a year over a whole career. MEMBERS covers the
+# staff of the largest units judged on their members' records (a hospital, a university), whose
+# members need only send their review year.
+RECORDS = 300
+MEMBERS = 5000
 
 
 class Strict(BaseModel):
@@ -51,27 +63,26 @@ class ClusterLeadIn(Strict):
 class HistoryIn(Strict):
     id: str | int | None = None
     name: NFCStr = ""
-    awards: list[AwardIn] = []
-    ratings: list[RatingIn] = []
-    initiatives: list[InitiativeIn] = []
+    awards: list[AwardIn] = Field(default=[], max_length=RECORDS)
+    ratings: list[RatingIn] = Field(default=[], max_length=LAST_YEAR - FIRST_YEAR + 1)
+    initiatives: list[InitiativeIn] = Field(default=[], max_length=RECORDS)
 
     @model_validator(mode="after")
     def one_rating_per_year(self):
-        years = [r.year for r in self.ratings]
-        duplicated = sorted({y for y in years if years.count(y) > 1})
+        duplicated = sorted(y for y, n in Counter(r.year for r in self.ratings).items() if n > 1)
         if duplicated:
             raise ValueError(f"one rating per year: {duplicated} appear more than once")
         return self
 
 
 class MemberIn(HistoryIn):
-    discipline: list[DisciplineIn] = []
+    discipline: list[DisciplineIn] = Field(default=[], max_length=RECORDS)
 
 
 class SubjectIn(MemberIn):
     kind: Literal["individual", "collective"]
-    members: list[MemberIn] = []
-    clusters: list[ClusterLeadIn] = []
+    members: list[MemberIn] = Field(default=[], max_length=MEMBERS)
+    clusters: list[ClusterLeadIn] = Field(default=[], max_length=RECORDS)
     flag_eligible: bool = True
     founded: date | None = None
 
@@ -86,7 +97,7 @@ class CheckIn(Strict):
     award: str = Field(min_length=1, max_length=20, examples=["CSTD_TINH"])
     as_of: date = Field(examples=["2026-01-10"])
     subject: SubjectIn
-    review_year: int | None = Field(default=None, ge=1945, le=2100)
+    review_year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
     tenant: str | None = Field(default=None, max_length=40, description="province or ministry code")
 
 
