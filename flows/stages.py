@@ -11,7 +11,7 @@ from document_templates import publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, step, tracked, unfinished_runs, unit_of_work
-from models import deadlines, decide, followups, intake, voting, workflow
+from models import audit, deadlines, decide, followups, intake, voting, workflow
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.db import utcnow
@@ -224,6 +224,14 @@ def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
 
 
 @task(**RETRY)
+def checkpoint_audit() -> int | None:
+    """Vouch for the audit log's newest event outside the database (models/audit.py), after
+    the sweep's own steps have committed."""
+    with unit_of_work() as session:
+        return audit.checkpoint(session)
+
+
+@task(**RETRY)
 def send_mail() -> int:
     return send_pending()
 
@@ -297,6 +305,7 @@ def deadline_sweeper_flow(now: datetime | None = None) -> dict:
                 done[f"restart_{name}"] = done.get(f"restart_{name}", 0) + 1
             except Exception:  # recorded on the case and told to its secretariat; sweep on
                 done["restart_failed"] = done.get("restart_failed", 0) + 1
+        step(checkpoint_audit)
         return done
 
 

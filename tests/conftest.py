@@ -65,6 +65,15 @@ def province(session):
     return build_province(session)
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoints(tmp_path):
+    """Each test's databases are new: so is the file vouching for their audit logs' heads."""
+    from models.config import configured
+
+    with configured(audit_checkpoint_file=tmp_path / "audit.checkpoints"):
+        yield
+
+
 @pytest.fixture
 def app_db():
     """A database of its own that the flows use (the settings point at it), emptied and migrated."""

@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -196,8 +197,10 @@ def build_province(session: Session) -> Province:
     return prov
 
 
+@lru_cache
 def docx_bytes(text: str = "Báo cáo thành tích") -> bytes:
-    """A real (tiny) Word file, as a unit would upload."""
+    """A real (tiny) Word file, as a unit would upload; the same text, the same file (a Word file
+    made twice differs in its zip's timestamps when a second ticks between)."""
     import io
 
     from docx import Document

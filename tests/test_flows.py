@@ -19,6 +19,7 @@ from flows.stages import (
     intake_flow,
 )
 from models import audit, decide
+from models.config import get_settings
 from models.councils import Choice, CouncilSession, SessionState
 from models.db import session_scope
 from models.deadlines import StageAlert
@@ -205,6 +206,10 @@ def test_sweep_reminds_before_and_after_escalates_and_withdraws_each_once(app_db
         (withdrawal,) = [e for e in audit.trail(session, "nomination", returned.id) if e.action == "withdraw"]
         assert withdrawal.reason == "Quá hạn bổ sung hồ sơ (hạn 29/12/2025) theo quy định của giai đoạn"
         assert session.get(FlowRun, withdrawal.flow_run_id).flow == "deadline_sweeper"
+        # each sweep vouches for the audit log's newest event outside the database
+        newest = session.exec(select(audit.Event).order_by(audit.Event.id.desc())).first()
+        vouched = get_settings().audit_checkpoint_path.read_text().split()
+        assert vouched[-3:-1] == [str(newest.id), newest.hash] and audit.verify(session) is None
     titles = [m.title for m in inbox(app_db, prov.people["director"].id)]
     # no head of secretariat named at this unit: its head is told
     assert titles == ["Hồ sơ quá hạn cần chỉ đạo: Nguyễn Văn An", "Hồ sơ quá hạn cần chỉ đạo: Trương Thị Mai"]

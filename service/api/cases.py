@@ -18,6 +18,7 @@ from models.org import Person, Unit
 from models.route import FLOW_SUBJECT, Flow
 from models.routing import Org
 from models.runs import FlowRun
+from service.api import PathId
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
@@ -96,9 +97,7 @@ def inbox(
 
 
 @router.post("/inbox/{notification_id}/read", response_model=Message)
-def mark_read(
-    notification_id: Annotated[int, Path(ge=1)], session: SessionDep, actor: ActorDep
-) -> Notification:
+def mark_read(notification_id: PathId, session: SessionDep, actor: ActorDep) -> Notification:
     message = session.get(Notification, notification_id)
     if message is None or message.person_id != actor.person_id:
         raise NotFound(f"Không có thông báo #{notification_id}")
@@ -110,7 +109,7 @@ def mark_read(
 
 
 @router.get("/nominations/{nomination_id}", response_model=Case)
-def nomination(nomination_id: Annotated[int, Path(ge=1)], session: SessionDep, actor: ActorDep) -> Case:
+def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> Case:
     """A nomination as its unit and the levels it passed see it: state, due date, the intake
     check, and every step in the audit log with the flow run that took it."""
     n = session.get(Nomination, nomination_id)

@@ -2,11 +2,12 @@
 then the stage flow that follows it is started (flows/triggers.py); the answer says which."""
 
 import logging
-from datetime import date, datetime
-from typing import Annotated, Literal
+from collections import Counter
+from datetime import date
+from typing import Literal
 
-from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
 from flows.triggers import trigger
@@ -16,12 +17,12 @@ from models.councils import Choice
 from models.errors import NotFound
 from models.nominations import Nomination
 from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, NEW, NOMINATION, SUBMISSION, Flow, Step
+from service.api import MAX_ID, PathId, RowId
 from service.auth import ActorDep
 from service.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
 log = logging.getLogger("vinhdanh.api")
-Id = Annotated[int, Path(ge=1)]
 
 
 class Body(BaseModel):
@@ -29,7 +30,15 @@ class Body(BaseModel):
 
 
 class Batch(Body):
-    nomination_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=20_000)
+    nomination_ids: list[RowId] = Field(min_length=1, max_length=20_000)
+
+    @field_validator("nomination_ids")
+    @classmethod
+    def each_once(cls, ids: list[int]) -> list[int]:
+        repeated = sorted(i for i, count in Counter(ids).items() if count > 1)
+        if repeated:
+            raise ValueError(f"mỗi hồ sơ chỉ một lần (each nomination once): {repeated}")
+        return ids
 
 
 class Proposal(Batch):
@@ -38,26 +47,30 @@ class Proposal(Batch):
 
 class StepBody(Body):
     reason: str = Field(default="", max_length=2000)
-    version: int | None = Field(default=None, ge=1, description="the version you saw; refused if it changed")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="the version you saw; refused if it changed"
+    )
 
 
 class Meeting(Batch):
-    council_id: int = Field(ge=1)
-    held_at: datetime
+    council_id: RowId
+    held_at: AwareDatetime = Field(description="with its time zone: 2026-01-10T14:00:00+07:00")
     place: str = Field(min_length=1, max_length=300)
-    chair_id: int = Field(ge=1)
-    secretary_id: int = Field(ge=1)
-    campaign_id: int | None = Field(default=None, ge=1)
+    chair_id: RowId
+    secretary_id: RowId
+    campaign_id: RowId | None = None
 
 
 class Attendance(Body):
-    member_id: int = Field(ge=1)
+    member_id: RowId
     present: bool
     written_opinion: bool = False
 
 
 class Ballot(Body):
-    choices: dict[int, Choice] = Field(min_length=1, description="nomination id → yes | no | invalid")
+    choices: dict[RowId, Choice] = Field(
+        min_length=1, max_length=5_000, description="nomination id → yes | no | invalid"
+    )
 
 
 class Signature(Body):
@@ -145,7 +158,7 @@ ONE_BY_ONE = tuple(
 
 @router.post("/nominations/{nomination_id}/{action}", response_model=Done)
 def act(
-    nomination_id: Id,
+    nomination_id: PathId,
     action: Literal[ONE_BY_ONE],
     body: StepBody,
     session: SessionDep,
@@ -168,20 +181,20 @@ def open_session(body: Meeting, session: SessionDep, actor: ActorDep) -> Done:
 
 
 @router.post("/council-sessions/{session_id}/attendance", response_model=Done)
-def attend(session_id: Id, body: Attendance, session: SessionDep, actor: ActorDep) -> Done:
+def attend(session_id: PathId, body: Attendance, session: SessionDep, actor: ActorDep) -> Done:
     voting.record_attendance(session, actor, session_id, **body.model_dump())
     return then(session, COUNCIL_SESSION["attendance"], session_id)
 
 
 @router.post("/council-sessions/{session_id}/ballots", response_model=Done)
-def cast_ballot(session_id: Id, body: Ballot, session: SessionDep, actor: ActorDep) -> Done:
+def cast_ballot(session_id: PathId, body: Ballot, session: SessionDep, actor: ActorDep) -> Done:
     """A member's ballot: one choice for every nomination on the agenda."""
     voting.cast_ballot(session, actor, session_id, body.choices)
     return then(session, COUNCIL_SESSION["cast_ballot"], session_id)
 
 
 @router.post("/council-sessions/{session_id}/close", response_model=Done)
-def close_session(session_id: Id, session: SessionDep, actor: ActorDep) -> Done:
+def close_session(session_id: PathId, session: SessionDep, actor: ActorDep) -> Done:
     """Voting ends; the council_session flow tallies it and writes the minutes."""
     voting.close_session(session, actor, session_id)
     return then(session, COUNCIL_SESSION["close_session"], session_id)
@@ -195,7 +208,7 @@ def draft_decision(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
 
 
 @router.post("/decisions/{decision_id}/sign", response_model=Done)
-def sign(decision_id: Id, body: Signature, session: SessionDep, actor: ActorDep) -> Done:
+def sign(decision_id: PathId, body: Signature, session: SessionDep, actor: ActorDep) -> Done:
     """The authority signs; the decision flow numbers, confers and writes the documents."""
     decide.sign(session, actor, decision_id, signed_on=body.signed_on)
     return then(session, DECISION["sign"], decision_id)
