@@ -19,6 +19,7 @@ from datetime import timedelta
 from flows.runtime import directly, prefect_runs
 from flows.stages import FLOWS, deadline_sweeper_flow
 from models.config import get_settings
+from models.route import Flow
 from models.runs import this_worker
 
 log = logging.getLogger("vinhdanh.triggers")
@@ -80,7 +81,7 @@ class Background:
             sweep_at = time.monotonic()
             while True:
                 if time.monotonic() >= sweep_at:
-                    self._call("deadline_sweeper", {})
+                    self._call(Flow.SWEEP, {})
                     sweep_at = time.monotonic() + self.every
                 try:
                     job = self.jobs.get(timeout=max(0.0, sweep_at - time.monotonic()))
