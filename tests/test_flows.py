@@ -37,6 +37,11 @@ from tests.test_workflow import before_unit_council, draft, report, through_unit
 pytestmark = pytest.mark.usefixtures("prefect")
 
 
+def signed_by_the_director(session, prov, decision_id: int) -> None:
+    day = date(2025, 12, 20)
+    sign(session, prov.actors["director"], decision_id, signed_on=day, now=on(day))
+
+
 def snapshot(engine) -> dict:
     """Every row of every table but the flow runs' own records."""
     with engine.connect() as connection:
@@ -131,13 +136,7 @@ def test_decision_numbers_confers_writes_the_documents_and_congratulates(app_db,
         nominations = [draft(session, prov, key=k, award="GK") for k in ("good", "diligent")]
         through_unit_council(session, prov, nominations)
         decision = draft_decision(session, prov.actors["unit_secretariat"], nominations)
-        sign(
-            session,
-            prov.actors["director"],
-            decision.id,
-            signed_on=date(2025, 12, 20),
-            now=on(date(2025, 12, 20)),
-        )
+        signed_by_the_director(session, prov, decision.id)
     assert twice(app_db, decision_flow, decision.id) == "01/QĐ-STC"
     with Session(app_db) as session:
         issued = session.get(Decision, decision.id)
@@ -226,13 +225,7 @@ def test_a_transient_database_fault_is_retried_and_numbers_once(app_db, prov, mo
         (n,) = [draft(session, prov)]
         through_unit_council(session, prov, [n])
         decision = draft_decision(session, prov.actors["unit_secretariat"], [n])
-        sign(
-            session,
-            prov.actors["director"],
-            decision.id,
-            signed_on=date(2025, 12, 20),
-            now=on(date(2025, 12, 20)),
-        )
+        signed_by_the_director(session, prov, decision.id)
     real, faults = decide.next_number, []
 
     def flaky(*args, **kwargs):
@@ -299,13 +292,7 @@ def test_notifications_are_mailed_once_over_smtp(app_db, prov):
         (n,) = [draft(session, prov, award="GK")]
         through_unit_council(session, prov, [n])
         decision = draft_decision(session, prov.actors["unit_secretariat"], [n])
-        sign(
-            session,
-            prov.actors["director"],
-            decision.id,
-            signed_on=date(2025, 12, 20),
-            now=on(date(2025, 12, 20)),
-        )
+        signed_by_the_director(session, prov, decision.id)
     sink, port = Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
