@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import flow
 from sqlmodel import Session, select
 
+from demo.province import DEPARTMENTS, TENANT, Demo, build
 from document_templates.publish import publish_report
-from flows.province import DEPARTMENTS, Demo, build
 from flows.runtime import step, unit_of_work
 from flows.stages import council_session_flow, deadline_sweeper_flow, decision_flow, forward_flow, intake_flow
 from models.access import Actor, load_actor
@@ -54,7 +54,7 @@ class Season:
         return load_actor(session, self.demo.roles[key].id)
 
     def rules(self, day: date):
-        return default_catalogue().for_date(day, "QNG")
+        return default_catalogue().for_date(day, TENANT)
 
     def attach_paper(self, session, actor, kind: str, day: date, content: bytes, name: str, **owner):
         return attach(session, actor, kind, name, DOCX, content, ruleset=self.rules(day), **owner)
@@ -121,7 +121,7 @@ class Season:
             )
             if (
                 n.basis == "periodic"
-                and not check(history, n.award_code, day, year=campaign.year, tenant="QNG").eligible
+                and not check(history, n.award_code, day, year=campaign.year, tenant=TENANT).eligible
             ):
                 try:
                     with session.begin_nested():
@@ -226,7 +226,7 @@ class Season:
     def launch(self) -> None:
         with unit_of_work() as session:
             campaign = Campaign(
-                organiser_unit_id=self.demo.units["QNG"].id,
+                organiser_unit_id=self.demo.units[TENANT].id,
                 name=f"Phong trào thi đua yêu nước năm {self.year} tỉnh Quảng Ngãi",
                 year=self.year,
                 launched_on=date(self.year, 1, 15),
@@ -290,7 +290,7 @@ class Season:
                 histories = load_people(session, self.year, [p.id for p in self.demo.staff[code]])
             plan = []
             for award in awards:
-                verdicts = check_many(histories, award, day, self.year, tenant="QNG")
+                verdicts = check_many(histories, award, day, self.year, tenant=TENANT)
                 eligible = [k for k, v in verdicts.items() if v.eligible]
                 key = "collective_id" if collective else "person_id"
                 plan += [(award, {key: k}, "periodic") for k in self.choose(award, eligible, len(plan))]
@@ -404,7 +404,7 @@ class Season:
                 for p in staff
                 if p not in taken
                 and check(
-                    load_people(session, self.year, [p])[p], "GK", day, year=self.year, tenant="QNG"
+                    load_people(session, self.year, [p])[p], "GK", day, year=self.year, tenant=TENANT
                 ).eligible
             )
             (n,) = self.nominate_all(session, "SGDDT", [("GK", {"person_id": person}, "periodic")], day)
@@ -431,7 +431,7 @@ class Season:
                 )
             ).one()
         self.upper_round(
-            "QNG", provincial, date(y + 1, 1, 5), returned=certificates[:2], against={contested: 3}
+            TENANT, provincial, date(y + 1, 1, 5), returned=certificates[:2], against={contested: 3}
         )
         ministry = self.propose(
             "BCT-XTTM",
@@ -460,17 +460,17 @@ class Season:
         if story["pm_certificate"] in staff:
             plan.append(("BK_TTG", {"person_id": story["pm_certificate"]}, "periodic"))
         proposed = {story[k] for k in ("provincial_fighter", "contested_fighter", "pm_certificate")}
-        certificates = check_many(people, "BK_TINH", day, self.year, tenant="QNG")
+        certificates = check_many(people, "BK_TINH", day, self.year, tenant=TENANT)
         plan += [
             ("BK_TINH", {"person_id": p}, "periodic")
             for p, v in sorted(certificates.items())
             if v.eligible and p not in proposed
         ][:3]
-        excellent = check_many({k: collectives[k] for k in subs}, "TTLDXS", day, self.year, tenant="QNG")
+        excellent = check_many({k: collectives[k] for k in subs}, "TTLDXS", day, self.year, tenant=TENANT)
         plan += [
             ("TTLDXS", {"collective_id": u}, "periodic") for u, v in sorted(excellent.items()) if v.eligible
         ][:1]
-        flags = check_many({unit.id: collectives[unit.id]}, "CO_TD_TINH", day, self.year, tenant="QNG")
+        flags = check_many({unit.id: collectives[unit.id]}, "CO_TD_TINH", day, self.year, tenant=TENANT)
         return plan + [
             ("CO_TD_TINH", {"collective_id": u}, "periodic") for u, v in flags.items() if v.eligible
         ]
