@@ -13,7 +13,7 @@ from models.deadlines import StageAlert
 from models.decisions import Decision, DecisionState
 from models.nominations import Nomination
 from models.notify import Notification
-from models.org import Unit
+from models.org import Unit, UnitKind
 from models.routing import LEVEL_LABELS
 from models.runs import FlowRun
 
@@ -69,10 +69,12 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         failed = len(session.exec(select(FlowRun.id).where(FlowRun.state == "failed")).all())
         inbox = Counter(session.exec(select(Notification.kind)).all())
         alerts = Counter(session.exec(select(StageAlert.kind)).all())
+    # the season's own top units name it: its province, then its ministry
+    tops = [u.name for k in (UnitKind.PROVINCE, UnitKind.MINISTRY) for u in units.values() if u.kind is k]
     lines = [
         "",
         f"TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM {year}",
-        "Tỉnh Quảng Ngãi, Bộ Công Thương và cấp Trung ương",
+        f"{', '.join(tops)} và cấp Trung ương",
         "",
         f"{'Cấp xét':<16}" + "".join(f"{heading:>13}" for heading, _, _ in COLUMNS.values()),
     ]
