@@ -34,6 +34,8 @@ from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GRASSROOTS = ["SNV", *DEPARTMENTS, "BCT-XTTM"]
+# What a secretariat does with a nomination its intake step refuses, by the guard that refused it.
+ON_REFUSAL = {"dossier_incomplete": "return", "ineligible": "reject"}
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -140,10 +142,32 @@ class Season:
             else session.get(Unit, n.collective_id).name
         )
 
-    def accept_all(self, code: str, ids: list[int], day: date) -> None:
+    def accept_all(self, code: str, ids: list[int], day: date) -> list[int]:
+        """The secretariat accepts what arrived; the ids it accepted. It takes the batch at once,
+        its guards reading every history in one go; only when the step refuses one does it go
+        through them one by one, to return or reject that one (`accept_or_refuse`)."""
         with unit_of_work() as session:
             secretariat = self.actor(session, f"{code}:secretariat")
-            apply_many(session, [session.get(Nomination, i) for i in ids], "accept", secretariat, now=at(day))
+            nominations = [session.get(Nomination, i) for i in ids]
+            try:
+                with session.begin_nested():
+                    apply_many(session, nominations, "accept", secretariat, now=at(day))
+            except GuardFailed:
+                return [n.id for n in nominations if self.accept_or_refuse(session, n, secretariat, day)]
+            return ids
+
+    def accept_or_refuse(self, session: Session, n: Nomination, secretariat: Actor, day: date) -> bool:
+        """Accept one nomination; one the step refuses goes back to its unit when its dossier is
+        incomplete, or is rejected when the nominee is ineligible, the refusal as the reason."""
+        try:
+            with session.begin_nested():
+                apply(session, n, "accept", secretariat, now=at(day))
+        except GuardFailed as refusal:
+            if refusal.code not in ON_REFUSAL:
+                raise
+            apply(session, n, ON_REFUSAL[refusal.code], secretariat, reason=refusal.message, now=at(day))
+            return False
+        return True
 
     def council_vote(
         self, code: str, ids: list[int], day: date, against: dict[int, int] | None = None
@@ -300,7 +324,7 @@ class Season:
             submission = submit(session, self.actor(session, f"{code}:officer"), nominations, now=at(day, 10))
             ids = [n.id for n in nominations]
         step(intake_flow, submission.id)
-        self.accept_all(code, ids, day + timedelta(days=2))
+        ids = self.accept_all(code, ids, day + timedelta(days=2))
         step(council_session_flow, self.council_vote(code, ids, day + timedelta(days=7)))
         for decision_id in self.decide(code, ids, day + timedelta(days=10)):
             step(decision_flow, decision_id)
@@ -325,7 +349,9 @@ class Season:
         if submission_id is None:
             return []
         step(intake_flow, submission_id)
-        self.accept_all(code, ids, day + timedelta(days=1))
+        ids = self.accept_all(code, ids, day + timedelta(days=1))
+        if not ids:  # every dossier went back or was turned down: nothing for the council
+            return []
         step(council_session_flow, self.council_vote(code, ids, day + timedelta(days=3)))
         for submission in self.send_up(code, ids, day + timedelta(days=6)):
             step(forward_flow, submission)
@@ -358,8 +384,7 @@ class Season:
                 apply(session, n, "resubmit", officer, now=at(day + timedelta(days=2)))
                 resubmitted = n.submission_id
             step(intake_flow, resubmitted)
-        waiting = [i for i in ids if i not in returned[1:]]
-        self.accept_all(code, waiting, day + timedelta(days=3))
+        waiting = self.accept_all(code, [i for i in ids if i not in returned[1:]], day + timedelta(days=3))
         step(council_session_flow, self.council_vote(code, waiting, day + timedelta(days=8), against))
         with unit_of_work() as session:
             higher = [i for i in waiting if session.get(Nomination, i).award_code == "BK_TTG"]
@@ -379,8 +404,8 @@ class Season:
                     Nomination.handling_unit_id == central.id, Nomination.state == State.SUBMITTED
                 )
             ).all()
-        self.accept_all("TW", list(ids), day)
-        for decision_id in self.decide_without_council("TW", list(ids), day + timedelta(days=20)):
+        accepted = self.accept_all("TW", list(ids), day)
+        for decision_id in self.decide_without_council("TW", accepted, day + timedelta(days=20)):
             step(decision_flow, decision_id)
 
     def decide_without_council(self, code: str, ids: list[int], day: date) -> list[int]:
