@@ -22,7 +22,8 @@ PRODUCTION = ("models", "document_templates", "flows", "service")
 # (module, function) that may import the demo: `vinhdanh demo`, only when it runs
 DEMO_ENTRY = ("service/cli.py", "demo")
 
-# The 34 provinces and cities since the 2025 merger (Resolution 202/2025/QH15) ...
+# The 34 provinces and cities since the 2025 merger (Resolution 202/2025/QH15); the city of Hồ Chí
+# Minh by its full name, as the name alone is also that of orders and prizes ...
 PROVINCES = (
     "Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Thành phố Hồ Chí Minh", "Cần Thơ",
     "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Hà Tĩnh",
