@@ -72,9 +72,9 @@ def _season(scale: int, prefect: bool) -> dict:
     from prefect import flow
     from sqlmodel import Session, select
 
-    from flows.province import build
+    from demo.province import build
+    from demo.season import Season
     from flows.runtime import directly, prefect_runs, unit_of_work
-    from flows.season import Season
     from models.catalogue import default_catalogue
     from models.db import app_engine, migrate
     from models.nominations import Nomination

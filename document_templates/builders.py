@@ -471,8 +471,11 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
 
     titles = [row(r) for r in history if r.code in rules.awards and rules.awards[r.code].kind == "title"]
     forms = [row(r) for r in history if r.code not in rules.awards or rules.awards[r.code].kind == "form"]
+    # A unit without a place of its own writes under the nearest one above it; with none known the
+    # place is left blank for the unit to fill in, like the form's other missing facts.
+    place = next((u.place for u in Org.of(session).ancestors(unit.id) if u.place), "…")
     return ReportDoc(
-        place_date=f"{unit.place or 'Quảng Ngãi'}, {date_text(None)}",
+        place_date=f"{place}, {date_text(None)}",
         proposed_award=award.name.upper(),
         individual=nomination.person_id is not None,
         subject=subject,

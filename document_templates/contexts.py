@@ -86,7 +86,7 @@ class DecisionDoc(Schema):
 
     header: Header
     summary: NFCStr  # trích yếu: "Về việc tặng Bằng khen …"
-    authority: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    authority: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
     bases: list[NFCStr]  # căn cứ, each ending ";" and the last "."
     articles: list[Article]
     recipients: list[NFCStr]  # nơi nhận, the last "Lưu: VT, …"
@@ -147,7 +147,7 @@ class MinutesDoc(Schema):
 class CertificateDoc(Schema):
     """Bằng khen / Giấy khen: the print fields of one certificate (one page)."""
 
-    issuer_title: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    issuer_title: NFCStr  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
     heading: NFCStr  # "BẰNG KHEN" | "GIẤY KHEN"
     recipient: NFCStr  # "Ông Nguyễn Văn An" or the collective's name
     recipient_detail: NFCStr = ""  # post and unit, or the collective's parent

@@ -42,8 +42,8 @@ class Unit(SQLModel, table=True):
 
     @property
     def authority(self) -> str:
-        """Who decides in its name: 'Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi', 'Giám đốc Sở Tài
-        chính'; a unit named after its head ('Thủ tướng Chính phủ') is its own authority."""
+        """Who decides in its name: 'Chủ tịch Ủy ban nhân dân tỉnh …', 'Giám đốc Sở Tài chính';
+        a unit named after its head ('Thủ tướng Chính phủ') is its own authority."""
         if not self.head_title or self.name.lower().startswith(self.head_title.lower()):
             return self.name
         return f"{self.head_title} {self.name}"

@@ -19,6 +19,16 @@ LEVEL_KINDS = {
     "state": {UnitKind.STATE},
 }
 LEVEL_OF_KIND = {UnitKind.PROVINCE: "province", UnitKind.MINISTRY: "ministry"}
+# The level a unit of each kind reviews at, as reports name it.
+LEVEL_LABELS = {
+    UnitKind.AGENCY: "Đơn vị cơ sở",
+    UnitKind.ENTERPRISE: "Đơn vị cơ sở",
+    UnitKind.COMMUNE: "Đơn vị cơ sở",
+    UnitKind.PROVINCE: "Cấp tỉnh",
+    UnitKind.MINISTRY: "Cấp Bộ",
+    UnitKind.CENTRAL: "Trung ương",
+    UnitKind.STATE: "Chủ tịch nước",
+}
 
 
 class Org:

@@ -42,7 +42,7 @@ def demo(
     seed: int = 2025,
 ) -> None:
     """Seed a realistic province and run one year-end season end to end, then summarise it."""
-    from service.demo import run_demo
+    from demo.run import run_demo
 
     typer.echo(run_demo(year=year, out=out, seed=seed))
 

@@ -6,6 +6,7 @@ from collections import Counter
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from demo.summary import level_counts
 from models.audit import Event, verify
 from models.config import configured
 from models.db import make_engine
@@ -15,7 +16,6 @@ from models.history import AwardRecord
 from models.nominations import Nomination, State
 from models.runs import FlowRun
 from service.cli import cli
-from service.report import level_counts
 
 
 def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):

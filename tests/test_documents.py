@@ -14,6 +14,7 @@ from lxml import etree
 from sqlmodel import select
 
 from document_templates import TemplateError, load, merge, render, render_parts, template_path
+from document_templates.builders import report_doc
 from document_templates.contexts import (
     CertificateDoc,
     Header,
@@ -368,6 +369,15 @@ def test_report_form_for_a_collective_describes_the_unit(session, province, seas
     assert f"{ODD_NAME}, Sở Tài chính" in texts
     assert "I. SƠ LƯỢC LÝ LỊCH, ĐẶC ĐIỂM, TÌNH HÌNH" in texts
     assert f"- Tên tập thể: {ODD_NAME}" in texts and "- Cơ quan cấp trên: Sở Tài chính" in texts
+
+
+def test_report_form_is_dated_at_the_nearest_place_up_the_tree_or_left_blank(session, province):
+    stc, officer, fighter = province.units["stc"], province.actors["officer"], province.people["fighter"]
+    n = nominate(session, officer, province.campaign, "BK_TINH", unit_id=stc.id, person_id=fighter.id)
+    stc.place = ""
+    assert report_doc(session, n).place_date.startswith("Quảng Ngãi, ngày")  # the province's
+    province.units["province"].place = ""
+    assert report_doc(session, n).place_date.startswith("…, ngày")
 
 
 # ------------------------------------------------------------------------- the renderer itself

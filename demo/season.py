@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import flow
 from sqlmodel import Session, select
 
+from demo.province import DEPARTMENTS, TENANT, Demo, build
 from document_templates.publish import publish_report
-from flows.province import DEPARTMENTS, Demo, build
 from flows.runtime import step, unit_of_work
 from flows.stages import council_session_flow, deadline_sweeper_flow, decision_flow, forward_flow, intake_flow
 from models.access import Actor, load_actor
@@ -34,6 +34,8 @@ from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GRASSROOTS = ["SNV", *DEPARTMENTS, "BCT-XTTM"]
+# What a secretariat does with a nomination its intake step refuses, by the guard that refused it.
+ON_REFUSAL = {"dossier_incomplete": "return", "ineligible": "reject"}
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -54,7 +56,7 @@ class Season:
         return load_actor(session, self.demo.roles[key].id)
 
     def rules(self, day: date):
-        return default_catalogue().for_date(day, "QNG")
+        return default_catalogue().for_date(day, TENANT)
 
     def attach_paper(self, session, actor, kind: str, day: date, content: bytes, name: str, **owner):
         return attach(session, actor, kind, name, DOCX, content, ruleset=self.rules(day), **owner)
@@ -121,7 +123,7 @@ class Season:
             )
             if (
                 n.basis == "periodic"
-                and not check(history, n.award_code, day, year=campaign.year, tenant="QNG").eligible
+                and not check(history, n.award_code, day, year=campaign.year, tenant=TENANT).eligible
             ):
                 try:
                     with session.begin_nested():
@@ -140,10 +142,32 @@ class Season:
             else session.get(Unit, n.collective_id).name
         )
 
-    def accept_all(self, code: str, ids: list[int], day: date) -> None:
+    def accept_all(self, code: str, ids: list[int], day: date) -> list[int]:
+        """The secretariat accepts what arrived; the ids it accepted. It takes the batch at once,
+        its guards reading every history in one go; only when the step refuses one does it go
+        through them one by one, to return or reject that one (`accept_or_refuse`)."""
         with unit_of_work() as session:
             secretariat = self.actor(session, f"{code}:secretariat")
-            apply_many(session, [session.get(Nomination, i) for i in ids], "accept", secretariat, now=at(day))
+            nominations = [session.get(Nomination, i) for i in ids]
+            try:
+                with session.begin_nested():
+                    apply_many(session, nominations, "accept", secretariat, now=at(day))
+            except GuardFailed:
+                return [n.id for n in nominations if self.accept_or_refuse(session, n, secretariat, day)]
+            return ids
+
+    def accept_or_refuse(self, session: Session, n: Nomination, secretariat: Actor, day: date) -> bool:
+        """Accept one nomination; one the step refuses goes back to its unit when its dossier is
+        incomplete, or is rejected when the nominee is ineligible, the refusal as the reason."""
+        try:
+            with session.begin_nested():
+                apply(session, n, "accept", secretariat, now=at(day))
+        except GuardFailed as refusal:
+            if refusal.code not in ON_REFUSAL:
+                raise
+            apply(session, n, ON_REFUSAL[refusal.code], secretariat, reason=refusal.message, now=at(day))
+            return False
+        return True
 
     def council_vote(
         self, code: str, ids: list[int], day: date, against: dict[int, int] | None = None
@@ -226,7 +250,7 @@ class Season:
     def launch(self) -> None:
         with unit_of_work() as session:
             campaign = Campaign(
-                organiser_unit_id=self.demo.units["QNG"].id,
+                organiser_unit_id=self.demo.units[TENANT].id,
                 name=f"Phong trào thi đua yêu nước năm {self.year} tỉnh Quảng Ngãi",
                 year=self.year,
                 launched_on=date(self.year, 1, 15),
@@ -290,7 +314,7 @@ class Season:
                 histories = load_people(session, self.year, [p.id for p in self.demo.staff[code]])
             plan = []
             for award in awards:
-                verdicts = check_many(histories, award, day, self.year, tenant="QNG")
+                verdicts = check_many(histories, award, day, self.year, tenant=TENANT)
                 eligible = [k for k, v in verdicts.items() if v.eligible]
                 key = "collective_id" if collective else "person_id"
                 plan += [(award, {key: k}, "periodic") for k in self.choose(award, eligible, len(plan))]
@@ -300,7 +324,7 @@ class Season:
             submission = submit(session, self.actor(session, f"{code}:officer"), nominations, now=at(day, 10))
             ids = [n.id for n in nominations]
         step(intake_flow, submission.id)
-        self.accept_all(code, ids, day + timedelta(days=2))
+        ids = self.accept_all(code, ids, day + timedelta(days=2))
         step(council_session_flow, self.council_vote(code, ids, day + timedelta(days=7)))
         for decision_id in self.decide(code, ids, day + timedelta(days=10)):
             step(decision_flow, decision_id)
@@ -325,7 +349,9 @@ class Season:
         if submission_id is None:
             return []
         step(intake_flow, submission_id)
-        self.accept_all(code, ids, day + timedelta(days=1))
+        ids = self.accept_all(code, ids, day + timedelta(days=1))
+        if not ids:  # every dossier went back or was turned down: nothing for the council
+            return []
         step(council_session_flow, self.council_vote(code, ids, day + timedelta(days=3)))
         for submission in self.send_up(code, ids, day + timedelta(days=6)):
             step(forward_flow, submission)
@@ -358,8 +384,7 @@ class Season:
                 apply(session, n, "resubmit", officer, now=at(day + timedelta(days=2)))
                 resubmitted = n.submission_id
             step(intake_flow, resubmitted)
-        waiting = [i for i in ids if i not in returned[1:]]
-        self.accept_all(code, waiting, day + timedelta(days=3))
+        waiting = self.accept_all(code, [i for i in ids if i not in returned[1:]], day + timedelta(days=3))
         step(council_session_flow, self.council_vote(code, waiting, day + timedelta(days=8), against))
         with unit_of_work() as session:
             higher = [i for i in waiting if session.get(Nomination, i).award_code == "BK_TTG"]
@@ -379,8 +404,8 @@ class Season:
                     Nomination.handling_unit_id == central.id, Nomination.state == State.SUBMITTED
                 )
             ).all()
-        self.accept_all("TW", list(ids), day)
-        for decision_id in self.decide_without_council("TW", list(ids), day + timedelta(days=20)):
+        accepted = self.accept_all("TW", list(ids), day)
+        for decision_id in self.decide_without_council("TW", accepted, day + timedelta(days=20)):
             step(decision_flow, decision_id)
 
     def decide_without_council(self, code: str, ids: list[int], day: date) -> list[int]:
@@ -404,7 +429,7 @@ class Season:
                 for p in staff
                 if p not in taken
                 and check(
-                    load_people(session, self.year, [p])[p], "GK", day, year=self.year, tenant="QNG"
+                    load_people(session, self.year, [p])[p], "GK", day, year=self.year, tenant=TENANT
                 ).eligible
             )
             (n,) = self.nominate_all(session, "SGDDT", [("GK", {"person_id": person}, "periodic")], day)
@@ -431,7 +456,7 @@ class Season:
                 )
             ).one()
         self.upper_round(
-            "QNG", provincial, date(y + 1, 1, 5), returned=certificates[:2], against={contested: 3}
+            TENANT, provincial, date(y + 1, 1, 5), returned=certificates[:2], against={contested: 3}
         )
         ministry = self.propose(
             "BCT-XTTM",
@@ -460,17 +485,17 @@ class Season:
         if story["pm_certificate"] in staff:
             plan.append(("BK_TTG", {"person_id": story["pm_certificate"]}, "periodic"))
         proposed = {story[k] for k in ("provincial_fighter", "contested_fighter", "pm_certificate")}
-        certificates = check_many(people, "BK_TINH", day, self.year, tenant="QNG")
+        certificates = check_many(people, "BK_TINH", day, self.year, tenant=TENANT)
         plan += [
             ("BK_TINH", {"person_id": p}, "periodic")
             for p, v in sorted(certificates.items())
             if v.eligible and p not in proposed
         ][:3]
-        excellent = check_many({k: collectives[k] for k in subs}, "TTLDXS", day, self.year, tenant="QNG")
+        excellent = check_many({k: collectives[k] for k in subs}, "TTLDXS", day, self.year, tenant=TENANT)
         plan += [
             ("TTLDXS", {"collective_id": u}, "periodic") for u, v in sorted(excellent.items()) if v.eligible
         ][:1]
-        flags = check_many({unit.id: collectives[unit.id]}, "CO_TD_TINH", day, self.year, tenant="QNG")
+        flags = check_many({unit.id: collectives[unit.id]}, "CO_TD_TINH", day, self.year, tenant=TENANT)
         return plan + [
             ("CO_TD_TINH", {"collective_id": u}, "periodic") for u, v in flags.items() if v.eligible
         ]

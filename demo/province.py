@@ -26,6 +26,9 @@ GIVEN_F = (
     "Anh Chi Dung Hà Hạnh Hoa Hương Lan Linh Mai Nga Ngân Nhung Phương Quyên Thảo Thủy Trang Vân Yến".split()
 )
 
+# The province's unit code, which is also its tenant code: the catalogue's overrides for it
+# (its 15% cap on grassroots fighters) are models/catalogue/tenants/QNG.toml.
+TENANT = "QNG"
 # unit code → (name, abbreviation, sub-units, staff size)
 DEPARTMENTS = {
     "STC": ("Sở Tài chính", "STC", ["Văn phòng Sở", "Phòng Ngân sách", "Phòng Tài chính đầu tư"], 42),
@@ -235,7 +238,7 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         head_title="Cục trưởng",
     )
     province = b.unit(
-        "QNG",
+        TENANT,
         "Ủy ban nhân dân tỉnh Quảng Ngãi",
         "UBND",
         UnitKind.PROVINCE,
@@ -275,16 +278,16 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         "BCT:secretariat",
     )
     b.grant(
-        b.person(province, "Chủ tịch Ủy ban nhân dân tỉnh", "QNG", "Nguyễn Hoàng Giang", "nam"),
+        b.person(province, "Chủ tịch Ủy ban nhân dân tỉnh", TENANT, "Nguyễn Hoàng Giang", "nam"),
         Role.AUTHORITY,
         province,
-        "QNG:authority",
+        f"{TENANT}:authority",
     )
     b.grant(
         b.person(ban, "Trưởng Ban Thi đua - Khen thưởng", "SNV"),
         Role.SECRETARIAT,
         province,
-        "QNG:secretariat",
+        f"{TENANT}:secretariat",
     )
 
     grassroots = {"SNV": (snv, [ban], 12), "BCT-XTTM": (cuc, [], 14)}
@@ -339,8 +342,8 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
                 b.award(None, h, y, "TTLDXS" if level is RatingLevel.HTXS else "TTLDTT", collective=sub)
 
     provincial = [
-        d.roles["QNG:authority"],
-        d.roles["QNG:secretariat"],
+        d.roles[f"{TENANT}:authority"],
+        d.roles[f"{TENANT}:secretariat"],
         *(d.staff[c][0] for c in ("SNV", *DEPARTMENTS)),
     ]
     provincial += [d.staff[c][i] for c in DEPARTMENTS for i in (1, 2, 3)]

@@ -20,12 +20,13 @@ def run_demo(year: int, out: Path, seed: int) -> str:
     with configured(data_dir=out, database_url=f"sqlite:///{database}"):
         from sqlmodel import Session
 
+        import flows  # noqa: F401  Prefect's settings (its home under `out`), before demo.season loads it
+        from demo.season import season_flow
+        from demo.summary import summary
         from document_templates.publish import export
         from flows.runtime import prefect_runs
-        from flows.season import season_flow
         from models.db import app_engine, migrate
         from models.dossier import Store
-        from service.report import summary
 
         engine = app_engine()
         migrate(engine)
