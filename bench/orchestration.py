@@ -60,9 +60,10 @@ def season(scale: int, prefect: bool) -> dict:
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-bench-"))
     try:
         import flows  # noqa: F401  Prefect's settings, made before Prefect is imported
+        from demo.province import TENANTS
         from models.config import configured
 
-        with configured(data_dir=work, database_url=f"sqlite:///{work / 'vinhdanh.db'}"):
+        with configured(data_dir=work, database_url=f"sqlite:///{work / 'vinhdanh.db'}", tenant_dir=TENANTS):
             return _season(scale, prefect)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -6,6 +6,7 @@ of ratings and awards are simulated under the catalogue's own rules, so every hi
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -29,6 +30,7 @@ GIVEN_F = (
 # The province's unit code, which is also its tenant code: the catalogue's overrides for it
 # (its 15% cap on grassroots fighters) are models/catalogue/tenants/QNG.toml.
 TENANT = "QNG"
+TENANTS = Path(__file__).parent / "tenants"  # its regulation's overrides (VINHDANH_TENANT_DIR)
 # unit code → (name, abbreviation, sub-units, staff size)
 DEPARTMENTS = {
     "STC": ("Sở Tài chính", "STC", ["Văn phòng Sở", "Phòng Ngân sách", "Phòng Tài chính đầu tư"], 42),

@@ -6,6 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
+from demo.province import TENANTS
 from models.config import configured
 
 
@@ -13,11 +14,12 @@ def run_demo(year: int, out: Path, seed: int) -> str:
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     database = out / "vinhdanh.db"
-    for stale in (database, out / "vinhdanh.db-wal", out / "vinhdanh.db-shm"):
+    # a new database: the audit checkpoints of the last one would contradict its log
+    for stale in (database, out / "vinhdanh.db-wal", out / "vinhdanh.db-shm", out / "audit.checkpoints"):
         stale.unlink(missing_ok=True)
     for folder in ("documents", "van_ban"):
         shutil.rmtree(out / folder, ignore_errors=True)
-    with configured(data_dir=out, database_url=f"sqlite:///{database}"):
+    with configured(data_dir=out, database_url=f"sqlite:///{database}", tenant_dir=TENANTS):
         from sqlmodel import Session
 
         import flows  # noqa: F401  Prefect's settings (its home under `out`), before demo.season loads it

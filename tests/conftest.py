@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 _DATA = Path(tempfile.mkdtemp(prefix="vinhdanh-test-"))
 os.environ["VINHDANH_DATA_DIR"] = str(_DATA)
+os.environ["VINHDANH_TENANT_DIR"] = str(Path(__file__).parents[1] / "demo" / "tenants")  # the test province's
 
 import flows.runtime  # noqa: E402,F401  (Prefect's environment, before Prefect is imported)
 from models.config import get_settings  # noqa: E402

@@ -60,8 +60,8 @@ def provinces_in(text: str) -> list[str]:
     return NAMED.findall(normal(text))
 
 
-def sources(*layers: str) -> list[Path]:
-    return sorted(path for layer in layers for path in (ROOT / layer).rglob("*.py"))
+def sources(*layers: str, kinds: tuple[str, ...] = ("*.py",)) -> list[Path]:
+    return sorted(path for layer in layers for kind in kinds for path in (ROOT / layer).rglob(kind))
 
 
 def imports(tree: ast.AST) -> list[tuple[str, int, str | None]]:
@@ -97,7 +97,7 @@ def test_imports_point_one_way_down_the_layers(layer):
 def test_no_production_layer_names_a_real_province():
     named = {
         path.relative_to(ROOT).as_posix(): found
-        for path in sources(*PRODUCTION)
+        for path in sources(*PRODUCTION, kinds=("*.py", "*.toml"))  # code, and the data it ships
         if (found := provinces_in(path.read_text(encoding="utf-8")))
     }
     assert named == {}

@@ -2,8 +2,9 @@
 
 The catalogue is data (rulesets/*.toml). A rule set is in force from a date (Law 06/2022 with
 Decree 98/2023, then with Decree 152/2025); a tenant — a province or ministry — overrides what the
-law leaves to it in tenants/<CODE>.toml. Everything is validated when loaded, so a typo in a code
-or a rule fails at start-up, not in the middle of a season.
+law leaves to it in its own <CODE>.toml, in the folder VINHDANH_TENANT_DIR names. Everything is
+validated when loaded, so a typo in a code or a rule fails at start-up, not in the middle of a
+season.
 """
 
 import copy
@@ -16,6 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from models.config import get_settings
 from models.history import DisciplineLevel, RatingLevel, Scope
 
 HERE = Path(__file__).parent
@@ -496,7 +498,7 @@ class Catalogue:
     def __init__(
         self,
         ruleset_dir: Path = HERE / "rulesets",
-        tenant_dirs: tuple[Path, ...] = (HERE / "tenants",),
+        tenant_dirs: tuple[Path, ...] = (),
     ):
         raws = {}
         for path in sorted(ruleset_dir.glob("*.toml")):
@@ -550,7 +552,11 @@ class Catalogue:
         )
 
 
+def default_catalogue() -> Catalogue:
+    """The shipped rule sets, with the tenants' overrides from VINHDANH_TENANT_DIR."""
+    return _catalogue(get_settings().tenant_dir)
+
+
 @lru_cache
-def default_catalogue(tenant_dir: Path | None = None) -> Catalogue:
-    dirs = (HERE / "tenants",) + ((tenant_dir,) if tenant_dir else ())
-    return Catalogue(tenant_dirs=dirs)
+def _catalogue(tenant_dir: Path | None) -> Catalogue:
+    return Catalogue(tenant_dirs=(tenant_dir,) if tenant_dir else ())
