@@ -76,10 +76,10 @@ ROWS = {
     "nomination": (
         # action           from           to                 who          whose unit    guards
         ("nominate",       {NEW},         S.DRAFT,           {UO},        "nominating", ""),
-        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "dossier eligible quota"),
+        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota"),
         ("return",         {S.SUBMITTED}, S.RETURNED,        {SEC},       "handling",   ""),
         ("resubmit",       {S.RETURNED},  S.SUBMITTED,       {UO, SEC},   "sender",     "dossier"),
-        ("accept",         {S.SUBMITTED}, S.ACCEPTED,        {SEC},       "handling",   "dossier eligible"),
+        ("accept",         {S.SUBMITTED}, S.ACCEPTED,        {SEC},       "handling",   "eligible dossier"),
         ("reject",         {S.SUBMITTED}, S.REJECTED,        {SEC},       "handling",   ""),
         ("schedule",       {S.ACCEPTED},  S.ON_AGENDA,       {SEC},       "handling",   "council"),
         ("recommend",      {S.ON_AGENDA}, S.RECOMMENDED,     {SYSTEM},    "handling",   ""),

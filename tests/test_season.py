@@ -9,7 +9,7 @@ from demo.province import Demo
 from demo.season import Season
 from models import audit
 from models.db import session_scope
-from models.history import Initiative, Rating, RatingLevel, Scope
+from models.history import AwardRecord, Initiative, Rating, RatingLevel, Scope
 from models.nominations import Nomination, State
 from models.workflow import submit
 from tests.factories import NOW, YEAR, history, person
@@ -20,11 +20,16 @@ def test_intake_returns_an_incomplete_dossier_rejects_an_ineligible_nominee_and_
     app_db, prov
 ):
     with session_scope(app_db) as session:
-        # Two excellent years with two initiatives earn a Bằng khen whose dossier must then
-        # carry the initiatives' attestation (Law 06/2022 Art. 84(1)(d)); the unit sent none.
+        # Two grassroots fighter titles in a row earn a Bằng khen (Law 06/2022 Art. 74(1)(d)): so
+        # the unit sends the report alone. Before intake one title is revoked; two excellent years
+        # with two initiatives still earn it, but then the dossier must carry the initiatives'
+        # attestation (Art. 84(1)(d)), which it does not.
         inventor = prov.people["inventor"] = person(session, "Mai Văn Sáng", prov.units["ns"])
         history(
-            session, inventor, {2023: "HTT", 2024: "HTXS", 2025: "HTXS"}, {2023: ["LDTT"], 2024: ["LDTT"]}
+            session,
+            inventor,
+            {2023: "HTT", 2024: "HTXS", 2025: "HTXS"},
+            {2023: ["LDTT"], 2024: ["LDTT", "CSTDCS"], 2025: ["LDTT", "CSTDCS"]},
         )
         session.add_all(
             Initiative(person_id=inventor.id, year=y, scope=Scope.UNIT, title=f"Sáng kiến {y}")
@@ -35,6 +40,10 @@ def test_intake_returns_an_incomplete_dossier_rejects_an_ineligible_nominee_and_
         for n in drafts.values():
             report(session, prov, n)
         submit(session, prov.actors["officer"], list(drafts.values()), now=NOW)
+        revoked = session.exec(
+            select(AwardRecord).where(AwardRecord.person_id == inventor.id, AwardRecord.code == "CSTDCS")
+        ).first()
+        revoked.revoked = True
         # the diligent worker's rating for the year is corrected before intake: no longer eligible
         rating = session.exec(
             select(Rating).where(Rating.person_id == prov.people["diligent"].id, Rating.year == YEAR)

@@ -13,7 +13,7 @@ from models.decide import draft_decision
 from models.decisions import Decision
 from models.dossier import attach
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, StaleVersion
-from models.history import AwardRecord
+from models.history import AwardRecord, Initiative
 from models.nominations import Nomination, State
 from models.org import Role
 from models.route import NOMINATION, SYSTEM
@@ -24,6 +24,8 @@ from tests.factories import (
     Province,
     close_and_tally,
     docx_bytes,
+    history,
+    person,
     propose_and_forward,
     sign_and_issue,
 )
@@ -216,10 +218,10 @@ def test_only_the_system_records_a_council_result(session, province):
     admin = province.actors["unit_secretariat"].__class__(
         province.people["director"].id, "Quản trị", frozenset({(Role.ADMIN, province.units["stc"].id)})
     )
-    for person in ("unit_secretariat", "director", "officer"):
+    for key in ("unit_secretariat", "director", "officer"):
         for action in ("recommend", "not_recommend"):
             with pytest.raises(Forbidden, match="do hệ thống thực hiện"):
-                apply(session, n, action, province.actors[person], reason="Biểu quyết tay", now=NOW)
+                apply(session, n, action, province.actors[key], reason="Biểu quyết tay", now=NOW)
     with pytest.raises(Forbidden, match="do hệ thống thực hiện"):
         apply(session, n, "recommend", admin, now=NOW)
     assert n.state is State.ON_AGENDA and meeting.state == "open"
@@ -311,3 +313,22 @@ def test_system_actor_is_named_in_the_audit(session, province):
     event = audit.trail(session, "nomination", n.id)[-1]
     assert event.action == "recommend" and event.actor == system_actor().name
     assert "5/5 phiếu đồng ý" in event.reason
+
+
+def test_an_initiative_route_needs_its_attestation_when_submitted_not_only_at_intake(session, province):
+    """The dossier depends on the route the verdict found (Art. 84(1)(d)): the verdict is judged
+    first, so a unit is stopped when it submits, not surprised when the secretariat accepts."""
+    p = person(session, "Lương Thị Thu", province.units["ns"], gender="nữ")
+    history(session, p, {2024: "HTXS", 2025: "HTXS"}, {2024: ["LDTT"], 2025: ["LDTT"]})
+    for year, title in ((2024, "Số hóa sổ quỹ"), (2025, "Đối chiếu ngân sách tự động")):
+        session.add(Initiative(person_id=p.id, year=year, scope="unit", title=title))
+    session.flush()
+    province.people["inventor"] = p
+    n = draft(session, province, key="inventor", award="BK_TINH")
+    report(session, province, n)
+    with pytest.raises(GuardFailed, match="Xác nhận sáng kiến") as refusal:
+        submit(session, province.actors["officer"], [n], now=NOW)
+    assert refusal.value.code == "dossier_incomplete"
+    report(session, province, n, "xac_nhan_sang_kien")
+    submit(session, province.actors["officer"], [n], now=NOW)
+    assert n.state is State.SUBMITTED and n.verdict["route"] == "excellent_with_initiatives"
