@@ -26,7 +26,7 @@ from models.dossier import Store, attach
 from models.eligibility import check, check_many
 from models.eligibility.load import load_collectives, load_people
 from models.errors import GuardFailed
-from models.history import Rating, RatingLevel
+from models.history import Initiative, Rating, RatingLevel
 from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
 from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
@@ -105,10 +105,21 @@ class Season:
                 **subject,
             )
             self.report(session, officer, n, day)
-            if award.startswith("CSTD"):
+            if self.attests_initiatives(session, award, subject.get("person_id"), day):
                 self.certify(session, officer, n, "xac_nhan_sang_kien", day)
             made.append(n)
         return made
+
+    def attests_initiatives(self, session, award: str, person_id: int | None, day: date) -> bool:
+        """Whether the officer attaches the initiatives' attestation: the award always asks for
+        it, or asks for it when the nominee's initiatives may carry the verdict (Art. 84(1)(d))."""
+        item = next((i for i in self.rules(day).award(award).dossier if i.kind == "xac_nhan_sang_kien"), None)
+        if item is None or person_id is None:
+            return False
+        return (
+            not item.when
+            or session.exec(select(Initiative.id).where(Initiative.person_id == person_id)).first()
+        )
 
     def submit_checked(self, session, code: str, nominations: list[Nomination], day: date) -> int | None:
         """Submit the batch. The officer sees the engine's verdict first; one who submits a
