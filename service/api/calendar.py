@@ -8,10 +8,10 @@ from pydantic import BaseModel
 
 from models.calendar import NATIONAL, tenant_calendar
 from models.errors import InvalidInput
-from service.api import PRINTABLE
+from service.api import PRINTABLE, refusals
 from service.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"], responses=refusals(422))
 
 
 class DateOut(BaseModel):

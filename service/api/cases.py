@@ -18,13 +18,13 @@ from models.org import Person, Unit
 from models.route import FLOW_SUBJECT, Flow
 from models.routing import Org
 from models.runs import FlowRun
-from service.api import PRINTABLE, PathId
+from service.api import PRINTABLE, PathId, refusals
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 from service.report import status
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(prefix="/api/v1", tags=["cases"], responses=refusals(401, 403, 404, 422))
 
 
 class Message(BaseModel):
