@@ -8,9 +8,10 @@ from pydantic import BaseModel
 
 from models.calendar import NATIONAL, tenant_calendar
 from models.errors import InvalidInput
+from service.api import PRINTABLE, refusals
 from service.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"], responses=refusals(422))
 
 
 class DateOut(BaseModel):
@@ -22,7 +23,9 @@ def add_working_days(
     session: SessionDep,
     start: date,
     days: Annotated[int, Query(ge=-3650, le=3650, description="working days to add (negative: before)")],
-    tenant: Annotated[str | None, Query(max_length=40, description="province or ministry code")] = None,
+    tenant: Annotated[
+        str | None, Query(max_length=40, pattern=PRINTABLE, description="province or ministry code")
+    ] = None,
 ) -> DateOut:
     """The `days`-th working day after `start` (Mon–Fri minus public holidays, Tết included)."""
     calendar = tenant_calendar(session, tenant) if tenant else NATIONAL

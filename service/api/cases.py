@@ -18,13 +18,13 @@ from models.org import Person, Unit
 from models.route import FLOW_SUBJECT, Flow
 from models.routing import Org
 from models.runs import FlowRun
-from service.api import PathId
+from service.api import PRINTABLE, PathId, refusals
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 from service.report import status
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(prefix="/api/v1", tags=["cases"], responses=refusals(401, 403, 404, 422))
 
 
 class Message(BaseModel):
@@ -180,7 +180,9 @@ def status_report(session: SessionDep, actor: ActorDep) -> dict:
 
 
 @router.post("/flow-runs/{run_id}/retry", response_model=FollowUp)
-def retry(run_id: Annotated[str, Path(max_length=64)], session: SessionDep, actor: ActorDep) -> FollowUp:
+def retry(
+    run_id: Annotated[str, Path(max_length=64, pattern=PRINTABLE)], session: SessionDep, actor: ActorDep
+) -> FollowUp:
     """Start a failed flow run's flow again for the same case; for those it told of the failure."""
     run = session.get(FlowRun, run_id)
     if run is None or run.state != "failed" or run.flow not in FLOW_SUBJECT:

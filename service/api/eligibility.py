@@ -12,8 +12,9 @@ from models.eligibility import SubjectMismatch, check, history_from_data
 from models.errors import InvalidInput
 from models.history import DisciplineLevel, RatingLevel, Scope
 from models.text import NFCStr
+from service.api import refusals
 
-router = APIRouter(prefix="/api/v1/eligibility", tags=["eligibility"])
+router = APIRouter(prefix="/api/v1/eligibility", tags=["eligibility"], responses=refusals(400, 413, 422))
 
 FIRST_YEAR, LAST_YEAR = 1945, 2100
 Year = Field(ge=FIRST_YEAR, le=LAST_YEAR)

@@ -17,11 +17,11 @@ from models.councils import Choice
 from models.errors import NotFound
 from models.nominations import Nomination
 from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, NEW, NOMINATION, SUBMISSION, Flow, Step
-from service.api import MAX_ID, PathId, RowId
+from service.api import MAX_ID, PathId, RowId, refusals
 from service.auth import ActorDep
 from service.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["workflow"])
+router = APIRouter(prefix="/api/v1", tags=["workflow"], responses=refusals(400, 401, 403, 404, 409, 413, 422))
 log = logging.getLogger("vinhdanh.api")
 
 
