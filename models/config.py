@@ -8,6 +8,9 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+POOLS = {"sqlite": (5, 0), "postgresql": (10, 10)}  # (pool size, overflow): bench/load.py
+BACKGROUND_CONNECTIONS = 1  # the embedded mode's background thread: its flows open one unit of work at a time
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VINHDANH_", env_file=".env", extra="ignore")
@@ -32,10 +35,37 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_sender: str = "vinhdanh@localhost"
     smtp_starttls: bool = False
+    # The app's connections and threads (see `request_sessions`); unset, the database's defaults.
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
+    db_pool_timeout: float = 30  # seconds a request waits for the database before a 503
+    threads: int = 40  # the threadpool that runs the routes (anyio's default)
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'vinhdanh.db'}"
+
+    def pool(self, url: str) -> tuple[int, int]:
+        """Connections kept open, and opened beyond them under load, for this database. SQLite
+        writes one transaction at a time: more connections only make more writers poll for its
+        lock. On PostgreSQL, four uvicorn workers of twenty connections stay within the server's
+        default max_connections (100)."""
+        size, overflow = POOLS["sqlite" if url.startswith("sqlite") else "postgresql"]
+        return (
+            size if self.db_pool_size is None else self.db_pool_size,
+            overflow if self.db_max_overflow is None else self.db_max_overflow,
+        )
+
+    @property
+    def request_sessions(self) -> int:
+        """How many requests may hold a database session at once. A request keeps its session
+        from authentication through its route to its response, each step a separate turn in
+        the threadpool; if more requests held sessions than there are connections, or threads,
+        a thread would wait for a connection held by a request that waits for a thread (issue 8:
+        every request of a burst of 60 failed after 30 s). So fewer than both, with connections
+        to spare for the flows of the embedded mode's background thread."""
+        size, overflow = self.pool(self.db_url)
+        return max(1, min(self.threads, size + overflow - BACKGROUND_CONNECTIONS))
 
 
 @lru_cache
