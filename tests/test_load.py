@@ -4,6 +4,7 @@ ballot in one session — each exactly once and never with a 5xx; a ballot sent 
 recorded once, the other answer a 409; the database refusing a write is a 4xx or a 503 to retry,
 never a 500; and SIGTERM stops the app together with the temporary Prefect server it started."""
 
+import json
 import signal
 import sqlite3
 import time
@@ -74,15 +75,16 @@ def test_two_hundred_ballots_at_once_are_each_recorded_once_and_counted_exactly(
 def test_a_ballot_sent_twice_at_once_is_recorded_once_and_the_other_answer_is_a_409(crowd, served):
     engine, council = crowd
     meeting, nominee = council.meetings[1]
-    twice = [ballot(meeting, nominee, token, "yes") for _, token in council.members for _ in (1, 2)]
+    hasty = council.members[: MEMBERS // 2]  # each sends their ballot twice: 200 requests
+    twice = [ballot(meeting, nominee, token, "yes") for _, token in hasty for _ in (1, 2)]
     answers = storm(served, twice)
     pairs = [sorted(str(a.status) for a in answers[i : i + 2]) for i in range(0, len(answers), 2)]
-    assert Counter(map(tuple, pairs)) == {("200", "409"): MEMBERS}, {a.body for a in answers}
-    refused = Counter(a.body.split('"')[3] for a in answers if a.status == 409)
+    assert Counter(map(tuple, pairs)) == {("200", "409"): len(hasty)}, {a.body for a in answers}
+    refused = Counter(json.loads(a.body)["error"] for a in answers if a.status == 409)
     # seen by the domain's own check, or by the database's unique constraint in a closer race
     assert set(refused) <= {"illegal_transition", "already_exists"}
     voters, result = close_and_count(engine, council, meeting)
-    assert voters == Counter(member for member, _ in council.members) and result.yes == MEMBERS
+    assert voters == Counter(member for member, _ in hasty) and result.yes == len(hasty)
 
 
 def refused(session: Session, statement: str) -> sa_exc.DBAPIError:
