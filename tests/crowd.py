@@ -17,12 +17,13 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.access import load_actor, system_actor
 from models.councils import BallotCast, TallyResult
 from models.db import session_scope
 from models.org import Role
+from models.runs import FlowRun
 from models.tokens import issue_token
 from models.voting import add_to_agenda, open_session, record_attendance
 from models.workflow import apply, submit
@@ -86,6 +87,24 @@ def close_and_count(engine: Engine, crowd: Crowd, meeting: int) -> tuple[Counter
         voters = Counter(session.exec(select(BallotCast.member_id).where(BallotCast.session_id == meeting)))
         (result,) = close_and_tally(session, load_actor(session, crowd.secretariat_id), meeting, NOW)
         return voters, result
+
+
+def choice(i: int) -> str:
+    """The i-th member's vote: every fourth one votes no."""
+    return "no" if i % 4 == 0 else "yes"
+
+
+def until_swept(engine: Engine, wait: float = 120) -> float:
+    """The seconds until the app's first deadline sweep ended: the sweep at start is the first
+    flow run of an embedded app, which starts the temporary Prefect server."""
+    started = time.monotonic()
+    done = select(FlowRun).where(FlowRun.flow == "deadline_sweeper", FlowRun.ended_at.is_not(None))
+    while time.monotonic() < started + wait:
+        with Session(engine) as session:
+            if session.exec(done).first():
+                return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError(f"no deadline sweep in {wait} s")
 
 
 def free_port() -> int:

@@ -17,18 +17,14 @@ from fastapi.testclient import TestClient
 from prefect.settings import PREFECT_API_URL
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models.runs import FlowRun
+from models.db import make_engine
 from service.app import create_app
 from tests.conftest import fresh_engine
-from tests.crowd import Call, ballot, close_and_count, convene, serving, storm
+from tests.crowd import Call, ballot, choice, close_and_count, convene, serving, storm, until_swept
 
 MEMBERS = 200
-
-
-def choice(i: int) -> str:
-    return "no" if i % 4 == 0 else "yes"
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +76,9 @@ def test_a_ballot_sent_twice_at_once_is_recorded_once_and_the_other_answer_is_a_
     answers = storm(served, twice)
     pairs = [sorted(str(a.status) for a in answers[i : i + 2]) for i in range(0, len(answers), 2)]
     assert Counter(map(tuple, pairs)) == {("200", "409"): len(hasty)}, {a.body for a in answers}
-    refused = Counter(json.loads(a.body)["error"] for a in answers if a.status == 409)
+    codes = {json.loads(a.body)["error"] for a in answers if a.status == 409}
     # seen by the domain's own check, or by the database's unique constraint in a closer race
-    assert set(refused) <= {"illegal_transition", "already_exists"}
+    assert codes <= {"illegal_transition", "already_exists"}
     voters, result = close_and_count(engine, council, meeting)
     assert voters == Counter(member for member, _ in hasty) and result.yes == len(hasty)
 
@@ -177,8 +173,6 @@ def alive(pid: int) -> bool:
 
 
 def test_sigterm_stops_the_app_and_the_temporary_prefect_server_it_started(tmp_path):
-    from models.db import make_engine
-
     database = f"sqlite:///{tmp_path / 'vinhdanh.db'}"
     env = {
         "VINHDANH_DATABASE_URL": database,
@@ -188,10 +182,7 @@ def test_sigterm_stops_the_app_and_the_temporary_prefect_server_it_started(tmp_p
     }
     engine = make_engine(database)
     with serving(env, tmp_path / "serve.log") as (_base, server):
-        deadline = time.monotonic() + 120
-        while not swept(engine):  # the sweep at start ran, on the temporary server it started
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.5)
+        until_swept(engine)  # the sweep at start ran, on the temporary server it started
         children = descendants(server.pid)
         assert children, "no temporary Prefect server"
         server.send_signal(signal.SIGTERM)
@@ -201,9 +192,3 @@ def test_sigterm_stops_the_app_and_the_temporary_prefect_server_it_started(tmp_p
         time.sleep(0.2)
     assert [pid for pid in children if alive(pid)] == []
     engine.dispose()
-
-
-def swept(engine) -> bool:
-    with Session(engine) as session:
-        query = select(FlowRun).where(FlowRun.flow == "deadline_sweeper", FlowRun.ended_at.is_not(None))
-        return session.exec(query).first() is not None
