@@ -59,11 +59,13 @@ class Settings(BaseSettings):
     @property
     def request_sessions(self) -> int:
         """How many requests may hold a database session at once. A request keeps its session
-        from authentication through its route to its response, each step a separate turn in
-        the threadpool; if more requests held sessions than there are connections, or threads,
-        a thread would wait for a connection held by a request that waits for a thread (issue 8:
-        every request of a burst of 60 failed after 30 s). So fewer than both, with connections
-        to spare for the flows of the embedded mode's background thread."""
+        from authentication through its route to its answer, each step a separate turn in the
+        threadpool, and between turns it holds its connection (and the locks of what it wrote).
+        With more such requests than connections, a thread waits for a connection held by a
+        request waiting for a thread: in issue 8, a burst of 60 requests stalled every thread
+        until the pool's 30 s timeout. With more than threads, a thread could wait in the same
+        way for a lock. So no more than the threads, and one fewer than the connections: the
+        last is for the embedded mode's background flows."""
         size, overflow = self.pool(self.db_url)
         return max(1, min(self.threads, size + overflow - BACKGROUND_CONNECTIONS))
 
