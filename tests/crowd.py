@@ -5,7 +5,6 @@ server for the two cores)."""
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from models.tokens import issue_token
 from models.voting import add_to_agenda, open_session, record_attendance
 from models.workflow import apply, submit
 from tests.factories import NOW, build_province, close_and_tally, council, grant, history, person
+from tests.test_flows import free_port
 from tests.test_workflow import draft, report
 
 BIN = Path(sys.executable).parent
@@ -107,12 +107,6 @@ def until_swept(engine: Engine, wait: float = 120) -> float:
     raise TimeoutError(f"no deadline sweep in {wait} s")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def serving(env: dict[str, str], log: Path, wait: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
     """`vinhdanh serve` on a free loopback port with these settings, until the block ends (SIGTERM)."""
@@ -185,7 +179,7 @@ def storm(base: str, calls: list[Call], timeout: float = 60) -> list[Answer]:
     return asyncio.run(all_at_once())
 
 
-def ballot(session_id: int, nomination_id: int, token: str, choice: str) -> Call:
+def ballot(session_id: int, nomination_id: int, token: str, vote: str) -> Call:
     return Call(
-        "POST", f"/api/v1/council-sessions/{session_id}/ballots", token, {"choices": {nomination_id: choice}}
+        "POST", f"/api/v1/council-sessions/{session_id}/ballots", token, {"choices": {nomination_id: vote}}
     )
