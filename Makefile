@@ -27,10 +27,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# LOAD_DATABASE_URL: also run bench/load.py on this PostgreSQL database (which it wipes)
 bench: $(STAMP)
 	$(PY) bench/eligibility.py
 	$(PY) bench/documents.py
 	$(PY) bench/orchestration.py
+	$(PY) bench/load.py
+	$(if $(LOAD_DATABASE_URL),$(PY) bench/load.py --database-url $(LOAD_DATABASE_URL))
 
 # Rebuild the default Word templates from document_templates/authoring.py.
 templates: $(STAMP)

@@ -3,6 +3,7 @@ task as a Prefect task inside a flow run or as its plain function when the same 
 directly (the benchmark's baseline, the `inline` trigger mode). Prefect's settings are made in
 `flows/__init__.py`, before anything imports it."""
 
+import sys
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -151,3 +152,12 @@ def prefect_runs() -> Iterator[None]:
     second at the end of every synchronous run (prefect-notes §0.4); settable in code only."""
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def temporary_server():
+    """Prefect's temporary local server in this process, if a flow run started one (its module
+    is imported only then). Prefect stops it when the process exits, but not a SIGTERM'd `vinhdanh
+    serve`: uvicorn ends it by raising the signal again, which skips exit handlers, and the server
+    lived on as an orphan. Prefect keeps it by port; the temporary one under None."""
+    module = sys.modules.get("prefect.server.api.server")
+    return module.SubprocessASGIServer._instances.get(None) if module else None

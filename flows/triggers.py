@@ -16,7 +16,7 @@ import threading
 import time
 from datetime import timedelta
 
-from flows.runtime import directly, prefect_runs
+from flows.runtime import directly, prefect_runs, temporary_server
 from flows.stages import FLOWS, deadline_sweeper_flow
 from models.config import get_settings
 from models.route import Flow
@@ -24,6 +24,7 @@ from models.runs import this_worker
 
 log = logging.getLogger("vinhdanh.triggers")
 DEPLOYMENT = "vinhdanh"  # every stage flow is deployed under this name: "<flow>/vinhdanh"
+STOP_WAIT = 20  # seconds an app stopping waits for its running flow (a flow run takes 0.1–2 s)
 
 
 def trigger(flow: str, **parameters: int) -> None:
@@ -51,6 +52,8 @@ class Background:
     def __init__(self) -> None:
         self.jobs: queue.Queue[tuple[str, dict] | None] = queue.Queue()
         self.every = timedelta(minutes=get_settings().sweep_minutes).total_seconds()
+        self.stopping = threading.Event()
+        self.borrowed = temporary_server()  # a test harness's, running already: not ours to stop
         self.thread = threading.Thread(target=self._run, name="vinhdanh-flows", daemon=True)
         self.thread.start()
 
@@ -68,9 +71,16 @@ class Background:
         """Wait until every flow queued so far has run."""
         self.jobs.join()
 
-    def stop(self) -> None:
-        self.jobs.put(None)
-        self.thread.join()
+    def stop(self, wait: float = STOP_WAIT) -> None:
+        """Stop after the flow that is running, if any, waiting for it at most `wait` seconds;
+        then stop the temporary Prefect server the flows started. Flows still queued are not
+        lost: the sweep at the next start runs what waits for its flow (models/followups.py)."""
+        self.stopping.set()
+        self.jobs.put(None)  # wakes the thread if it waits for work
+        self.thread.join(wait)
+        server = temporary_server()
+        if server is not None and server is not self.borrowed:
+            server.stop()
         with self._lock:
             type(self)._instance = None
 
@@ -79,7 +89,7 @@ class Background:
         the app was down) and every `sweep_minutes` after, however busy the queue."""
         with prefect_runs():
             sweep_at = time.monotonic()
-            while True:
+            while not self.stopping.is_set():
                 if time.monotonic() >= sweep_at:
                     self._call(Flow.SWEEP, {})
                     sweep_at = time.monotonic() + self.every
@@ -88,9 +98,8 @@ class Background:
                 except queue.Empty:
                     continue
                 try:
-                    if job is None:
-                        return
-                    self._call(*job)
+                    if job is not None and not self.stopping.is_set():
+                        self._call(*job)
                 finally:
                     self.jobs.task_done()
 

@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+POOLS = {"sqlite": (5, 0), "postgresql": (10, 10)}  # (pool size, overflow): bench/load.py
+BACKGROUND_CONNECTIONS = 1  # the embedded mode's background thread: its flows open one unit of work at a time
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VINHDANH_", env_file=".env", extra="ignore")
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None  # default <data_dir>/audit.key
     audit_checkpoint_file: Path | None = None  # default <data_dir>/audit.checkpoints
+    # The app's connections and threads (see `request_sessions`); unset, the database's defaults.
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
+    db_pool_timeout: float = 30  # seconds a request waits for the database before a 503
+    threads: int = 40  # the threadpool that runs the routes (anyio's default)
 
     @property
     def db_url(self) -> str:
@@ -53,6 +61,30 @@ class Settings(BaseSettings):
     @property
     def audit_checkpoint_path(self) -> Path:
         return self.audit_checkpoint_file or self.data_dir / "audit.checkpoints"
+
+    def pool(self, url: str) -> tuple[int, int]:
+        """Connections kept open, and opened beyond them under load, for this database. SQLite
+        writes one transaction at a time: more connections only make more writers poll for its
+        lock. On PostgreSQL, four uvicorn workers of twenty connections stay within the server's
+        default max_connections (100)."""
+        size, overflow = POOLS["sqlite" if url.startswith("sqlite") else "postgresql"]
+        return (
+            size if self.db_pool_size is None else self.db_pool_size,
+            overflow if self.db_max_overflow is None else self.db_max_overflow,
+        )
+
+    @property
+    def request_sessions(self) -> int:
+        """How many requests may hold a database session at once. A request keeps its session
+        from authentication through its route to its answer, each step a separate turn in the
+        threadpool, and between turns it holds its connection (and the locks of what it wrote).
+        With more such requests than connections, a thread waits for a connection held by a
+        request waiting for a thread: in issue 8, a burst of 60 requests stalled every thread
+        until the pool's 30 s timeout. With more than threads, a thread could wait in the same
+        way for a lock. So no more than the threads, and one fewer than the connections: the
+        last is for the embedded mode's background flows."""
+        size, overflow = self.pool(self.db_url)
+        return max(1, min(self.threads, size + overflow - BACKGROUND_CONNECTIONS))
 
 
 @lru_cache

@@ -36,14 +36,20 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
 
 
 def make_engine(url: str) -> Engine:
+    settings = get_settings()
+    size, overflow = settings.pool(url)
+    pool = {"pool_size": size, "max_overflow": overflow, "pool_timeout": settings.db_pool_timeout}
     if url.startswith(("postgresql://", "postgres://")):  # the driver we install: psycopg 3
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **pool)
     path = url.removeprefix("sqlite:///")
-    if path and path != url and not path.startswith(":memory:"):
+    in_file = path and path != url and not path.startswith(":memory:")
+    if in_file:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(  # an in-memory database has one connection per thread, no pool to size
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **(pool if in_file else {})
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
@@ -57,11 +63,42 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        # Take the write lock up front: a deferred transaction that reads and then writes fails
-        # at once ("database is locked") when another writer got in first; this one waits.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that may write takes the write lock up front: a deferred one that reads
+        # and then writes fails at once ("database is locked") when another writer got in first;
+        # this one waits. One that only reads (`reading`) takes no lock and waits for nobody.
+        deferred = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
+
+
+READ_ONLY = "vinhdanh_read_only"
+
+
+def _read_only(dialect: str) -> dict[str, bool]:
+    return {"postgresql_readonly": True} if dialect == "postgresql" else {READ_ONLY: True}
+
+
+def reading(engine: Engine) -> Engine:
+    """The same database and connections, for transactions that only read: on SQLite they begin
+    without the write lock (WAL readers never wait for the writer), on PostgreSQL they are READ
+    ONLY, so that a write slipped into a read is refused."""
+    return engine.execution_options(**_read_only(engine.dialect.name))
+
+
+@contextmanager
+def reads_only(session: Session) -> Iterator[None]:
+    """The block's queries in a transaction of their own that only reads (`reading`), ended with
+    the block, so that the session's next transaction, which may write, takes SQLite's write lock
+    only then. Inside a transaction already begun, they simply join it."""
+    if session.in_transaction():
+        yield
+        return
+    session.connection(execution_options=_read_only(session.get_bind().dialect.name))
+    try:
+        yield
+    finally:
+        session.rollback()
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -6,7 +6,7 @@ everyone who voted (present + written); "total_members" divides by the whole cou
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, func, select
 
@@ -37,7 +37,6 @@ from models.text import nfc
 from models.workflow import apply
 
 MEETING_AHEAD_DAYS = 90  # a meeting may be convened this far ahead
-MEETING_PAST_DAYS = 366  # and one outside any campaign recorded this late
 
 
 def _council_of(session: Session, council_id: int) -> Council:
@@ -96,7 +95,7 @@ def open_session(
     campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
     if campaign_id is not None and campaign is None:
         raise InvalidInput(f"Không có đợt thi đua #{campaign_id}", field="campaign_id")
-    earliest = campaign.launched_on if campaign else vietnam_today(now) - timedelta(days=MEETING_PAST_DAYS)
+    earliest = campaign.launched_on if campaign else default_catalogue().in_force_from
     official_date(held_at, now, earliest, "Ngày họp", "held_at", MEETING_AHEAD_DAYS)
     meeting = CouncilSession(
         council_id=council_id,

@@ -1,22 +1,39 @@
 """The ASGI application: `service.app:app`."""
 
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
 from service.api import calendar, cases, eligibility, workflow
+from service.deps import Busy
+
+log = logging.getLogger("vinhdanh.api")
+RETRY_AFTER = "1"  # seconds: a lock or a connection frees in milliseconds to a few seconds
 
 
 def _where(location: tuple) -> str:
     parts = [str(p) for p in location if p not in ("body", "query", "path")]
     return ".".join(parts) or "request"
+
+
+def _problem(status: int, code: str, message: str, details: dict | None = None) -> JSONResponse:
+    headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
+    return JSONResponse(
+        status_code=status,
+        content={"error": code, "message": message, "details": details or {}},
+        headers=headers,
+    )
 
 
 async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -28,9 +45,65 @@ async def invalid_request(_request: Request, error: RequestValidationError) -> J
 
 
 async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
-    return JSONResponse(
-        status_code=error.status,
-        content={"error": error.code, "message": error.message, "details": error.details},
+    return _problem(error.status, error.code, error.message, error.details)
+
+
+# The safety net under the domain's own checks: a write that loses a race to another request (two
+# ballots of one member at once) is refused by the database, and that is the client's 409 or 422,
+# or a 503 to retry, never a 500.
+
+UNIQUE = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}  # PostgreSQL, SQLite
+MISSING_REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
+# PostgreSQL: lock not available, deadlock, serialization failure, statement or lock timeout
+TRANSIENT = {"55P03", "40P01", "40001", "57014"}
+
+
+def _code(error: sa_exc.DBAPIError) -> str:
+    """The driver's code for the error: PostgreSQL's SQLSTATE (psycopg), SQLite's extended name."""
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "sqlite_errorname", "")
+
+
+async def integrity_error(_request: Request, error: sa_exc.IntegrityError) -> JSONResponse:
+    code = _code(error)
+    log.info("refused by the database (%s): %s", code, error.orig)
+    if code in UNIQUE:
+        return _problem(
+            409,
+            "already_exists",
+            "Đã có bản ghi này (already exists): một yêu cầu khác vừa ghi trước. Hãy tải lại để xem.",
+        )
+    if code in MISSING_REFERENCE:
+        return _problem(
+            422, "missing_reference", "Dữ liệu tham chiếu tới một bản ghi không có hoặc vừa bị xoá."
+        )
+    return _problem(422, "constraint_violated", "Dữ liệu không thỏa ràng buộc của cơ sở dữ liệu.")
+
+
+async def data_error(_request: Request, error: sa_exc.DataError) -> JSONResponse:
+    """A value the database cannot hold (a NUL in text, a number out of range) that got past the
+    checks at the edge: the client's 422, never a 500."""
+    log.warning("value refused by the database: %s", error.orig)
+    return _problem(422, "invalid_input", "Giá trị không hợp lệ (a value the database cannot store).")
+
+
+async def operational_error(request: Request, error: sa_exc.OperationalError) -> JSONResponse:
+    locked = "database is locked" in str(error.orig) or _code(error) in TRANSIENT
+    if not (locked or error.connection_invalidated):
+        raise error  # not passing (a missing table, a bad query): a 500 with its traceback
+    return await busy(request, error)
+
+
+async def busy(_request: Request, error: Exception) -> JSONResponse:
+    log.warning("database busy: %s", error)
+    return _problem(503, "busy", "Cơ sở dữ liệu đang bận, vui lòng thử lại sau ít giây.")
+
+
+async def conflict(_request: Request, error: Exception) -> JSONResponse:
+    log.info("lost a race: %s", error)
+    return _problem(
+        409,
+        "conflict",
+        "Dữ liệu vừa được một yêu cầu khác thay đổi; hãy tải lại rồi thử lại.",
     )
 
 
@@ -93,16 +166,22 @@ class BodyLimit:
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """In the embedded mode the app runs its own flows, and the deadline sweep, in a background
-    thread; in the server mode `vinhdanh worker` processes do."""
-    if get_settings().prefect_mode != "embedded":
+    """The threadpool as large as the settings say (Settings.request_sessions says why it
+    matters). In the embedded mode the app runs its own flows, and the deadline sweep, in a
+    background thread, stopped with the app together with the temporary Prefect server it
+    started; in the server mode `vinhdanh worker` processes run them."""
+    settings = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+    if settings.prefect_mode != "embedded":
         yield
         return
     from flows.triggers import Background
 
     background = Background.get()
-    yield
-    background.stop()
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(background.stop)
 
 
 def create_app() -> FastAPI:
@@ -116,6 +195,13 @@ def create_app() -> FastAPI:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(PayloadTooLarge, payload_too_large)
     app.add_middleware(BodyLimit, limit=get_settings().max_request_bytes)
+    app.add_exception_handler(sa_exc.IntegrityError, integrity_error)
+    app.add_exception_handler(sa_exc.DataError, data_error)
+    app.add_exception_handler(sa_exc.OperationalError, operational_error)
+    app.add_exception_handler(sa_exc.TimeoutError, busy)  # no connection came free in the pool
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(sa_exc.PendingRollbackError, conflict)
+    app.add_exception_handler(StaleDataError, conflict)
     app.include_router(eligibility.router)
     app.include_router(calendar.router)
     app.include_router(workflow.router)

@@ -7,6 +7,7 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from models.access import Actor, load_actor
+from models.db import reads_only
 from models.errors import Unauthorized
 from models.tokens import person_of
 from service.deps import SessionDep
@@ -19,10 +20,13 @@ def current_actor(
 ) -> Actor:
     if credentials is None:
         raise Unauthorized("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'")
-    person_id = person_of(session, credentials.credentials)
-    if person_id is None:
-        raise Unauthorized("Token không hợp lệ hoặc đã bị thu hồi")
-    return load_actor(session, person_id)
+    # Only reads, in a transaction of its own: a request that writes takes SQLite's write lock in
+    # its route, which commits in the same turn of the threadpool, not across the turns between.
+    with reads_only(session):
+        person_id = person_of(session, credentials.credentials)
+        if person_id is None:
+            raise Unauthorized("Token không hợp lệ hoặc đã bị thu hồi")
+        return load_actor(session, person_id)
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -539,16 +539,20 @@ class Catalogue:
             self._built[key] = _Builder(raw).build()
         return self._built[key]
 
+    @property
+    def in_force_from(self) -> date:
+        """The first day any rule set is in force: nothing this engine judges happened before it."""
+        return min(raw["ruleset"]["effective_from"] for raw in self._raw.values())
+
     def for_date(self, day: date, tenant: str | None = None) -> RuleSet:
         for rid, raw in self._raw.items():
             meta = raw["ruleset"]
             end = meta.get("effective_to")
             if meta["effective_from"] <= day and (end is None or day <= end):
                 return self.ruleset(rid, tenant)
-        first = min(raw["ruleset"]["effective_from"] for raw in self._raw.values())
         raise NoRuleSet(
             f"no rule set is in force on {day.isoformat()}: the catalogue starts on "
-            f"{first.isoformat()} (Law 06/2022/QH15 took effect on 1 January 2024, Art. 94(1))"
+            f"{self.in_force_from.isoformat()} (Law 06/2022/QH15 took effect on 1 January 2024, Art. 94(1))"
         )
 
 
