@@ -11,7 +11,7 @@ from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
 from models.db import utcnow
-from models.decisions import Decision, DecisionState, Register
+from models.decisions import Decision, Register
 from models.errors import IllegalTransition, InvalidInput, NotFound
 from models.guards import official_date
 from models.history import AwardRecord
@@ -44,17 +44,16 @@ def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str,
     return session.exec(bump).scalar_one() - count + 1
 
 
-def _decision(session: Session, step: Step, actor: Actor, decision_id: int) -> Decision:
+def _decision(session: Session, step: Step, actor: Actor, decision_id: int) -> tuple[Decision, bool]:
     """The decision for a step, its row locked until the step commits (of two people signing at
-    once, the second reads what the first wrote), after checking who may and that its state allows."""
+    once, the second reads what the first wrote), after checking who may and that its state
+    allows; and whether the step is still to take (`route.leave`)."""
     decision = session.get(Decision, decision_id, with_for_update=True)
     if decision is None or route.hidden(actor, decision.issuer_unit_id):
         raise NotFound(f"Không có quyết định #{decision_id}")
     issuer = session.get(Unit, decision.issuer_unit_id)
     route.authorise(step, actor, issuer.id, issuer.name)
-    if step.action != "issue" or decision.state is not DecisionState.ISSUED:  # issuing twice is a no-op
-        route.leave(step, decision.state, f"quyết định #{decision.id}")
-    return decision
+    return decision, route.leave(step, decision.state, f"quyết định #{decision.id}", once=step.by_system)
 
 
 def draft_decision(
@@ -112,7 +111,7 @@ def sign(
     """The authority signs. Numbering and issuing follow (Decree 30/2020 Art. 15: the clerical
     office numbers a signed document no later than the next working day) — see `issue`."""
     now, step = now or utcnow(), DECISION["sign"]
-    decision = _decision(session, step, actor, decision_id)
+    decision, _ = _decision(session, step, actor, decision_id)
     campaign = session.get(Campaign, decision.campaign_id)
     official_date(signed_on, now, campaign.launched_on, "Ngày ký quyết định", "signed_on")
     decision.signed_on, decision.signer_id, decision.state = signed_on, actor.person_id, step.target
@@ -135,8 +134,8 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     each award written into the nominee's history with its golden-book number. Issuing an
     issued decision changes nothing."""
     step = DECISION["issue"]
-    decision = _decision(session, step, actor, decision_id)
-    if decision.state is DecisionState.ISSUED:
+    decision, to_take = _decision(session, step, actor, decision_id)
+    if not to_take:
         return decision
     now, signed_on = now or utcnow(), decision.signed_on
     issuer = session.get(Unit, decision.issuer_unit_id)
@@ -172,12 +171,11 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
 
 def number_submission(session: Session, actor: Actor, submission: Submission) -> Submission:
     """Give a signed Tờ trình the next TTr number of its sender; a numbered one keeps its own."""
-    if submission.number is not None:
-        return submission
     step = SUBMISSION["number"]
     sender = session.get(Unit, submission.from_unit_id)
     route.authorise(step, actor, sender.id, sender.name)
-    route.leave(step, submission.state, f"Tờ trình #{submission.id}")
+    if not route.leave(step, submission.state, f"Tờ trình #{submission.id}", once=True):
+        return submission
     submission.number = next_number(session, sender.id, submission.signed_on.year, "TTr")
     submission.symbol = f"TTr-{sender.abbreviation}"
     session.add(submission)

@@ -201,14 +201,20 @@ def authorise(step: Step, actor: Actor, unit_id: int, where: str, council_id: in
     raise Forbidden(f"{actor.name} không có quyền '{step.label}' tại {where}")
 
 
-def leave(step: Step, state: str, what: str) -> None:
-    """Refuse a step the record's state does not allow (409: someone else moved it first)."""
+def leave(step: Step, state: str, what: str, *, once: bool = False) -> bool:
+    """Whether to take the step: refuse it where the record's state does not allow it (409:
+    someone else moved it first). A step taken `once` per record — issuing a decision, tallying a
+    session, numbering a Tờ trình — runs twice to the same result (a flow's retry, a second
+    worker): finding the record where it leads, there is nothing left to do (False)."""
+    if once and state == step.target:
+        return False
     if state not in step.source:
         raise IllegalTransition(
             f"Không thể '{step.label}': {what} đang ở trạng thái {state}",
             state=str(state),
             action=step.action,
         )
+    return True
 
 
 def available(

@@ -23,7 +23,6 @@ from models.councils import (
     CouncilMember,
     CouncilSession,
     SessionItem,
-    SessionState,
     TallyResult,
 )
 from models.db import utcnow
@@ -46,16 +45,18 @@ def _council_of(session: Session, council_id: int) -> Council:
     return council
 
 
-def _meeting(session: Session, step: Step, actor: Actor, session_id: int) -> tuple[CouncilSession, Council]:
+def _meeting(
+    session: Session, step: Step, actor: Actor, session_id: int
+) -> tuple[CouncilSession, Council, bool]:
     """The session for a step, its row locked until the step commits (of two people closing it at
-    once, the second reads what the first wrote), after checking who may and that its state allows."""
+    once, the second reads what the first wrote), after checking who may and that its state
+    allows; and whether the step is still to take (`route.leave`)."""
     meeting = session.get(CouncilSession, session_id, with_for_update=True)
     council = meeting and _council_of(session, meeting.council_id)
     if meeting is None or route.hidden(actor, council.unit_id, council.id):
         raise NotFound(f"Không có phiên họp #{session_id}")
     route.authorise(step, actor, council.unit_id, council.name, council.id)
-    route.leave(step, meeting.state, f"phiên họp #{session_id}")
-    return meeting, council
+    return meeting, council, route.leave(step, meeting.state, f"phiên họp #{session_id}", once=step.by_system)
 
 
 def _member(session: Session, council: Council, person_id: int | None, what: str) -> CouncilMember:
@@ -112,7 +113,7 @@ def open_session(
 
 
 def add_to_agenda(session: Session, actor: Actor, session_id: int, nominations: list[Nomination]) -> None:
-    meeting, council = _meeting(session, COUNCIL_SESSION["agenda"], actor, session_id)
+    meeting, council, _ = _meeting(session, COUNCIL_SESSION["agenda"], actor, session_id)
     org = Org.of(session)
     for n in nominations:
         if n.handling_unit_id != council.unit_id:
@@ -183,7 +184,7 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
     """A member's ballot paper: one choice per nominee on the agenda. For a secret ballot only
     *that* the member voted is linked to them; the choices are stored apart, in random order."""
     step = COUNCIL_SESSION["cast_ballot"]
-    meeting, council = _meeting(session, step, actor, session_id)
+    meeting, council, _ = _meeting(session, step, actor, session_id)
     member = _member(session, council, actor.person_id, "person")
     for name in step.guards:
         GUARDS[name](session, meeting, member)
@@ -219,7 +220,7 @@ def close_session(
 ) -> CouncilSession:
     """The secretariat ends the voting; the tally follows (`tally`, the council_session flow)."""
     step = COUNCIL_SESSION["close_session"]
-    meeting, _ = _meeting(session, step, actor, session_id)
+    meeting, _, _ = _meeting(session, step, actor, session_id)
     meeting.state, meeting.closed_at = step.target, now or utcnow()
     session.add(meeting)
     ballots = session.exec(select(func.count()).where(BallotCast.session_id == session_id)).one()
@@ -234,10 +235,9 @@ def tally(
     results for the minutes and move each nomination on: recommended, or not. A session
     already tallied keeps its results."""
     step = COUNCIL_SESSION["tally"]
-    found = session.get(CouncilSession, session_id)
-    if found is not None and found.state is SessionState.TALLIED:
+    meeting, council, to_take = _meeting(session, step, actor, session_id)
+    if not to_take:
         return list(session.exec(select(TallyResult).where(TallyResult.session_id == session_id)))
-    meeting, council = _meeting(session, step, actor, session_id)
     now = now or utcnow()
     members_total = session.exec(
         select(func.count()).where(CouncilMember.council_id == council.id, CouncilMember.active)

@@ -18,7 +18,7 @@ from models.eligibility import SubjectMismatch
 from models.eligibility.load import histories_of, staff_of, subtree
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
 from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, vietnam_today
-from models.nominations import Nomination, Submission, SubmissionItem, SubmissionState
+from models.nominations import Nomination, Submission, SubmissionItem
 from models.org import Unit
 from models.route import NOMINATION, SUBMISSION, Step
 from models.routing import Org
@@ -329,9 +329,8 @@ def forward(
     org = Org.of(session)
     step = SUBMISSION["number"]
     route.authorise(step, actor, submission.from_unit_id, org.units[submission.from_unit_id].name)
-    if submission.state is SubmissionState.FORWARDED:
-        return []
-    route.leave(step, submission.state, f"Tờ trình #{submission_id}")
+    if not route.leave(step, submission.state, f"Tờ trình #{submission_id}", once=True):
+        return []  # carried up already
     items = session.exec(
         select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == submission_id)
     )
