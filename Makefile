@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench templates docs lock clean
+.PHONY: demo test lint format bench templates docs lock assets clean
 
 # an editable install maps each package as it found it: a new __init__.py needs a reinstall
 $(STAMP): pyproject.toml requirements.lock $(wildcard */__init__.py)
@@ -46,6 +46,26 @@ docs: demo
 # Re-resolve the pinned versions after editing pyproject.toml's dependencies.
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --output-file requirements.lock pyproject.toml
+
+# The API docs' scripts and styles, served by the app (service/static/vendor), never from a CDN:
+# an offline government network must still show /docs and /redoc. Pinned versions and the
+# registry's integrity digests; the files are committed, so this only runs to upgrade them.
+VENDOR := service/static/vendor
+ASSETS := swagger-ui-dist@5.35.0=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ== \
+          redoc@2.5.4=sha512-M6jWhG1qoBnH6TFmzJnstyCZ87HmOY/UzDm78mHiYihEdlV/YcS9ogOo1NlElnJMeLsyxHFe2yFc4sNjHTrABQ==
+assets:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for pinned in $(ASSETS); do \
+	  spec=$${pinned%%=*}; want=$${pinned#*=}; \
+	  file=$$(cd $$tmp && npm pack --silent $$spec); \
+	  got=sha512-$$(openssl dgst -sha512 -binary $$tmp/$$file | base64 -w0); \
+	  [ "$$got" = "$$want" ] || { echo "$$spec: integrity $$got, expected $$want"; exit 1; }; \
+	  tar xzf $$tmp/$$file -C $$tmp && mkdir -p $$tmp/$${spec%@*} && mv $$tmp/package/* $$tmp/$${spec%@*}/ && rmdir $$tmp/package; \
+	done; \
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc; \
+	cp $$tmp/swagger-ui-dist/swagger-ui-bundle.js $$tmp/swagger-ui-dist/swagger-ui.css $$tmp/swagger-ui-dist/LICENSE $$tmp/swagger-ui-dist/NOTICE $(VENDOR)/swagger-ui/; \
+	cp $$tmp/redoc/bundles/redoc.standalone.js $$tmp/redoc/bundles/redoc.standalone.js.LICENSE.txt $$tmp/redoc/LICENSE $(VENDOR)/redoc/; \
+	printf '%s\n' $(ASSETS) > $(VENDOR)/VERSIONS; echo "$(VENDOR): $(ASSETS)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

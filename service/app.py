@@ -3,11 +3,14 @@
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
@@ -19,6 +22,7 @@ from service.api import calendar, cases, eligibility, workflow
 from service.deps import Busy
 
 log = logging.getLogger("vinhdanh.api")
+STATIC = Path(__file__).parent / "static"
 RETRY_AFTER = "1"  # seconds: a lock or a connection frees in milliseconds to a few seconds
 
 
@@ -184,9 +188,49 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(background.stop)
 
 
+def offline_docs(app: FastAPI) -> None:
+    """/docs and /redoc with their scripts and styles served by the app (`make assets` pins and
+    copies them from the npm registry into service/static/vendor), never from a CDN: on an
+    offline government network FastAPI's defaults are a blank page."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    vendor, icon = "/static/vendor", "/static/favicon.svg"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} — API",
+            swagger_js_url=f"{vendor}/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=icon,
+            oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_ui_parameters={"validatorUrl": None},  # its default asks validator.swagger.io
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def swagger_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} — API",
+            redoc_js_url=f"{vendor}/redoc/redoc.standalone.js",
+            redoc_favicon_url=icon,
+            with_google_fonts=False,
+        )
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         title="Vinh Danh",
         summary="Quy trình đề nghị, xét duyệt thi đua, khen thưởng — award nomination workflow engine",
         version="0.1.0",
@@ -202,6 +246,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(sa_exc.PendingRollbackError, conflict)
     app.add_exception_handler(StaleDataError, conflict)
+    offline_docs(app)
     app.include_router(eligibility.router)
     app.include_router(calendar.router)
     app.include_router(workflow.router)
