@@ -194,12 +194,12 @@ def offline_docs(app: FastAPI) -> None:
     offline government network FastAPI's defaults are a blank page."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor, icon = "/static/vendor", "/static/favicon.svg"
+    page = {"openapi_url": app.openapi_url, "title": f"{app.title} — API"}
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url,
-            title=f"{app.title} — API",
+            **page,
             swagger_js_url=f"{vendor}/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url=f"{vendor}/swagger-ui/swagger-ui.css",
             swagger_favicon_url=icon,
@@ -214,8 +214,7 @@ def offline_docs(app: FastAPI) -> None:
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
         return get_redoc_html(
-            openapi_url=app.openapi_url,
-            title=f"{app.title} — API",
+            **page,
             redoc_js_url=f"{vendor}/redoc/redoc.standalone.js",
             redoc_favicon_url=icon,
             with_google_fonts=False,
