@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
-from models.catalogue import RuleSet, default_catalogue
+from models.catalogue import NoRuleSet, RuleSet, UnknownAward, default_catalogue
 from models.db import utcnow
 from models.dossier import Store, attach
 from models.eligibility import verdict
@@ -224,7 +224,10 @@ def live_verdict(session: Session, nomination: Nomination, now: datetime | None 
     """The engine's verdict on the nomination as its subject's history stands now, each rule with
     its article: what `submit` will judge."""
     org = Org.of(session)
-    ruleset = default_catalogue().for_date(vietnam_today(now or utcnow()), org.tenant(nomination.unit_id))
+    try:
+        ruleset = default_catalogue().for_date(vietnam_today(now or utcnow()), org.tenant(nomination.unit_id))
+        award = ruleset.award(nomination.award_code)
+    except (UnknownAward, NoRuleSet) as error:  # the rules in force changed since it was drafted
+        raise InvalidInput(str(error).strip("'\""), field="award_code") from None
     year = session.get(Campaign, nomination.campaign_id).year
-    history = history_of(session, year, nomination)
-    return verdict(ruleset.award(nomination.award_code), history, year, ruleset).to_dict()
+    return verdict(award, history_of(session, year, nomination), year, ruleset).to_dict()
