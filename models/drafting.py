@@ -78,13 +78,24 @@ def edit(
     return n
 
 
-def _kind(ruleset: RuleSet, kind: str, scope: str) -> None:
+def _attach(
+    session: Session,
+    actor: Actor,
+    ruleset: RuleSet,
+    kind: str,
+    file: tuple[str, str, bytes],
+    store: Store | None,
+    **owner: int,
+) -> DossierDocument:
+    """A new version of one of the owner's dossier kinds (the catalogue says whose each is)."""
+    scope = "nomination" if "nomination_id" in owner else "submission"
     kinds = sorted(k for k, spec in ruleset.dossier_kinds.items() if spec["scope"] == scope)
     if kind not in kinds:
-        owner = "hồ sơ đề nghị" if scope == "nomination" else "Tờ trình"
+        owner_label = "hồ sơ đề nghị" if scope == "nomination" else "Tờ trình"
         raise InvalidInput(
-            f"Loại tài liệu '{kind}' không thuộc {owner}; các loại: {', '.join(kinds)}", field="kind"
+            f"Loại tài liệu '{kind}' không thuộc {owner_label}; các loại: {', '.join(kinds)}", field="kind"
         )
+    return attach(session, actor, kind, *file, ruleset=ruleset, store=store, **owner)
 
 
 def upload(
@@ -103,18 +114,8 @@ def upload(
     attestations), from its unit's officer while the nomination is with the unit. Each upload of
     a kind is a new version; none is ever removed, so what a level returned stays readable."""
     sit = enter(session, nomination, EDIT, actor, None, now or utcnow())
-    _kind(sit.ruleset, kind, "nomination")
-    return attach(
-        session,
-        actor,
-        kind,
-        filename,
-        content_type,
-        content,
-        ruleset=sit.ruleset,
-        nomination_id=nomination.id,
-        store=store,
-    )
+    file = (filename, content_type, content)
+    return _attach(session, actor, sit.ruleset, kind, file, store, nomination_id=nomination.id)
 
 
 def upload_to_batch(
@@ -152,18 +153,8 @@ def upload_to_batch(
             f"Tờ trình #{submission.id}: cấp trên đã tiếp nhận hoặc xử lý mọi hồ sơ; không bổ sung được nữa"
         )
     ruleset = default_catalogue().for_date(vietnam_today(now), org.tenant(sender))
-    _kind(ruleset, kind, "submission")
-    return attach(
-        session,
-        actor,
-        kind,
-        filename,
-        content_type,
-        content,
-        ruleset=ruleset,
-        submission_id=submission.id,
-        store=store,
-    )
+    file = (filename, content_type, content)
+    return _attach(session, actor, ruleset, kind, file, store, submission_id=submission.id)
 
 
 def nominating_unit(
