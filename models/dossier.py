@@ -2,8 +2,7 @@
 (Law 06/2022 Art. 84). A new upload adds a version; nothing is ever deleted."""
 
 import hashlib
-import re
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -14,20 +13,7 @@ from models.config import get_settings
 from models.decisions import GeneratedDocument
 from models.errors import InvalidInput
 from models.nominations import DossierDocument, Nomination
-from models.text import nfc
-
-# Accepted types, each recognised by its first bytes and its file name's extension.
-TYPES = {
-    "application/pdf": (b"%PDF-", {".pdf"}),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-        b"PK\x03\x04",
-        {".docx"},
-    ),
-    "application/msword": (b"\xd0\xcf\x11\xe0", {".doc"}),
-    "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
-    "image/png": (b"\x89PNG", {".png"}),
-}
-UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+from models.uploads import check_file, clean_filename
 
 
 class Store:
@@ -53,30 +39,9 @@ class Store:
         return self.path(digest).read_bytes()
 
 
-def clean_filename(name: str) -> str:
-    base = PureWindowsPath(PurePosixPath(nfc(name)).name).name.strip()
-    if not base or base in {".", ".."} or UNSAFE.search(base) or len(base) > 200:
-        raise InvalidInput(f"Tên tệp không hợp lệ: {name!r}", field="filename")
-    return base
-
-
 def check_upload(filename: str, content_type: str, content: bytes) -> str:
-    """The cleaned file name, or InvalidInput saying what is wrong with the upload."""
-    name = clean_filename(filename)
-    if content_type not in TYPES:
-        raise InvalidInput(
-            f"Loại tệp {content_type!r} không được chấp nhận (PDF, DOCX, DOC, JPEG, PNG)",
-            field="content_type",
-        )
-    magic, extensions = TYPES[content_type]
-    if not content.startswith(magic):
-        raise InvalidInput(f"Nội dung tệp {name} không phải {content_type}", field="content")
-    if PurePosixPath(name).suffix.lower() not in extensions:
-        raise InvalidInput(f"Phần mở rộng của {name} không khớp {content_type}", field="filename")
-    limit = get_settings().max_upload_bytes
-    if not 0 < len(content) <= limit:
-        raise InvalidInput(f"Tệp {name} rỗng hoặc vượt quá {limit // 1_048_576} MB", field="content")
-    return name
+    """The cleaned file name, or a refusal saying what is wrong with the upload (models/uploads.py)."""
+    return check_file(filename, content_type, content, get_settings().max_upload_bytes)[0]
 
 
 def attach(
@@ -94,7 +59,7 @@ def attach(
 ) -> DossierDocument:
     if kind not in ruleset.dossier_kinds:
         raise InvalidInput(f"Loại hồ sơ không có trong danh mục: {kind}", field="kind")
-    name = check_upload(filename, content_type, content)
+    name, found = check_file(filename, content_type, content, get_settings().max_upload_bytes)
     digest = (store or Store()).put(content)
     owner = (
         DossierDocument.nomination_id == nomination_id
@@ -114,7 +79,7 @@ def attach(
         kind=kind,
         version=(latest.version if latest else 0) + 1,
         filename=name,
-        content_type=content_type,
+        content_type=found.content_type,
         size=len(content),
         sha256=digest,
         uploaded_by=actor.person_id,

@@ -4,11 +4,12 @@ A subject is either a person (cá nhân) or a collective (tập thể, a unit): 
 `person_id` and `collective_id` is set.
 """
 
+from collections import defaultdict
 from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.db import enum_type
 
@@ -117,3 +118,23 @@ class Discipline(SQLModel, table=True):
     year: int
     level: DisciplineLevel = Field(sa_type=enum_type(DisciplineLevel))
     decided_on: date | None = None
+
+
+def by_year(
+    session: Session, *, person_id: int | None = None, collective_id: int | None = None
+) -> list[dict]:
+    """A subject's record year by year, newest first: the rating, the awards (revoked ones
+    marked), and for a person the initiatives and disciplinary measures."""
+    years: dict[int, dict] = defaultdict(lambda: {"rating": None, **{k: [] for k in PER_YEAR}})
+    key, value = ("person_id", person_id) if person_id is not None else ("collective_id", collective_id)
+    for rating in session.exec(select(Rating).where(getattr(Rating, key) == value)):
+        years[rating.year]["rating"] = rating.level
+    tables = PER_YEAR if person_id is not None else {"awards": AwardRecord}
+    for name, table in tables.items():
+        rows = session.exec(select(table).where(getattr(table, key) == value).order_by(table.id))
+        for row in rows:
+            years[row.year][name].append(row.model_dump(exclude={"id", "person_id", "collective_id", "year"}))
+    return [{"year": y, **years[y]} for y in sorted(years, reverse=True)]
+
+
+PER_YEAR = {"awards": AwardRecord, "initiatives": Initiative, "discipline": Discipline}

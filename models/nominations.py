@@ -24,6 +24,7 @@ class State(StrEnum):
     REJECTED = "rejected"  # không đủ điều kiện
     DECLINED = "declined"  # người có thẩm quyền không quyết định khen thưởng
     WITHDRAWN = "withdrawn"  # đơn vị rút đề nghị
+    DELETED = "deleted"  # a draft its unit deleted: out of every list and page, its audit trail kept
 
     @property
     def final(self) -> bool:
@@ -36,7 +37,7 @@ class State(StrEnum):
 
 
 FINAL_STATES = frozenset(
-    {State.CONFERRED, State.NOT_RECOMMENDED, State.REJECTED, State.DECLINED, State.WITHDRAWN}
+    {State.CONFERRED, State.NOT_RECOMMENDED, State.REJECTED, State.DECLINED, State.WITHDRAWN, State.DELETED}
 )
 STATE_LABELS = {
     State.DRAFT: "Dự thảo",
@@ -50,6 +51,7 @@ STATE_LABELS = {
     State.REJECTED: "Không đủ điều kiện",
     State.DECLINED: "Không khen thưởng",
     State.WITHDRAWN: "Đã rút",
+    State.DELETED: "Đã xoá",
 }
 
 

@@ -39,6 +39,7 @@ FLOW_SUBJECT = {
 }
 
 NEW = "new"  # the source of a step that creates its record
+SAME = "same"  # the target of a step that changes a record without moving it
 UO, SEC, AUTH = Role.UNIT_OFFICER, Role.SECRETARIAT, Role.AUTHORITY
 MEMBER = "council_member"  # sits on the council whose session it is
 SYSTEM = "system"  # the engine, in a stage flow: after a person's step, or when a stage times out
@@ -62,6 +63,11 @@ class Step:
         return self.action in NEEDS_REASON
 
     @property
+    def stays(self) -> bool:
+        """It changes the record (its text, its files) and leaves it in the state it is in."""
+        return self.target == SAME
+
+    @property
     def by_system(self) -> bool:
         """Only the engine takes it (after a person's step, in a stage flow)."""
         return self.who == {SYSTEM}
@@ -70,12 +76,15 @@ class Step:
 S, SS, D, B = State, SessionState, DecisionState, SubmissionState
 WAITING = frozenset({S.ACCEPTED, S.RECOMMENDED})  # reviewed here, waiting for a decision or to go up
 OPEN = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.ACCEPTED})  # the unit may still withdraw
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})  # with the unit: its text and dossier files may change
 
 # fmt: off
 ROWS = {
     "nomination": (
         # action           from           to                 who          whose unit    guards
         ("nominate",       {NEW},         S.DRAFT,           {UO},        "nominating", ""),
+        ("edit",           EDITABLE,      SAME,              {UO},        "nominating", ""),  # and upload
+        ("delete",         {S.DRAFT},     S.DELETED,         {UO},        "nominating", ""),
         ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota"),
         ("return",         {S.SUBMITTED}, S.RETURNED,        {SEC},       "handling",   ""),
         ("resubmit",       {S.RETURNED},  S.SUBMITTED,       {UO, SEC},   "sender",     "dossier"),
@@ -117,6 +126,8 @@ FLOWS = {  # the stage flow that follows a step, started once the step is commit
 }
 LABELS = {
     "nominate": "Lập đề nghị",
+    "edit": "Sửa đề nghị, bổ sung hồ sơ",
+    "delete": "Xoá dự thảo",
     "submit": "Gửi đề nghị",
     "return": "Trả lại để bổ sung hồ sơ",
     "resubmit": "Gửi lại hồ sơ đã bổ sung",

@@ -18,7 +18,7 @@ from models.eligibility import SubjectMismatch
 from models.eligibility.load import histories_of, staff_of, subtree
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
 from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, vietnam_today
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.nominations import Nomination, State, Submission, SubmissionItem
 from models.org import Unit
 from models.route import NOMINATION, SUBMISSION, Step
 from models.routing import Org
@@ -31,6 +31,8 @@ def _snapshot(n: Nomination) -> dict:
 
 def _move(step: Step, sit: Situation, submission: Submission | None, decision_id: int | None) -> None:
     n = sit.nomination
+    if step.stays:
+        return
     if step.action in {"submit", "forward"}:
         if submission is None:
             raise InvalidInput(f"Bước '{step.label}' cần một Tờ trình (submission)")
@@ -50,6 +52,29 @@ def _move(step: Step, sit: Situation, submission: Submission | None, decision_id
     n.due_on = sit.calendar.add_working_days(sit.today, stage["days"]) if stage else None
 
 
+def enter(
+    session: Session,
+    n: Nomination,
+    step: Step,
+    actor: Actor,
+    expected_version: int | None,
+    now: datetime,
+    org: Org | None = None,
+) -> Situation:
+    """Where the nomination stands, once the actor may take the step (checked before anything
+    about the case is told), the version they saw is the current one and its state allows it."""
+    sit = Situation(session, n, now, org)
+    unit_id = sit.unit_for(step.scope)
+    route.authorise(step, actor, unit_id, sit.org.units[unit_id].name)
+    if expected_version is not None and n.version != expected_version:
+        raise StaleVersion(
+            f"Hồ sơ #{n.id} đã được thay đổi (phiên bản {n.version}, bạn đang xem {expected_version})",
+            version=n.version,
+        )
+    route.leave(step, n.state, f"hồ sơ #{n.id}")
+    return sit
+
+
 def apply(
     session: Session,
     nomination: Nomination,
@@ -66,15 +91,7 @@ def apply(
     step = route.step("nomination", action)
     n, nomination_id = nomination, nomination.id  # the id stays readable after a failed flush
     now = now or utcnow()
-    sit = Situation(session, n, now, org)
-    unit_id = sit.unit_for(step.scope)
-    route.authorise(step, actor, unit_id, sit.org.units[unit_id].name)  # before anything is told
-    if expected_version is not None and n.version != expected_version:
-        raise StaleVersion(
-            f"Hồ sơ #{nomination_id} đã được thay đổi "
-            f"(phiên bản {n.version}, bạn đang xem {expected_version})"
-        )
-    route.leave(step, n.state, f"hồ sơ #{nomination_id}")
+    sit = enter(session, n, step, actor, expected_version, now, org)
     reason = nfc(reason).strip()
     if step.needs_reason and not reason:
         raise InvalidInput(f"Bước '{step.label}' cần nêu lý do", field="reason")
@@ -155,29 +172,22 @@ def available_steps(session: Session, actor: Actor, nomination: Nomination) -> l
     return offered
 
 
-def nominate(
+def admissible(
     session: Session,
-    actor: Actor,
+    org: Org,
     campaign: Campaign,
     award_code: str,
-    *,
+    basis: str,
     unit_id: int,
-    person_id: int | None = None,
-    collective_id: int | None = None,
-    basis: str = "periodic",
-    achievement: str = "",
-    now: datetime | None = None,
-    org: Org | None = None,
-) -> Nomination:
-    """A draft nomination of one subject for one award by its grassroots unit."""
-    if (person_id is None) == (collective_id is None):
-        raise InvalidInput("Cần đúng một đối tượng: cá nhân (person_id) hoặc tập thể (collective_id)")
-    now, org = now or utcnow(), org or Org.of(session)
+    person_id: int | None,
+    collective_id: int | None,
+    now: datetime,
+    other_than: int = 0,
+) -> None:
+    """Refuse a nomination (a new one, or `other_than` edited) that the catalogue, the unit's staff
+    or the award's route rule out, or that repeats one of the campaign's."""
     kind = "individual" if person_id is not None else "collective"
-    grassroots = org.grassroots(unit_id)
-    if grassroots is None or grassroots.id != unit_id:
-        raise InvalidInput("Đề nghị phải do đơn vị cơ sở lập (Law 06/2022 Art. 83(1))", field="unit_id")
-    route.authorise(NOMINATION["nominate"], actor, unit_id, grassroots.name)
+    grassroots = org.units[unit_id]
     ruleset = default_catalogue().for_date(vietnam_today(now), org.tenant(unit_id))
     try:
         award = ruleset.award(award_code)
@@ -210,11 +220,37 @@ def nominate(
             Nomination.person_id == person_id,
             Nomination.collective_id == collective_id,
             col(Nomination.state).not_in(FAILED),
+            Nomination.id != other_than,
         )
     ).first()
     if duplicate:
         raise InvalidInput(f"Đối tượng này đã có đề nghị {award.name} (#{duplicate}) trong đợt này")
     org.route_units(award, unit_id, vietnam_today(now))  # refuses now if the route cannot be followed
+
+
+def nominate(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    award_code: str,
+    *,
+    unit_id: int,
+    person_id: int | None = None,
+    collective_id: int | None = None,
+    basis: str = "periodic",
+    achievement: str = "",
+    now: datetime | None = None,
+    org: Org | None = None,
+) -> Nomination:
+    """A draft nomination of one subject for one award by its grassroots unit."""
+    if (person_id is None) == (collective_id is None):
+        raise InvalidInput("Cần đúng một đối tượng: cá nhân (person_id) hoặc tập thể (collective_id)")
+    now, org = now or utcnow(), org or Org.of(session)
+    grassroots = org.grassroots(unit_id)
+    if grassroots is None or grassroots.id != unit_id:
+        raise InvalidInput("Đề nghị phải do đơn vị cơ sở lập (Law 06/2022 Art. 83(1))", field="unit_id")
+    route.authorise(NOMINATION["nominate"], actor, unit_id, grassroots.name)
+    admissible(session, org, campaign, award_code, basis, unit_id, person_id, collective_id, now)
     nomination = Nomination(
         campaign_id=campaign.id,
         award_code=award_code,
@@ -353,7 +389,10 @@ def visible(session: Session, actor: Actor, nominations: list[Nomination]) -> li
     """The nominations this person follows: their own, their units' (nominating or handling), those
     that passed through their units, those on their council's agenda. Others do not exist for
     them — a refusal would tell that they do."""
-    if actor.system or actor.is_admin:
+    if actor.system:
+        return nominations
+    nominations = [n for n in nominations if n.state is not State.DELETED]  # its trail stays in the log
+    if actor.is_admin:
         return nominations
     units = {unit_id for _, unit_id in actor.grants}
     seen = {

@@ -1,6 +1,7 @@
 """The ASGI application: `service.app:app`."""
 
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
-from service.api import calendar, cases, eligibility, workflow
+from service.api import calendar, cases, documents, eligibility, nominations, workflow
 from service.deps import Busy
 
 log = logging.getLogger("vinhdanh.api")
@@ -137,14 +138,16 @@ async def payload_too_large(_request: Request, error: PayloadTooLarge) -> JSONRe
 class BodyLimit:
     """Refuses a request body over `limit` bytes with 413 before the app parses it: at once when
     Content-Length says so, else by counting what arrives (a chunked body declares no length).
-    `larger` lets routes under a path prefix accept more (uploads); the longest prefix wins."""
+    `larger` lets routes whose path starts with a prefix (a regular expression: "/uploads",
+    r"/items/[0-9]+/files$") accept more (uploads); the longest pattern wins."""
 
     def __init__(self, app: ASGIApp, limit: int, larger: Mapping[str, int] | None = None):
         self.app, self.limit = app, limit
-        self.larger = sorted((larger or {}).items(), key=lambda item: -len(item[0]))
+        patterns = sorted((larger or {}).items(), key=lambda item: -len(item[0]))
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in patterns]
 
     def limit_for(self, path: str) -> int:
-        return next((limit for prefix, limit in self.larger if path.startswith(prefix)), self.limit)
+        return next((limit for pattern, limit in self.larger if pattern.match(path)), self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -237,7 +240,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(PayloadTooLarge, payload_too_large)
-    app.add_middleware(BodyLimit, limit=get_settings().max_request_bytes)
+    settings = get_settings()
+    uploads = {documents.UPLOADS: settings.max_upload_bytes + documents.MULTIPART_OVERHEAD}
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes, larger=uploads)
     app.add_exception_handler(sa_exc.IntegrityError, integrity_error)
     app.add_exception_handler(sa_exc.DataError, data_error)
     app.add_exception_handler(sa_exc.OperationalError, operational_error)
@@ -248,6 +253,9 @@ def create_app() -> FastAPI:
     offline_docs(app)
     app.include_router(eligibility.router)
     app.include_router(calendar.router)
+    # before workflow's POST /nominations/{id}/{action}, which would answer 422 for "documents"
+    app.include_router(nominations.router)
+    app.include_router(documents.router)
     app.include_router(workflow.router)
     app.include_router(cases.router)
 

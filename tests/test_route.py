@@ -17,6 +17,7 @@ from models.councils import Choice, CouncilSession, SessionItem, SessionState
 from models.db import transaction_cache
 from models.decisions import Decision, DecisionState
 from models.dossier import attach
+from models.drafting import edit as edit_nomination
 from models.errors import DomainError, Forbidden, GuardFailed, IllegalTransition
 from models.guards import GUARDS
 from models.history import Rating
@@ -148,6 +149,16 @@ def nomination_step(action, who, state, award="LDTT", key="good", level=0, reaso
         session.flush()
         return workflow.apply(
             session, n, action, actor_for(prov, who, level), reason=reason, submission=submission, now=NOW
+        )
+
+    return take
+
+
+def editing(who, state):
+    def take(session, prov):
+        n = placed(session, prov, state)
+        return edit_nomination(
+            session, n, actor_for(prov, who), expected_version=n.version, achievement="Sửa", now=NOW
         )
 
     return take
@@ -325,6 +336,12 @@ CASES = [
     # the nomination
     Case(N, "nominate", "taken", lambda s, p: draft(s, p)),
     Case(N, "nominate", "forbidden", lambda s, p: draft(s, p, officer="ministry_officer")),
+    Case(N, "edit", "taken", editing(route.UO, S.RETURNED)),
+    Case(N, "edit", "forbidden", editing(route.SEC, S.DRAFT)),
+    Case(N, "edit", "illegal", editing(route.UO, S.SUBMITTED)),
+    Case(N, "delete", "taken", nomination_step("delete", route.UO, S.DRAFT)),
+    Case(N, "delete", "forbidden", nomination_step("delete", route.SEC, S.DRAFT)),
+    Case(N, "delete", "illegal", nomination_step("delete", route.UO, S.RETURNED)),
     Case(N, "submit", "taken", nomination_step("submit", route.UO, S.DRAFT)),
     Case(N, "submit", "forbidden", nomination_step("submit", route.SEC, S.DRAFT)),
     Case(N, "submit", "illegal", nomination_step("submit", route.UO, S.SUBMITTED)),
@@ -542,6 +559,8 @@ def test_what_a_person_is_offered_follows_the_table(session, province):
     } == set()
     draft_one = placed(session, province, State.DRAFT, "LDTT", "veteran")
     assert {s.action for s in workflow.available_steps(session, province.actors["officer"], draft_one)} == {
+        "edit",
+        "delete",
         "submit",
         "withdraw",
     }
