@@ -237,8 +237,8 @@ def paged(session: Session, model, where: list, paging: lists.Paging, *order) ->
 
 
 def _counts(session: Session, key, ids: list[int]) -> dict[int, int]:
-    rows = session.exec(select(key, func.count()).where(col(key).in_(ids)).group_by(key)) if ids else []
-    return dict(rows)
+    rows = session.exec(select(key, func.count()).where(col(key).in_(ids)).group_by(key))
+    return dict(rows.all())
 
 
 def _units(session: Session, ids: set[int]) -> dict[int, Unit]:
