@@ -13,5 +13,6 @@ from models import (  # noqa: F401
     notify,
     org,
     runs,
+    search,
     tokens,
 )

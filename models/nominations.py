@@ -69,7 +69,7 @@ class Submission(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
-    from_unit_id: int = Field(foreign_key="unit.id")
+    from_unit_id: int = Field(foreign_key="unit.id", index=True)
     to_unit_id: int = Field(foreign_key="unit.id", index=True)
     level: int  # position of to_unit in the nominations' route
     created_by: int | None = Field(default=None, foreign_key="person.id")
@@ -100,6 +100,9 @@ class Nomination(SQLModel, table=True):
         CheckConstraint(ONE_SUBJECT, name="nomination_one_subject"),
         Index("ix_nomination_stage", "handling_unit_id", "state"),
         Index("ix_nomination_campaign", "campaign_id", "award_code", "state"),
+        # the lists and work queues (models/lists.py): a stage's queue in due order, a unit's own
+        Index("ix_nomination_queue", "state", "handling_unit_id", "due_on"),
+        Index("ix_nomination_unit", "unit_id", "state"),
     )
     __mapper_args__ = {"version_id_col": _version}
 

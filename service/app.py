@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
-from service.api import calendar, cases, documents, eligibility, nominations, workflow
+from service.api import calendar, cases, directory, documents, eligibility, lists, nominations, workflow
 from service.deps import Busy
 
 log = logging.getLogger("vinhdanh.api")
@@ -258,6 +258,8 @@ def create_app() -> FastAPI:
     app.include_router(documents.router)
     app.include_router(workflow.router)
     app.include_router(cases.router)
+    app.include_router(lists.router)
+    app.include_router(directory.router)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -1,0 +1,120 @@
+"""Finding people and units by name, whatever the accents and the case: "nguyen van anh",
+"NGUYỄN văn ánh", "van anh" or "Anh" (typed in NFC or NFD) all find "Nguyễn Văn Ánh".
+
+Each name is kept as its folded words (no diacritics, lower case, đ as d) in `NameToken`, one row
+per word, its primary key (entity, token, entity_id) a B-tree. A query's words each match the
+start of a word of the name (all of them, in any order): a word is a range of the index,
+`token >= 'anh' AND token < 'ani'`, which both databases answer from the index without the
+caveats of LIKE (SQLite uses its LIKE optimisation only under PRAGMA case_sensitive_like or a
+NOCASE column; a pattern needs its % and _ escaped). For the range to be exactly the words
+beginning with the prefix, tokens compare by code point: SQLite's BINARY collation, and the "C"
+collation on PostgreSQL (a linguistic collation may order "anh-" or digits elsewhere).
+
+The rows follow Person.full_name and Unit.name/abbreviation through a flush listener; rows
+written by bulk Core inserts (a load script) bypass it: call `reindex` after them."""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.org import Person, Unit
+
+TOKEN_LENGTH = 60  # longer words are cut (no Vietnamese word comes near)
+MAX_WORDS = 8  # of a query: a name has fewer words; more would only make the query dearer
+WORD = re.compile(r"[^\W_]+")
+Token = sa.String(TOKEN_LENGTH).with_variant(sa.String(TOKEN_LENGTH, collation="C"), "postgresql")
+
+
+class NameToken(SQLModel, table=True):
+    """One folded word of a person's name or of a unit's name or abbreviation."""
+
+    entity: str = Field(primary_key=True, max_length=10)  # "person" | "unit"
+    token: str = Field(primary_key=True, sa_type=Token)
+    entity_id: int = Field(primary_key=True)
+
+    __table_args__ = (sa.Index("ix_nametoken_entity", "entity", "entity_id"),)
+
+
+def fold(text: str) -> str:
+    """Without diacritics, in lower case, đ as d: 'Nguyễn Văn Ánh' → 'nguyen van anh'."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, each once, in order: its letters and digits only."""
+    return list(dict.fromkeys(w[:TOKEN_LENGTH] for w in WORD.findall(fold(text))))
+
+
+# What is indexed of each kind of record.
+INDEXED = {
+    Person: ("person", lambda p: p.full_name),
+    Unit: ("unit", lambda u: f"{u.name} {u.abbreviation}"),
+}
+
+
+def _after(prefix: str) -> str:
+    """The first string after every string beginning with `prefix`, by code point."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def matching(entity: str, query: str) -> sa.Select | None:
+    """The ids of the `entity` records whose name has a word beginning with each word of the
+    query (None when the query has no word: letters and digits only count)."""
+    wanted = words(query)[:MAX_WORDS]
+    if not wanted:
+        return None
+    selects = [
+        select(NameToken.entity_id).where(
+            NameToken.entity == entity, NameToken.token >= w, NameToken.token < _after(w)
+        )
+        for w in wanted
+    ]
+    return selects[0] if len(selects) == 1 else sa.intersect(*selects)
+
+
+def _rows(entity: str, records: Iterable) -> list[dict]:
+    kind, name_of = INDEXED[entity]
+    return [{"entity": kind, "entity_id": r.id, "token": w} for r in records for w in words(name_of(r))]
+
+
+def _forget(connection: sa.Connection, kind: str, ids: list[int]) -> None:
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        connection.execute(
+            sa.delete(NameToken).where(NameToken.entity == kind, col(NameToken.entity_id).in_(chunk))
+        )
+
+
+def reindex(session: Session, entity: type | None = None) -> None:
+    """Index every person's and unit's name again (after bulk loads that bypass the listener)."""
+    for kind in [entity] if entity else INDEXED:
+        session.execute(sa.delete(NameToken).where(NameToken.entity == INDEXED[kind][0]))
+        rows = _rows(kind, session.exec(select(kind)))
+        if rows:
+            session.execute(sa.insert(NameToken), rows)
+
+
+def _renamed(obj) -> bool:
+    state = sa_inspect(obj)
+    fields = ("full_name",) if isinstance(obj, Person) else ("name", "abbreviation")
+    return any(state.attrs[f].history.has_changes() for f in fields)
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_names(session, _context) -> None:
+    """Keep the tokens of the people and units this flush added, renamed or deleted."""
+    for entity, (kind, _) in INDEXED.items():
+        changed = [o for o in session.new if isinstance(o, entity)]
+        changed += [o for o in session.dirty if isinstance(o, entity) and _renamed(o)]
+        gone = [o.id for o in session.deleted if isinstance(o, entity)]
+        if changed or gone:
+            connection = session.connection()
+            _forget(connection, kind, [o.id for o in changed] + gone)
+            if rows := _rows(entity, changed):
+                connection.execute(sa.insert(NameToken), rows)

@@ -1,0 +1,128 @@
+"""What a person may see, as SQL conditions, so that a list of 200,000 rows is filtered by the
+database and not in Python. Each mirrors the rule its record's own page applies, so that a list
+never shows what the page would deny, nor hides what it shows:
+
+- a nomination: `models.workflow.visible` (its nominee; their units nominating or handling it;
+  the units it passed through; their councils' agendas);
+- a council session: `route.hidden` (a role at the council's unit, or a seat on it);
+- a decision: `route.hidden` (a role at the issuing unit);
+- a Tờ trình: a role at the unit that sent it or the one it went to.
+
+The directory is wider: a person with roles sees the units at and below those where they hold
+them, with the people who work there, and the units above for the tree; a council member, their
+councils and fellow members; anyone, themselves and the units they work in. An administrator
+(and the engine) sees everything: their conditions are None."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models.access import Actor
+from models.councils import Council, CouncilMember, CouncilSession, SessionItem
+from models.decisions import Decision
+from models.nominations import Nomination, Submission, SubmissionItem
+from models.org import Membership, Person, Unit
+from models.routing import Org
+
+Condition = sa.ColumnElement[bool] | None  # None: no restriction
+
+
+def everything(actor: Actor) -> bool:
+    return actor.system or actor.is_admin
+
+
+def role_units(actor: Actor, roles=None) -> set[int]:
+    """The units where the actor holds a role (one of `roles`, if given)."""
+    return {unit for role, unit in actor.grants if roles is None or role in roles}
+
+
+def nominations(actor: Actor) -> Condition:
+    if everything(actor):
+        return None
+    n, units = Nomination, role_units(actor)
+    seen = [col(n.person_id) == actor.person_id]
+    if units:
+        passed = (
+            select(SubmissionItem.nomination_id)
+            .join(Submission, col(Submission.id) == SubmissionItem.submission_id)
+            .where(col(Submission.from_unit_id).in_(units) | col(Submission.to_unit_id).in_(units))
+        )
+        seen += [col(n.unit_id).in_(units), col(n.handling_unit_id).in_(units), col(n.id).in_(passed)]
+    if actor.councils:
+        agenda = (
+            select(SessionItem.nomination_id)
+            .join(CouncilSession, col(CouncilSession.id) == SessionItem.session_id)
+            .where(col(CouncilSession.council_id).in_(actor.councils))
+        )
+        seen.append(col(n.id).in_(agenda))
+    return sa.or_(*seen)
+
+
+def submissions(actor: Actor) -> Condition:
+    if everything(actor):
+        return None
+    units = role_units(actor)
+    return col(Submission.from_unit_id).in_(units) | col(Submission.to_unit_id).in_(units)
+
+
+def council_sessions(actor: Actor) -> Condition:
+    if everything(actor):
+        return None
+    at_units = select(Council.id).where(col(Council.unit_id).in_(role_units(actor)))
+    return col(CouncilSession.council_id).in_(actor.councils) | col(CouncilSession.council_id).in_(at_units)
+
+
+def decisions(actor: Actor) -> Condition:
+    return None if everything(actor) else col(Decision.issuer_unit_id).in_(role_units(actor))
+
+
+# ------------------------------------------------------------------------------- the directory
+
+
+def own_units(session: Session, actor: Actor) -> set[int]:
+    """The units the actor works in (any post, past ones included)."""
+    return set(session.exec(select(Membership.unit_id).where(Membership.person_id == actor.person_id)))
+
+
+def units_below(session: Session, actor: Actor) -> set[int]:
+    """The units at and below those where the actor holds a role: whose people they see."""
+    return Org.of(session).below(role_units(actor))
+
+
+def units(session: Session, actor: Actor) -> set[int] | None:
+    """The units in the actor's sight: those below their roles, and every unit above those, their
+    own units and their councils' units (the tree around them)."""
+    if everything(actor):
+        return None
+    org = Org.of(session)
+    council_units = set(session.exec(select(Council.unit_id).where(col(Council.id).in_(actor.councils))))
+    near = role_units(actor) | own_units(session, actor) | council_units
+    return units_below(session, actor) | {a.id for u in near for a in org.ancestors(u)}
+
+
+def people(session: Session, actor: Actor) -> Condition:
+    if everything(actor):
+        return None
+    working = select(Membership.person_id).where(col(Membership.unit_id).in_(units_below(session, actor)))
+    fellows = select(CouncilMember.person_id).where(col(CouncilMember.council_id).in_(actor.councils))
+    return sa.or_(col(Person.id) == actor.person_id, col(Person.id).in_(working), col(Person.id).in_(fellows))
+
+
+def councils(session: Session, actor: Actor) -> Condition:
+    if everything(actor):
+        return None
+    return col(Council.id).in_(actor.councils) | col(Council.unit_id).in_(units_below(session, actor))
+
+
+def in_force(day: date) -> sa.ColumnElement[bool]:
+    """Units in existence on the day (reorganisations are effective dates)."""
+    return sa.and_(
+        col(Unit.valid_from).is_(None) | (col(Unit.valid_from) <= day),
+        col(Unit.valid_to).is_(None) | (col(Unit.valid_to) >= day),
+    )
+
+
+def where(query: sa.Select, *conditions: Condition) -> sa.Select:
+    """The query restricted by each condition given (None restricts nothing)."""
+    return query.where(*(c for c in conditions if c is not None))
