@@ -8,17 +8,16 @@ from datetime import date, datetime
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from models import audit, route
+from models import audit, route, sight
 from models.access import Actor
 from models.campaigns import Campaign
 from models.catalogue import UnknownAward, default_catalogue
-from models.councils import CouncilSession, SessionItem
 from models.db import utcnow
 from models.eligibility import SubjectMismatch
 from models.eligibility.load import histories_of, staff_of, subtree
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
 from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, vietnam_today
-from models.nominations import Nomination, State, Submission, SubmissionItem
+from models.nominations import Nomination, Submission, SubmissionItem
 from models.org import Unit
 from models.route import NOMINATION, SUBMISSION, Step
 from models.routing import Org
@@ -386,38 +385,11 @@ def forward(
 
 
 def visible(session: Session, actor: Actor, nominations: list[Nomination]) -> list[Nomination]:
-    """The nominations this person follows: their own, their units' (nominating or handling), those
-    that passed through their units, those on their council's agenda. Others do not exist for
-    them — a refusal would tell that they do."""
-    if actor.system:
+    """The nominations this person follows (models/sight.py says which, as the lists filter them).
+    Others do not exist for them — a refusal would tell that they do."""
+    condition = sight.nominations(actor)
+    if condition is None or not nominations:
         return nominations
-    nominations = [n for n in nominations if n.state is not State.DELETED]  # its trail stays in the log
-    if actor.is_admin:
-        return nominations
-    units = {unit_id for _, unit_id in actor.grants}
-    seen = {
-        n.id
-        for n in nominations
-        if n.person_id == actor.person_id or n.unit_id in units or n.handling_unit_id in units
-    }
-    rest = [n.id for n in nominations if n.id not in seen]
-    if rest and units:
-        passed = (
-            select(SubmissionItem.nomination_id)
-            .join(Submission, col(Submission.id) == SubmissionItem.submission_id)
-            .where(
-                col(SubmissionItem.nomination_id).in_(rest),
-                col(Submission.from_unit_id).in_(units) | col(Submission.to_unit_id).in_(units),
-            )
-        )
-        seen |= set(session.exec(passed))
-    if rest and actor.councils:
-        agenda = (
-            select(SessionItem.nomination_id)
-            .join(CouncilSession, col(CouncilSession.id) == SessionItem.session_id)
-            .where(
-                col(SessionItem.nomination_id).in_(rest), col(CouncilSession.council_id).in_(actor.councils)
-            )
-        )
-        seen |= set(session.exec(agenda))
+    ids = [n.id for n in nominations]
+    seen = set(session.exec(select(Nomination.id).where(col(Nomination.id).in_(ids), condition)))
     return [n for n in nominations if n.id in seen]
