@@ -623,7 +623,10 @@ def size_of(engine: sa.Engine) -> int:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             return connection.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
-    with engine.connect() as connection:  # the bulk insert went through the write-ahead log
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # outside a transaction: the bulk insert is still in the write-ahead log
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     path = Path(engine.url.database)
     return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
