@@ -134,7 +134,8 @@ def measure(env, work: Path, built, rows, args) -> dict[str, tuple[Measured, Mea
             paced = load(base, pick, headers, args.users, args.seconds, PAUSE, server.pid)
             peak = load(base, pick, headers, args.users, args.peak_seconds, 0, server.pid)
             measured[name] = (paced, peak)
-            print(f"    {name}: {line(paced, peak)}", flush=True)
+            busy = ", ".join(f"{load:.1f}" for load in os.getloadavg())
+            print(f"    {name}: {line(paced, peak)}  (load average {busy})", flush=True)
     return measured
 
 
@@ -193,6 +194,7 @@ def line(paced: Measured, peak: Measured) -> str:
         f"{p50:7.1f}{p95:7.1f}{top:8.1f}{paced.rate:7.1f}{paced.errors + peak.errors:6d}"
         f"{paced.cpu * 1000 / answers:8.1f}{paced.size / answers / 1024:9.1f}{peak.rate:8.1f}"
         + ("" if p95 <= TARGET_P95 * 1000 else "  > target")
+        + (f"  {dict(paced.statuses + peak.statuses)}" if paced.errors + peak.errors else "")
     )
 
 

@@ -61,6 +61,12 @@ STAGE_DAYS = {"submitted": 10, "returned": 10, "accepted": 15, "recommended": 10
 STOPS = ["draft", "submitted", "accepted", "on_agenda", "recommended", "done"]
 STOP_ODDS = {0: [5, 15, 15, 10, 20, 35], 1: [0, 30, 20, 15, 15, 20]}
 YEARS = 5
+# The grassroots units: kind, how many at most (~1,000 units with their sub-units for 200,000
+# nominations), one more per so many nominations, code prefix, name, head, sub-units and their name
+GRASSROOTS = (
+    ("agency", 40, 5000, "S", "Sở", "Giám đốc", 6, "Phòng"),
+    ("commune", 240, 800, "X", "Ủy ban nhân dân xã", "Chủ tịch", 2, "Tổ"),
+)
 SYSTEM = system_actor().name
 
 
@@ -205,40 +211,21 @@ class Season:
             TENANT, "Ủy ban nhân dân tỉnh Quảng Ngãi", "UBND", "province", head_title="Chủ tịch"
         )
         grassroots, places = [], {}
-        for i in range(min(40, 1 + self.n // 5000)):  # ~1,000 units for 200,000 nominations
-            dept = self.unit(
-                f"{TENANT}-S{i:02d}",
-                f"Sở {i + 1:02d}",
-                f"S{i:02d}",
-                "agency",
-                province,
-                head_title="Giám đốc",
-            )
-            subs = [
-                self.unit(f"{TENANT}-S{i:02d}-P{j}", f"Phòng {j + 1}", f"P{j}", "subunit", dept)
-                for j in range(6)
-            ]
-            grassroots.append(dept)
-            places[dept] = [dept, *subs]
-        for i in range(min(240, 1 + self.n // 800)):
-            commune = self.unit(
-                f"{TENANT}-X{i:03d}",
-                f"Ủy ban nhân dân xã {i + 1:03d}",
-                f"X{i:03d}",
-                "commune",
-                province,
-                head_title="Chủ tịch",
-            )
-            subs = [
-                self.unit(f"{TENANT}-X{i:03d}-T{j}", f"Tổ {j + 1}", f"T{j}", "subunit", commune)
-                for j in range(2)
-            ]
-            grassroots.append(commune)
-            places[commune] = [commune, *subs]
+        for kind, most, per, prefix, name, head, subs, sub_name in GRASSROOTS:
+            for i in range(min(most, 1 + self.n // per)):
+                code = f"{TENANT}-{prefix}{i:03d}"
+                g = self.unit(
+                    code, f"{name} {i + 1:03d}", f"{prefix}{i:03d}", kind, province, head_title=head
+                )
+                places[g] = [g] + [
+                    self.unit(f"{code}-{j}", f"{sub_name} {j + 1}", f"{sub_name[0]}{j}", "subunit", g)
+                    for j in range(subs)
+                ]
+                grassroots.append(g)
         self.staffed(province, province, 15)
         for g in grassroots:
             self.staffed(g, g, self.rng.choice((5, 7, 9)))
-        return province, grassroots, places  # fmt: skip
+        return province, grassroots, places
 
     # ------------------------------------------------------------------ the season
 
