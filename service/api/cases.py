@@ -121,7 +121,7 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
     n = session.get(Nomination, nomination_id)
     if n is None or not workflow.visible(session, actor, [n]):
         raise NotFound(f"Không có hồ sơ #{nomination_id}")
-    steps = workflow.available_steps(session, actor, n)
+    steps = workflow.available_steps(session, actor, n)  # reads the route's units, named below
     batches = session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
     meetings = session.exec(select(SessionItem.session_id).where(SessionItem.nomination_id == n.id))
     targets = {("submission", b) for b in batches} | {("council_session", m) for m in meetings}
