@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.access import Actor
 from models.config import get_settings
@@ -262,10 +262,24 @@ def _checkpoints(path: Path) -> dict[int, set[str]]:
 
 
 def trail(session: Session, entity: str, entity_id: int) -> list[Event]:
-    return trail_of(session, {(entity, entity_id)})
+    query = select(Event).where(Event.entity == entity, Event.entity_id == entity_id)
+    return list(session.exec(query.order_by(Event.id)))
 
 
-def trail_of(session: Session, entities: set[tuple[str, int | None]]) -> list[Event]:
-    """The events of several entities, (entity, id) pairs, in the order they happened."""
-    wanted = [sa.and_(Event.entity == e, Event.entity_id == i) for e, i in entities if i is not None]
-    return list(session.exec(select(Event).where(sa.or_(*wanted)).order_by(Event.id)))
+# What a trail shows of an event: all but its seals.
+SHOWN = ("id", "at", "actor_id", "actor", "action", "entity", "entity_id", "reason", "data", "flow_run_id")
+
+
+def trail_of(session: Session, entities: set[tuple[str, int | None]]) -> list[sa.Row]:
+    """The events of several entities, (entity, id) pairs, in the order they happened: one
+    indexed lookup per kind of entity, read as rows (a page of a nomination in a batch of
+    hundreds reads dozens of events, and ORM objects cost several times as much)."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for entity, entity_id in entities:
+        if entity_id is not None:
+            ids[entity].add(entity_id)
+    if not ids:
+        return []
+    wanted = [sa.and_(Event.entity == e, col(Event.entity_id).in_(sorted(i))) for e, i in ids.items()]
+    columns = [getattr(Event, name) for name in SHOWN]
+    return list(session.exec(select(*columns).where(sa.or_(*wanted)).order_by(Event.id)))

@@ -64,7 +64,7 @@ class SessionItem(SQLModel, table=True):
     """A nomination on a session's agenda."""
 
     session_id: int = Field(foreign_key="councilsession.id", primary_key=True)
-    nomination_id: int = Field(foreign_key="nomination.id", primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", primary_key=True, index=True)
 
 
 class Attendance(SQLModel, table=True):

@@ -5,7 +5,7 @@ from datetime import date
 from functools import cached_property
 
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.catalogue import Award
 from models.errors import GuardFailed
@@ -32,7 +32,9 @@ LEVEL_LABELS = {
 
 
 class Org:
-    """The unit tree, read once per session (and again after units change)."""
+    """The unit tree, read once per session (and again after units change) by what needs all of
+    it; what needs one nomination's route reads only the units on it (`unit`, `of_kind`): a
+    province has a thousand units, and reading them all was most of a nomination page's time."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -48,12 +50,24 @@ class Org:
     def units(self) -> dict[int, Unit]:
         return {unit.id: unit for unit in self.session.exec(select(Unit))}
 
+    def unit(self, unit_id: int | None) -> Unit | None:
+        if unit_id is None:
+            return None
+        if "units" in self.__dict__:  # the whole tree is read already
+            return self.units.get(unit_id)
+        return self.session.get(Unit, unit_id)
+
+    def of_kind(self, kinds: set[UnitKind]) -> list[Unit]:
+        if "units" in self.__dict__:
+            return [u for u in self.units.values() if u.kind in kinds]
+        return list(self.session.exec(select(Unit).where(col(Unit.kind).in_(kinds)).order_by(col(Unit.id))))
+
     def ancestors(self, unit_id: int) -> list[Unit]:
         """The unit and its ancestors, nearest first."""
-        chain, unit = [], self.units.get(unit_id)
+        chain, unit = [], self.unit(unit_id)
         while unit is not None:
             chain.append(unit)
-            unit = self.units.get(unit.parent_id) if unit.parent_id else None
+            unit = self.unit(unit.parent_id)
         return chain
 
     def below(self, unit_ids: set[int]) -> set[int]:
@@ -79,10 +93,7 @@ class Org:
             if level == "unit":
                 found = self.grassroots(unit_id)
             elif level in ("central", "state"):
-                found = next(
-                    (u for u in self.units.values() if u.kind in LEVEL_KINDS[level] and u.active_on(day)),
-                    None,
-                )
+                found = next((u for u in self.of_kind(LEVEL_KINDS[level]) if u.active_on(day)), None)
             else:
                 found = next((u for u in self.ancestors(unit_id) if u.kind in LEVEL_KINDS[level]), None)
             if found is not None and not found.active_on(day):
@@ -96,7 +107,7 @@ class Org:
                 raise GuardFailed(
                     "no_route",
                     f"Không xác định được cấp '{level}' trên tuyến trình của {award.name} "
-                    f"cho đơn vị {self.units[unit_id].name} ({award.route_article})",
+                    f"cho đơn vị {self.unit(unit_id).name} ({award.route_article})",
                     level=level,
                 )
             units.append(found)

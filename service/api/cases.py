@@ -49,9 +49,15 @@ class Run(BaseModel):
 
 
 class Entry(BaseModel):
+    """A step in a nomination's trail: its own, or one on the Tờ trình, council session or decision
+    that carried it. A step on a batch lists every nomination it took; the page shows, for each
+    such list, how many there were and whether this one was among them: `{"count", "includes"}`."""
+
     at: datetime
     actor: str
     action: str
+    record: str  # what the step acted on: nomination | submission | council_session | decision
+    record_id: int
     reason: str
     data: dict[str, Any]
     flow_run: Run | None
@@ -115,9 +121,8 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
     n = session.get(Nomination, nomination_id)
     if n is None or not workflow.visible(session, actor, [n]):
         raise NotFound(f"Không có hồ sơ #{nomination_id}")
-    batches = set(
-        session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
-    )
+    steps = workflow.available_steps(session, actor, n)  # reads the route's units, named below
+    batches = session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
     meetings = session.exec(select(SessionItem.session_id).where(SessionItem.nomination_id == n.id))
     targets = {("submission", b) for b in batches} | {("council_session", m) for m in meetings}
     targets |= {("decision", n.decision_id), ("nomination", n.id)}
@@ -126,7 +131,7 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
         select(FlowRun)
         .where(
             col(FlowRun.entity_id).in_({i for _, i in targets if i})
-            | col(FlowRun.id).in_({e.flow_run_id for e in trail})
+            | col(FlowRun.id).in_({e.flow_run_id for e in trail if e.flow_run_id})
         )
         .order_by(col(FlowRun.started_at))
     ).all()
@@ -151,8 +156,10 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
                 at=e.at,
                 actor=e.actor,
                 action=e.action,
+                record=e.entity,
+                record_id=e.entity_id,
                 reason=e.reason,
-                data=e.data,
+                data=e.data if e.entity == "nomination" else _counted(e.data, n.id),
                 flow_run=Run.model_validate(runs[e.flow_run_id], from_attributes=True)
                 if e.flow_run_id in runs
                 else None,
@@ -163,10 +170,19 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
             Run.model_validate(r, from_attributes=True) for r in last.values() if r.state == "failed"
         ],
         actions=[
-            Action(action=s.action, label=s.label, needs_reason=s.needs_reason, record=s.record)
-            for s in workflow.available_steps(session, actor, n)
+            Action(action=step.action, label=step.label, needs_reason=step.needs_reason, record=step.record)
+            for step in steps
         ],
     )
+
+
+def _counted(data: dict[str, Any], nomination_id: int) -> dict[str, Any]:
+    """A batch's step as one of its nominations' pages shows it: each list of nominations as its
+    count and whether this one is in it (a province's decision lists thousands)."""
+    return {
+        key: {"count": len(value), "includes": nomination_id in value} if isinstance(value, list) else value
+        for key, value in data.items()
+    }
 
 
 @router.get("/status")

@@ -1,0 +1,31 @@
+"""session item by nomination: the council sessions a nomination was on, found by index
+
+Revision ID: 0009
+Revises: 0005
+Create Date: 2026-11-29 00:45:00
+
+A nomination's page, and who may see it (models.workflow.visible), look up the sessions whose
+agenda held one nomination; the table's key begins with the session, so each lookup read the
+whole table (250,000 rows at 200,000 nominations: bench/api.py).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    indexes = {index["name"] for index in sa.inspect(op.get_bind()).get_indexes("sessionitem")}
+    if "ix_sessionitem_nomination_id" in indexes:
+        return  # a schema whose version was set back and is upgraded again (tests/test_audit_chain.py)
+    with op.batch_alter_table("sessionitem", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sessionitem_nomination_id"), ["nomination_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sessionitem", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sessionitem_nomination_id"))
