@@ -1,7 +1,7 @@
 """session item by nomination: the council sessions a nomination was on, found by index
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 00:45:00
 
 A nomination's page, and who may see it (models.workflow.visible), look up the sessions whose
@@ -12,8 +12,8 @@ whole table (250,000 rows at 200,000 nominations: bench/api.py).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
