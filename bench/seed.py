@@ -49,6 +49,7 @@ from models.history import AwardRecord
 from models.nominations import Nomination, Submission, SubmissionItem
 from models.org import Membership, Person, Role, RoleGrant, Unit
 from models.runs import FlowRun
+from models.search import NameToken, token_rows
 from models.text import nfc
 from models.tokens import issue_token
 
@@ -523,6 +524,8 @@ class Season:
     def write(self, engine: sa.Engine) -> None:
         """Every table, parents first; then the audit head, and PostgreSQL's id sequences."""
         rows = {model.__table__: rows for model, rows in self.rows.items()}
+        units = ((u["id"], f"{u['name']} {u['abbreviation']}") for u in self.rows[Unit])
+        rows[NameToken.__table__] = token_rows("person", self.names.items()) + token_rows("unit", units)
         with engine.begin() as connection:
             for table in SQLModel.metadata.sorted_tables:
                 if table in rows:

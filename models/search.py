@@ -78,9 +78,14 @@ def matching(entity: str, query: str) -> sa.Select | None:
     return selects[0] if len(selects) == 1 else sa.intersect(*selects)
 
 
-def _rows(entity: str, records: Iterable) -> list[dict]:
+def token_rows(kind: str, names: Iterable[tuple[int, str]]) -> list[dict]:
+    """The NameToken rows of these (id, name) of one kind of record, for a bulk insert."""
+    return [{"entity": kind, "entity_id": i, "token": w} for i, name in names for w in words(name)]
+
+
+def _rows(entity: type, records: Iterable) -> list[dict]:
     kind, name_of = INDEXED[entity]
-    return [{"entity": kind, "entity_id": r.id, "token": w} for r in records for w in words(name_of(r))]
+    return token_rows(kind, ((r.id, name_of(r)) for r in records))
 
 
 def _forget(connection: sa.Connection, kind: str, ids: list[int]) -> None:
