@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
-from service.api import calendar, cases, eligibility, workflow
+from service.api import accounts, calendar, cases, eligibility, workflow
 from service.deps import Busy
 
 log = logging.getLogger("vinhdanh.api")
@@ -206,6 +206,7 @@ def create_app() -> FastAPI:
     app.include_router(calendar.router)
     app.include_router(workflow.router)
     app.include_router(cases.router)
+    app.include_router(accounts.router)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:
