@@ -2,7 +2,7 @@
 person holds. Every grant and its end is in the audit log."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -76,11 +76,12 @@ def grant_role(
 
 
 def end_grant(session: Session, actor: Actor, grant_id: int, valid_to: date) -> RoleGrant:
-    """The role holds through `valid_to` and no longer (a day before today ends it now)."""
+    """The role holds through `valid_to` and no longer: yesterday ends it now, the day before it
+    begins cancels it."""
     grant = session.get(RoleGrant, grant_id)
     if grant is None:
         raise NotFound(f"Không có quyền #{grant_id}")
-    _dates(grant.valid_from, valid_to)
+    _dates(grant.valid_from and grant.valid_from - timedelta(days=1), valid_to)
     grant.valid_to = valid_to
     session.add(grant)
     audit.record(session, actor, "end_grant", "role_grant", grant.id, data={"to": str(valid_to)})

@@ -2,7 +2,7 @@
 accounts and the roles people hold (others are told these routes do not exist)."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -24,6 +24,7 @@ from service.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=refusals(400, 401, 403, 404, 409, 413, 422))
 
+T = TypeVar("T")
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE)]
 Password = Annotated[str, Field(min_length=1, max_length=accounts.MAX_PASSWORD)]
 
@@ -110,6 +111,13 @@ def who(session: Session, person_id: int, csrf_token: str | None) -> Me:
 
 
 THROTTLED = {429: {"model": Refusal, "description": "Too many failed logins from this client (Retry-After)"}}
+
+
+def committed(session: Session, answer: T) -> T:
+    """Commit, then answer what was read before: read after, the objects would load again in a
+    new transaction, on SQLite one that takes the write lock."""
+    session.commit()
+    return answer
 
 
 def _refused(error: accounts.DomainError) -> JSONResponse:
@@ -202,8 +210,7 @@ class IssuedToken(BaseModel):
 def my_token(body: TokenRequest, session: SessionDep, actor: ActorDep) -> IssuedToken:
     """A bearer token for my own programs (Authorization: Bearer …)."""
     token = issue_token(session, actor, actor.person_id, body.label)
-    session.commit()
-    return IssuedToken(token=token, label=body.label)
+    return committed(session, IssuedToken(token=token, label=body.label))
 
 
 # ------------------------------------------------------------------------------ administration
@@ -268,8 +275,7 @@ class UserAnswer(BaseModel):
 def create_user(body: NewUser, session: SessionDep, admin: AdminDep) -> UserAnswer:
     person_id = body.person_id or accounts.new_person(session, admin, body.full_name, body.unit_id).id
     user, generated = accounts.create_user(session, admin, body.username, person_id, body.password)
-    session.commit()
-    return UserAnswer(user=user_out(session, user), password=generated)
+    return committed(session, UserAnswer(user=user_out(session, user), password=generated))
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
@@ -298,8 +304,7 @@ def change_user(user_id: PathId, body: UserChange, session: SessionDep, admin: A
     if body.unlock:
         accounts.unlock(session, admin, user)
     generated = accounts.set_password(session, admin, user, body.password) if body.reset_password else None
-    session.commit()
-    return UserAnswer(user=user_out(session, user), password=generated)
+    return committed(session, UserAnswer(user=user_out(session, user), password=generated))
 
 
 @router.get("/grants", response_model=list[GrantOut])
@@ -354,8 +359,7 @@ def grant(body: NewGrant, session: SessionDep, admin: AdminDep) -> GrantOut:
             session, admin, body.person_id, Role(body.role), body.unit_id, body.valid_from, body.valid_to
         )
         kind, grant_id = "role", role.id
-    session.commit()
-    return _grant_out(session, body.person_id, kind, grant_id)
+    return committed(session, _grant_out(session, body.person_id, kind, grant_id))
 
 
 @router.post("/grants/{grant_id}/end", response_model=GrantOut)
@@ -366,5 +370,4 @@ def end_grant(grant_id: PathId, body: GrantEnd, session: SessionDep, admin: Admi
         ended = grants.leave_council(session, admin, grant_id, body.valid_to)
     else:
         ended = grants.end_grant(session, admin, grant_id, body.valid_to)
-    session.commit()
-    return _grant_out(session, ended.person_id, body.kind, ended.id)
+    return committed(session, _grant_out(session, ended.person_id, body.kind, ended.id))
