@@ -2,7 +2,7 @@
 person holds. Every grant and its end is in the audit log."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -81,7 +81,11 @@ def end_grant(session: Session, actor: Actor, grant_id: int, valid_to: date) -> 
     grant = session.get(RoleGrant, grant_id)
     if grant is None:
         raise NotFound(f"Không có quyền #{grant_id}")
-    _dates(grant.valid_from and grant.valid_from - timedelta(days=1), valid_to)
+    if grant.valid_from and (grant.valid_from - valid_to).days > 1:
+        raise InvalidInput(
+            f"Quyền bắt đầu từ {grant.valid_from:%d/%m/%Y}: kết thúc sớm nhất ngày hôm trước (huỷ quyền)",
+            field="valid_to",
+        )
     grant.valid_to = valid_to
     session.add(grant)
     audit.record(session, actor, "end_grant", "role_grant", grant.id, data={"to": str(valid_to)})

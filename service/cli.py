@@ -66,7 +66,9 @@ def demo_fallback() -> bool:
 
 @cli.callback()
 def choose_database(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand not in {"demo", "calendar"} and demo_fallback():
+    if ctx.invoked_subcommand in {"demo", "calendar"} or not demo_fallback():
+        return
+    if ctx.invoked_subcommand != "serve":  # which says which database it serves
         typer.echo(f"Dùng cơ sở dữ liệu của bản demo: {shown(get_settings().db_url)} ({ELSEWHERE})", err=True)
 
 
