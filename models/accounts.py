@@ -193,20 +193,43 @@ def set_password(
     user ends but `keep` (the one that changed it)."""
     generated = None if password else generated_password()
     check_password(password or generated, user.username)
-    user.password_hash = hasher().hash(password or generated)
-    user.password_changed_at = utcnow()
-    session.add(user)
-    ended = end_sessions(session, user.id, keep)
-    audit.record(session, actor, "set_password", "user", user.id, data={"sessions_ended": ended})
+    _store_password(session, actor, user, hasher().hash(password or generated), keep)
     return generated
 
 
-def change_own_password(
-    session: Session, actor: Actor, user: UserAccount, current: str, new: str, keep: int | None
+def _store_password(
+    session: Session, actor: Actor, user: UserAccount, password_hash: str, keep: int | None
 ) -> None:
-    if not verify(user.password_hash, current):
+    user.password_hash, user.password_changed_at = password_hash, utcnow()
+    session.add(user)
+    ended = end_sessions(session, user.id, keep)
+    audit.record(session, actor, "set_password", "user", user.id, data={"sessions_ended": ended})
+
+
+def change_own_password(
+    session: Session, actor: Actor, current: str, new: str, keep: int | None, client: str
+) -> None:
+    """The caller changes their own password, knowing the current one: a wrong one counts as a
+    failed login (committed), so that a stolen session cannot guess it without limit. Both
+    hashes are computed in no transaction: on SQLite a write transaction holds the database's lock."""
+    now = utcnow()
+    with reads_only(session):
+        found = session.exec(
+            select(UserAccount.id, UserAccount.username, UserAccount.password_hash).where(
+                UserAccount.person_id == actor.person_id
+            )
+        ).first()
+        if found and (wait := lock_wait(session, found.username, now)):
+            raise _locked(wait)
+    if found is None:
+        raise NotFound("Bạn chưa có tài khoản đăng nhập; hãy nhờ quản trị hệ thống tạo")
+    user_id, username, stored = found
+    if not verify(stored, current):
+        _failed(session, session.get(UserAccount, user_id), username, client, now)
+        session.commit()
         raise InvalidInput("Mật khẩu hiện tại không đúng", field="current")
-    set_password(session, actor, user, new, keep)
+    check_password(new, username)
+    _store_password(session, actor, session.get(UserAccount, user_id), hasher().hash(new), keep)
 
 
 def set_active(session: Session, actor: Actor, user: UserAccount, active: bool) -> None:
@@ -301,15 +324,22 @@ def _login(session: Session, username: str, password: str, client: str, now: dat
             )
         if wait := lock_wait(session, name, now):
             raise _locked(wait)
-        user = session.exec(select(UserAccount).where(UserAccount.username == name)).first()
-    if not verify(user.password_hash if user else _dummy_hash(), password) or user is None:
+        found = session.exec(
+            select(UserAccount.id, UserAccount.password_hash).where(UserAccount.username == name)
+        ).first()
+    # The hashes are computed before the write transaction begins (with the first query below),
+    # which on SQLite holds the database's write lock.
+    user_id, stored = found or (None, _dummy_hash())
+    right = verify(stored, password) and user_id is not None
+    rehashed = hasher().hash(password) if right and hasher().check_needs_rehash(stored) else None
+    user = session.get(UserAccount, user_id) if user_id else None
+    if not right:
         _failed(session, user, name, client, now)
         return None
     if not user.active:
         audit.record(session, as_actor(session, user), "login_refused", "user", user.id, reason="inactive")
         raise Unauthorized("Tài khoản đã ngừng hoạt động; hãy liên hệ quản trị hệ thống")
-    if hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hasher().hash(password)
+    user.password_hash = rehashed or user.password_hash
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
     token = "vds_" + secrets.token_urlsafe(32)

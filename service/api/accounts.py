@@ -180,19 +180,13 @@ class PasswordChange(Body):
     new: Password
 
 
-def own_account(session: Session, actor: Actor) -> UserAccount:
-    user = session.exec(select(UserAccount).where(UserAccount.person_id == actor.person_id)).first()
-    if user is None:
-        raise NotFound("Bạn chưa có tài khoản đăng nhập; hãy nhờ quản trị hệ thống tạo")
-    return user
-
-
 @router.post("/me/password", status_code=204, response_class=Response)
 def change_password(body: PasswordChange, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """Change my password; my other login sessions end (this one, if through the cookie, stays)."""
+    """Change my password; my other login sessions end (this one, if through the cookie, stays).
+    A wrong current password counts as a failed login: five lock the account (401 account_locked)."""
     found: CookieLogin | None = getattr(request.state, "login", None)
-    user = own_account(session, actor)
-    accounts.change_own_password(session, actor, user, body.current, body.new, found.id if found else None)
+    client = request.client.host if request.client else ""
+    accounts.change_own_password(session, actor, body.current, body.new, found.id if found else None, client)
     session.commit()
     return Response(status_code=204)
 
