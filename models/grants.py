@@ -3,6 +3,7 @@ person holds. Every grant and its end is in the audit log."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from sqlmodel import Session, col, select
 
@@ -20,7 +21,7 @@ class Grant:
     """A role at a unit, or a council seat (`kind` "council": its id is the membership's)."""
 
     id: int
-    kind: str  # "role" | "council"
+    kind: Literal["role", "council"]
     person_id: int
     role: str
     unit_id: int

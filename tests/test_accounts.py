@@ -523,3 +523,12 @@ def test_without_settings_the_commands_use_the_demos_database(tmp_path, monkeypa
     finally:
         get_settings.cache_clear()
         engine.dispose()
+
+
+def test_a_lone_surrogate_in_a_login_is_invalid_input_not_a_server_error(web):
+    for body in (
+        b'{"username": "hoa.tran", "password": "\\ud800abc"}',
+        b'{"username": "\\udfff", "password": "x"}',
+    ):
+        response = web().post(LOGIN, content=body, headers={"content-type": "application/json"})
+        refused(response, 422, "invalid_input")

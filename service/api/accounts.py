@@ -6,7 +6,7 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, col, select
 
 from models import accounts, grants
@@ -16,6 +16,7 @@ from models.config import get_settings
 from models.councils import Council, CouncilMember
 from models.db import reads_only, utcnow
 from models.errors import InvalidInput, NotFound
+from models.grants import Grant
 from models.org import Person, Role
 from models.tokens import issue_token
 from service.api import MAX_ID, PRINTABLE, PathId, Refusal, RowId, refusals
@@ -25,8 +26,20 @@ from service.deps import SessionDep
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=refusals(400, 401, 403, 404, 409, 413, 422))
 
 T = TypeVar("T")
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE)]
-Password = Annotated[str, Field(min_length=1, max_length=accounts.MAX_PASSWORD)]
+
+
+def encodable(text: str) -> str:
+    """Text that UTF-8 can encode: JSON may carry a lone surrogate ("\\ud800"), which neither a
+    password hash nor the database takes."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("không phải văn bản Unicode hợp lệ (not valid Unicode text)") from None
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=PRINTABLE), AfterValidator(encodable)]
+Password = Annotated[str, Field(min_length=1, max_length=accounts.MAX_PASSWORD), AfterValidator(encodable)]
 
 
 class Body(BaseModel):
@@ -55,22 +68,6 @@ class UserOut(BaseModel):
     locked_until: datetime | None
 
 
-class GrantOut(BaseModel):
-    """A role at a unit (kind "role"), or a seat on a council (kind "council", role "council_member")."""
-
-    id: int
-    kind: Literal["role", "council"]
-    person_id: int
-    role: str
-    unit_id: int
-    unit_name: str
-    council_id: int | None
-    council_name: str | None
-    valid_from: date | None
-    valid_to: date | None
-    in_force: bool
-
-
 class CouncilOut(BaseModel):
     id: int
     name: str
@@ -83,7 +80,7 @@ class Me(BaseModel):
 
     user: UserOut | None
     person: PersonOut
-    grants: list[GrantOut]
+    grants: list[Grant]
     councils: list[CouncilOut]
     csrf_token: str | None = None
 
@@ -104,7 +101,7 @@ def who(session: Session, person_id: int, csrf_token: str | None) -> Me:
     return Me(
         user=user_out(session, user) if user else None,
         person=PersonOut(id=person.id, full_name=person.full_name),
-        grants=[GrantOut(**vars(g)) for g in grants.grants_of(session, person_id)],
+        grants=grants.grants_of(session, person_id),
         councils=[CouncilOut(id=c.id, name=c.name) for c in councils],
         csrf_token=csrf_token,
     )
@@ -192,7 +189,9 @@ def change_password(body: PasswordChange, request: Request, session: SessionDep,
 
 
 class TokenRequest(Body):
-    label: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    label: Annotated[
+        str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"), AfterValidator(encodable)
+    ] = ""
 
 
 class IssuedToken(BaseModel):
@@ -301,14 +300,14 @@ def change_user(user_id: PathId, body: UserChange, session: SessionDep, admin: A
     return committed(session, UserAnswer(user=user_out(session, user), password=generated))
 
 
-@router.get("/grants", response_model=list[GrantOut])
+@router.get("/grants", response_model=list[Grant])
 def list_grants(
     person_id: Annotated[int, Query(ge=1, le=MAX_ID)], session: SessionDep, _admin: AdminDep
-) -> list[GrantOut]:
-    """The roles a person was, is or will be granted, and the council seats they hold."""
+) -> list[Grant]:
+    """The roles a person was, is or will be granted, and the council seats they held."""
     if session.get(Person, person_id) is None:
         raise NotFound(f"Không có người #{person_id}")
-    return [GrantOut(**vars(g)) for g in grants.grants_of(session, person_id)]
+    return grants.grants_of(session, person_id)
 
 
 ROLES = (*(r.value for r in Role), grants.COUNCIL_MEMBER)
@@ -338,13 +337,12 @@ class GrantEnd(Body):
     kind: Literal["role", "council"] = "role"
 
 
-def _grant_out(session: Session, person_id: int, kind: str, grant_id: int) -> GrantOut:
-    found = next(g for g in grants.grants_of(session, person_id) if (g.kind, g.id) == (kind, grant_id))
-    return GrantOut(**vars(found))
+def _grant_out(session: Session, person_id: int, kind: str, grant_id: int) -> Grant:
+    return next(g for g in grants.grants_of(session, person_id) if (g.kind, g.id) == (kind, grant_id))
 
 
-@router.post("/grants", status_code=201, response_model=GrantOut)
-def grant(body: NewGrant, session: SessionDep, admin: AdminDep) -> GrantOut:
+@router.post("/grants", status_code=201, response_model=Grant)
+def grant(body: NewGrant, session: SessionDep, admin: AdminDep) -> Grant:
     if body.council_id is not None:
         seat = grants.join_council(session, admin, body.person_id, body.council_id, body.valid_from)
         kind, grant_id = "council", seat.id
@@ -356,8 +354,8 @@ def grant(body: NewGrant, session: SessionDep, admin: AdminDep) -> GrantOut:
     return committed(session, _grant_out(session, body.person_id, kind, grant_id))
 
 
-@router.post("/grants/{grant_id}/end", response_model=GrantOut)
-def end_grant(grant_id: PathId, body: GrantEnd, session: SessionDep, admin: AdminDep) -> GrantOut:
+@router.post("/grants/{grant_id}/end", response_model=Grant)
+def end_grant(grant_id: PathId, body: GrantEnd, session: SessionDep, admin: AdminDep) -> Grant:
     """A role holds through valid_to and no longer; a council seat (kind "council") ends now
     (valid_to today or before)."""
     if body.kind == "council":
