@@ -15,7 +15,8 @@ def run_demo(year: int, out: Path, seed: int) -> str:
     out.mkdir(parents=True, exist_ok=True)
     database = out / "vinhdanh.db"
     # a new database: the audit checkpoints of the last one would contradict its log
-    for stale in (database, out / "vinhdanh.db-wal", out / "vinhdanh.db-shm", out / "audit.checkpoints"):
+    stale_files = ("vinhdanh.db", "vinhdanh.db-wal", "vinhdanh.db-shm", "audit.checkpoints", "vinhdanh.env")
+    for stale in (out / name for name in stale_files):
         stale.unlink(missing_ok=True)
     for folder in ("documents", "van_ban"):
         shutil.rmtree(out / folder, ignore_errors=True)
@@ -23,21 +24,26 @@ def run_demo(year: int, out: Path, seed: int) -> str:
         from sqlmodel import Session
 
         import flows  # noqa: F401  Prefect's settings (its home under `out`), before demo.season loads it
+        from demo.accounts import seed_accounts
         from demo.season import season_flow
         from demo.summary import summary
         from document_templates.publish import export
         from flows.runtime import prefect_runs
-        from models.db import app_engine, migrate
+        from models.db import app_engine, migrate, session_scope
         from models.dossier import Store
 
         engine = app_engine()
         migrate(engine)
         with prefect_runs():
             blocked = season_flow(year=year, seed=seed)
+        with session_scope(engine) as session:
+            logins = seed_accounts(session, seed)
         with Session(engine) as session:
             written = export(session, Store(), out / "van_ban")
-        report = summary(engine, year, blocked, database, time.perf_counter() - started)
+        report = summary(engine, year, blocked, database, time.perf_counter() - started, logins)
         engine.dispose()
+    # what `vinhdanh serve` and the other commands read when nothing else is configured (service/cli.py)
+    (out / "vinhdanh.env").write_text(f"VINHDANH_DATA_DIR={out}\nVINHDANH_TENANT_DIR={TENANTS}\n")
     return (
         report
         + f"\nVăn bản ({sum(written.values())} tệp .docx) trong {out / 'van_ban'}: "

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from demo.accounts import DemoAccount
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
 from models.deadlines import StageAlert
@@ -47,7 +48,9 @@ def level_counts(session: Session) -> dict[str, Counter]:
     return counts
 
 
-def summary(engine: Engine, year: int, blocked: list[str], database: Path, seconds: float) -> str:
+def summary(
+    engine: Engine, year: int, blocked: list[str], database: Path, seconds: float, logins: list[DemoAccount]
+) -> str:
     with Session(engine) as session:
         counts = level_counts(session)
         names = {
@@ -97,6 +100,11 @@ def summary(engine: Engine, year: int, blocked: list[str], database: Path, secon
         + ", ".join(f"{kind} {count}" for kind, count in sorted(inbox.items())),
         "Hạn xử lý (ngày làm việc): " + ", ".join(f"{ALERTS[kind]} {alerts[kind]}" for kind in ALERTS),
         f"Nhật ký kiểm toán: {events} sự kiện, chuỗi băm {'toàn vẹn' if intact else 'BỊ PHÁ VỠ'}.",
+        "",
+        f"Tài khoản đăng nhập ({len(logins)}; `vinhdanh serve`, rồi POST /api/v1/auth/login):",
+        f"  {'Tên đăng nhập':<22} {'Mật khẩu':<14} {'Họ tên':<28} {'Vai trò':<20} Đơn vị",
+        *(f"  {a.username:<22} {a.password:<14} {a.name:<28} {a.role:<20} {a.unit}" for a in logins),
+        "",
         f"Cơ sở dữ liệu: {database}",
         f"Thời gian chạy: {seconds:.1f} giây",
     ]

@@ -2,6 +2,7 @@
 Importing the package registers every table on SQLModel.metadata (for Alembic)."""
 
 from models import (  # noqa: F401
+    accounts,
     audit,
     calendar,
     campaigns,

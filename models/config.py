@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     db_max_overflow: int | None = None
     db_pool_timeout: float = 30  # seconds a request waits for the database before a 503
     threads: int = 40  # the threadpool that runs the routes (anyio's default)
+    # Accounts and login (models/accounts.py). The session cookie is sent only over HTTPS when
+    # cookie_secure is set: set it wherever the app is served over HTTPS.
+    cookie_secure: bool = False
+    session_idle_minutes: int = 60  # a login session unused this long ends
+    session_hours: int = 12  # and any ends this long after the login
+    password_min_length: int = 10
+    login_window_minutes: int = 15  # failures counted over this window…
+    login_account_failures: int = 5  # …lock a username for login_lock_minutes
+    login_lock_minutes: int = 15
+    login_client_failures: int = 20  # …from one client: 429 until the window lets it in again
 
     @property
     def db_url(self) -> str:

@@ -3,7 +3,8 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Field, SQLModel, col
 
 from models.db import enum_type
 
@@ -85,9 +86,25 @@ class Role(StrEnum):
 
 
 class RoleGrant(SQLModel, table=True):
-    """A role held by a person in the scope of one unit."""
+    """A role held by a person in the scope of one unit, from `valid_from` through `valid_to`
+    (either open): a grant ended or not yet begun gives no power."""
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: Role = Field(sa_type=enum_type(Role))
     unit_id: int = Field(foreign_key="unit.id", index=True)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @classmethod
+    def in_force(cls, day: date) -> ColumnElement[bool]:
+        """The condition, in a query, of a grant in force on `day`."""
+        return and_(
+            or_(col(cls.valid_from).is_(None), col(cls.valid_from) <= day),
+            or_(col(cls.valid_to).is_(None), col(cls.valid_to) >= day),
+        )
+
+    def active_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )

@@ -19,7 +19,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
-from service.api import calendar, cases, directory, documents, eligibility, lists, nominations, workflow
+from service.api import (
+    accounts,
+    calendar,
+    cases,
+    directory,
+    documents,
+    eligibility,
+    lists,
+    nominations,
+    workflow,
+)
 from service.deps import Busy
 
 log = logging.getLogger("vinhdanh.api")
@@ -260,6 +270,7 @@ def create_app() -> FastAPI:
     app.include_router(cases.router)
     app.include_router(lists.router)
     app.include_router(directory.router)
+    app.include_router(accounts.router)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:

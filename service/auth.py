@@ -1,32 +1,109 @@
-"""Who is calling: `Authorization: Bearer <token>` (issued by `vinhdanh token issue`), resolved
-to the person and the roles they hold at each unit."""
+"""Who is calling: `Authorization: Bearer <token>` (from `vinhdanh token issue` or POST
+/api/v1/me/tokens), or the web pages' session cookie from POST /api/v1/auth/login, resolved to
+the person and the roles they hold at each unit. A write through the cookie must carry the
+session's CSRF token, so that another site cannot make a logged-in browser write."""
 
+import hmac
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from models.access import Actor, load_actor
-from models.db import reads_only
-from models.errors import Unauthorized
+from models.accounts import disabled, needs_touch, session_of, touch
+from models.db import READ_ONLY, reads_only, utcnow
+from models.errors import Forbidden, Unauthorized
 from models.tokens import person_of
-from service.deps import SessionDep
+from service.deps import READS, SessionDep
 
-bearer = HTTPBearer(auto_error=False, description="a token from `vinhdanh token issue`")
+COOKIE = "vinhdanh_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"  # the same token in a form's hidden field, for the web pages' forms
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+bearer = HTTPBearer(
+    auto_error=False, description="a token from `vinhdanh token issue` or POST /api/v1/me/tokens"
+)
+cookie = APIKeyCookie(
+    name=COOKIE, auto_error=False, description="the session cookie of POST /api/v1/auth/login"
+)
+
+
+@dataclass(frozen=True)
+class CookieLogin:
+    """The login session a cookie-authenticated request came through (request.state.login)."""
+
+    id: int
+    user_id: int
+    csrf_token: str
+
+
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token a write through the cookie carries: the X-CSRF-Token header or, from a web
+    form, its csrf_token field. The form is read only for such a write: a route that takes a
+    form or a file has had it read already (FastAPI reads the body first) and Starlette keeps it."""
+    token = request.headers.get(CSRF_HEADER)
+    if (
+        token
+        or request.method in READS
+        or "authorization" in request.headers
+        or COOKIE not in request.cookies
+    ):
+        return token
+    if request.headers.get("content-type", "").startswith(FORMS):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
 
 
 def current_actor(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cookie_token: Annotated[str | None, Depends(cookie)],
+    csrf: Annotated[str | None, Depends(submitted_csrf)],
 ) -> Actor:
-    if credentials is None:
-        raise Unauthorized("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'")
+    if credentials is None and cookie_token is None:
+        raise Unauthorized("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>' hoặc đăng nhập")
+    now = utcnow()
     # Only reads, in a transaction of its own: a request that writes takes SQLite's write lock in
     # its route, which commits in the same turn of the threadpool, not across the turns between.
     with reads_only(session):
-        person_id = person_of(session, credentials.credentials)
-        if person_id is None:
-            raise Unauthorized("Token không hợp lệ hoặc đã bị thu hồi")
-        return load_actor(session, person_id)
+        if credentials is not None:
+            person_id = person_of(session, credentials.credentials)
+            if person_id is None:
+                raise Unauthorized("Token không hợp lệ hoặc đã bị thu hồi")
+            if disabled(session, person_id):
+                raise Unauthorized("Tài khoản đã ngừng hoạt động; hãy liên hệ quản trị hệ thống")
+            return load_actor(session, person_id)
+        login, user = session_of(session, cookie_token, now)
+        found = CookieLogin(login.id, user.id, login.csrf_token)
+        stale = needs_touch(login, now)
+        actor = load_actor(session, user.person_id)
+    if request.method not in READS and not (csrf and hmac.compare_digest(csrf, found.csrf_token)):
+        raise Forbidden(
+            f"Thiếu hoặc sai mã chống giả mạo (CSRF): gửi kèm header {CSRF_HEADER} "
+            f"hoặc trường {CSRF_FIELD} của phiên đăng nhập"
+        )
+    if stale:
+        _touch(session, found.id, now)
+    request.state.login = found
+    return actor
+
+
+def _touch(session: Session, login_id: int, now) -> None:
+    """Mark the login session used, at most once a minute, in a write of its own committed at
+    once (a GET's session reads only: this one transaction may write)."""
+    may_write = (
+        {"postgresql_readonly": False}
+        if session.get_bind().dialect.name == "postgresql"
+        else {READ_ONLY: False}
+    )
+    session.connection(execution_options=may_write)
+    touch(session, login_id, now)
+    session.commit()
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -1,15 +1,27 @@
-"""The `vinhdanh` command: serve the app, run the demo season, manage the database."""
+"""The `vinhdanh` command: serve the app, run the demo season, manage the database and the
+accounts.
 
+Which database: VINHDANH_DATABASE_URL, else <VINHDANH_DATA_DIR>/vinhdanh.db (data_dir `var`).
+When neither is set and var/vinhdanh.db does not exist but `make demo` left its database, the
+commands use the demo's: the demo writes the settings it ran with to var/demo/vinhdanh.env (its
+folder, its tenant overrides), read here as if they had been set, and the command says so."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from models.access import system_actor
 from models.config import get_settings
-from models.db import app_engine, migrate, session_scope, utcnow
+from models.db import MIGRATIONS, app_engine, migrate, session_scope, utcnow
+from models.errors import DomainError
 
 cli = typer.Typer(
     help="Vinh Danh — quy trình đề nghị, xét duyệt thi đua, khen thưởng.",
@@ -20,6 +32,78 @@ db = typer.Typer(help="Database schema and integrity.", no_args_is_help=True)
 cli.add_typer(db, name="db")
 token = typer.Typer(help="API tokens.", no_args_is_help=True)
 cli.add_typer(token, name="token")
+user = typer.Typer(help="Accounts: create, grant roles, reset passwords, unlock.", no_args_is_help=True)
+cli.add_typer(user, name="user")
+
+DEMO_SETTINGS = Path("var/demo/vinhdanh.env")  # written by `vinhdanh demo` (demo/run.py)
+ELSEWHERE = "đặt VINHDANH_DATABASE_URL hoặc VINHDANH_DATA_DIR để dùng nơi khác"
+
+
+def fail(message: str) -> None:
+    """One clear line on stderr, exit 1: no traceback for what the user can put right."""
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def shown(url: str) -> str:
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def demo_fallback() -> bool:
+    """Use the demo's database when no other is configured and the default one does not exist
+    (module docstring); whether it did."""
+    settings = get_settings()
+    configured = settings.database_url or "data_dir" in settings.model_fields_set
+    if configured or (settings.data_dir / "vinhdanh.db").exists() or not DEMO_SETTINGS.exists():
+        return False
+    for line in DEMO_SETTINGS.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name.startswith("VINHDANH_"):
+            os.environ.setdefault(name, value)
+    get_settings.cache_clear()
+    return True
+
+
+@cli.callback()
+def choose_database(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand in {"demo", "calendar"} or not demo_fallback():
+        return
+    if ctx.invoked_subcommand != "serve":  # which says which database it serves
+        typer.echo(f"Dùng cơ sở dữ liệu của bản demo: {shown(get_settings().db_url)} ({ELSEWHERE})", err=True)
+
+
+def database() -> Engine:
+    """The app database, if it exists and its schema is current; else one line saying what to do."""
+    url = get_settings().db_url
+    path = url.removeprefix("sqlite:///")
+    if path != url and not path.startswith(":memory:") and not Path(path).exists():
+        fail(f"Không có cơ sở dữ liệu {path}: chạy `vinhdanh db upgrade` hoặc `make demo` ({ELSEWHERE})")
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    engine = app_engine()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except sa.exc.OperationalError as error:
+        fail(f"Không kết nối được cơ sở dữ liệu {shown(url)}: {str(error.orig).strip()}")
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if current != head:
+        fail(
+            f"Cơ sở dữ liệu {shown(url)} chưa ở phiên bản {head} (đang ở {current or 'trống'}): "
+            "chạy `vinhdanh db upgrade`"
+        )
+    return engine
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """A committed unit of work on the app database; a refusal of the domain is one line, exit 1."""
+    try:
+        with session_scope(database()) as session:
+            yield session
+    except DomainError as error:
+        fail(error.message)
 
 
 @cli.command()
@@ -31,6 +115,7 @@ def serve(
     """Serve the web app and JSON API (service.app:app)."""
     import uvicorn
 
+    typer.echo(f"Phục vụ cơ sở dữ liệu {shown(get_settings().db_url)} ({ELSEWHERE})", err=True)
     migrate(app_engine())
     uvicorn.run("service.app:app", host=host, port=port, workers=workers)
 
@@ -62,7 +147,7 @@ def status() -> None:
     from service.report import status as report
     from service.report import status_text
 
-    with Session(app_engine()) as session:
+    with Session(database()) as session:
         typer.echo(status_text(report(session, utcnow())))
 
 
@@ -71,7 +156,7 @@ def token_issue(person_id: int, label: str = "") -> None:
     """Issue an API token for a person; it is printed once and stored only as a digest."""
     from models.tokens import issue_token
 
-    with session_scope(app_engine()) as session:
+    with unit_of_work() as session:
         typer.echo(issue_token(session, system_actor(), person_id, label))
 
 
@@ -80,7 +165,7 @@ def token_revoke(person_id: int) -> None:
     """Revoke every token of a person."""
     from models.tokens import revoke_tokens
 
-    with session_scope(app_engine()) as session:
+    with unit_of_work() as session:
         typer.echo(f"{revoke_tokens(session, system_actor(), person_id)} token(s) revoked")
 
 
@@ -101,7 +186,7 @@ def verify_audit(
     outside the database, the head; exit 1 when it is broken."""
     from models import audit
 
-    with Session(app_engine()) as session:
+    with Session(database()) as session:
         try:
             broken = audit.verify(session)
             if broken is None and checkpoint:
@@ -126,10 +211,134 @@ def calendar(start: date, days: int, tenant: str | None = None) -> None:
     from models.calendar import NATIONAL, tenant_calendar
 
     if tenant:
-        with Session(app_engine()) as session:
+        with Session(database()) as session:
             typer.echo(tenant_calendar(session, tenant).add_working_days(start, days).isoformat())
     else:
         typer.echo(NATIONAL.add_working_days(start, days).isoformat())
+
+
+def _unit(session: Session, code: str):
+    from models.org import Unit
+
+    found = session.exec(select(Unit).where(Unit.code == code)).first()
+    if found is None:
+        fail(f"Không có đơn vị mã {code}")
+    return found
+
+
+@user.command("create")
+def user_create(
+    username: str,
+    person: Annotated[int | None, typer.Option(help="the person's id")] = None,
+    name: Annotated[str | None, typer.Option(help="a new person's full name (with --unit)")] = None,
+    unit: Annotated[str | None, typer.Option(help="the unit code a new person works in")] = None,
+    password: Annotated[str | None, typer.Option(help="else one is generated and printed")] = None,
+) -> None:
+    """Create an account for a person (--person ID), or for a new one (--name "Họ tên" --unit CODE)."""
+    from models import accounts
+
+    if (person is None) == (name is None or unit is None):
+        fail('Cần --person ID, hoặc --name "Họ tên" và --unit MÃ')
+    with unit_of_work() as session:
+        actor = system_actor()
+        if person is None:
+            person = accounts.new_person(session, actor, name, _unit(session, unit).id).id
+        account, generated = accounts.create_user(session, actor, username, person, password)
+    typer.echo(f"Đã tạo tài khoản {account.username} (#{account.id}) cho người #{account.person_id}")
+    if generated:
+        typer.echo(f"Mật khẩu (chỉ hiện lần này): {generated}")
+
+
+@user.command("grant")
+def user_grant(
+    username: str,
+    role: Annotated[
+        str,
+        typer.Argument(help="unit_officer, secretariat, secretariat_head, authority, admin, council_member"),
+    ],
+    unit: Annotated[str | None, typer.Option(help="the unit's code (a role)")] = None,
+    council: Annotated[int | None, typer.Option(help="the council's id (council_member)")] = None,
+    valid_from: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, first day in force")] = None,
+    valid_to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, last day in force")] = None,
+) -> None:
+    """Grant a user a role at a unit (--unit CODE), or a seat on a council (council_member
+    --council ID), from --from through --to."""
+    from models import accounts, grants
+    from models.org import Role
+
+    roles = [r.value for r in Role]
+    if role not in (*roles, grants.COUNCIL_MEMBER):
+        fail(f"Vai trò {role} không có; chọn một trong: {', '.join(roles)}, {grants.COUNCIL_MEMBER}")
+    if (role == grants.COUNCIL_MEMBER) != (council is not None) or (unit is None) == (council is None):
+        fail("council_member cần --council ID; các vai trò khác cần --unit MÃ")
+    start, end = (_day(d) for d in (valid_from, valid_to))
+    with unit_of_work() as session:
+        person_id = accounts.user_by_name(session, username).person_id
+        if council is not None:
+            grants.join_council(session, system_actor(), person_id, council, start)
+            where = f"Hội đồng #{council}"
+        else:
+            at = _unit(session, unit)
+            grants.grant_role(session, system_actor(), person_id, Role(role), at.id, start, end)
+            where = at.code
+    typer.echo(f"Đã giao {role} tại {where} cho {username} ({start or '…'} – {end or '…'})")
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        fail(f"Ngày {text} không hợp lệ: dùng YYYY-MM-DD")
+
+
+@user.command("list")
+def user_list() -> None:
+    """Every account: its person, whether it is active or locked, the roles in force today."""
+    from models.accounts import UserAccount
+    from models.grants import grants_of
+    from models.org import Person
+
+    with Session(database()) as session:
+        rows = session.exec(select(UserAccount, Person).join(Person).order_by(UserAccount.username)).all()
+        now = utcnow()
+        for account, person in rows:
+            held = ", ".join(
+                f"{g.role}@{g.council_name or g.unit_name}"
+                for g in grants_of(session, person.id)
+                if g.in_force
+            )
+            state = "" if account.active else " [ngừng]"
+            state += " [tạm khoá]" if account.locked_until and account.locked_until > now else ""
+            typer.echo(f"{account.username:<24} {person.full_name:<28}{state} {held}")
+    if not rows:
+        typer.echo("Chưa có tài khoản nào: `vinhdanh user create`")
+
+
+@user.command("password")
+def user_password(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="else one is generated and printed")] = None,
+) -> None:
+    """Set a user's password (their login sessions end)."""
+    from models import accounts
+
+    with unit_of_work() as session:
+        generated = accounts.set_password(
+            session, system_actor(), accounts.user_by_name(session, username), password
+        )
+    typer.echo(
+        f"Đã đặt mật khẩu mới cho {username}" + (f": {generated} (chỉ hiện lần này)" if generated else "")
+    )
+
+
+@user.command("unlock")
+def user_unlock(username: str) -> None:
+    """Lift a lock after repeated failed logins."""
+    from models import accounts
+
+    with unit_of_work() as session:
+        accounts.unlock(session, system_actor(), accounts.user_by_name(session, username))
+    typer.echo(f"Đã mở khoá {username}")
 
 
 def main() -> None:

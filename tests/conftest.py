@@ -134,3 +134,17 @@ def prefect():
 
     with prefect_test_harness(server_startup_timeout=180), prefect_runs():
         yield
+
+
+@pytest.fixture
+def login():
+    """Log a TestClient in through the session cookie (POST /api/v1/auth/login); its writes then
+    carry the session's CSRF token (X-CSRF-Token). Answers the login's body."""
+
+    def log_in(client, username: str, password: str) -> dict:
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return response.json()
+
+    return log_in

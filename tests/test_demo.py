@@ -3,6 +3,7 @@ flow runs, on its own SQLite file."""
 
 from collections import Counter
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ from models.decisions import Decision
 from models.history import AwardRecord
 from models.nominations import Nomination, State
 from models.runs import FlowRun
+from service.app import create_app
 from service.cli import cli
 
 
@@ -52,3 +54,37 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
         with configured(data_dir=tmp_path):  # the demo's audit key is in its own folder
             assert verify(session) is None
     engine.dispose()
+    logins_of_the_demo_accounts(result.output, tmp_path)
+
+
+def logins_of_the_demo_accounts(output: str, folder) -> None:
+    """The summary lists an account per role at each level, a council member of each council and
+    an administrator, with their passwords; one of each kind logs in and holds its role; the
+    demo's settings file points the commands at its database."""
+    table = output.split("Tài khoản đăng nhập")[1].split("Cơ sở dữ liệu:")[0].strip().splitlines()[2:]
+    accounts = [line.split(maxsplit=2)[:2] for line in table]
+    usernames = {username for username, _ in accounts}
+    for code in ("tw", "bct", "qng", "snv", "stc", "bct-xttm"):
+        assert {f"{code}.lanhdao", f"{code}.thuongtruc"} <= usernames, code
+    assert {"snv.canbo", "stc.canbo", "bct-xttm.canbo", "quantri", "hoidong.stc", "hoidong.bct"} <= usernames
+    assert sum("Thành viên Hội đồng" in line for line in table) == 7  # one per council
+    passwords = dict(accounts)
+    expected = {
+        "stc.canbo": ("unit_officer", "Sở Tài chính"),
+        "qng.thuongtruc": ("secretariat", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+        "tw.lanhdao": ("authority", "Thủ tướng Chính phủ"),
+        "quantri": ("admin", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+        "hoidong.bct": ("council_member", "Bộ Công Thương"),
+    }
+    with configured(database_url=f"sqlite:///{folder / 'vinhdanh.db'}", data_dir=folder):
+        for username, (role, unit) in expected.items():
+            client = TestClient(create_app())
+            response = client.post(
+                "/api/v1/auth/login", json={"username": username, "password": passwords[username]}
+            )
+            assert response.status_code == 200, (username, response.text)
+            assert (role, unit) in {(g["role"], g["unit_name"]) for g in response.json()["grants"]}, username
+    settings = dict(line.split("=", 1) for line in (folder / "vinhdanh.env").read_text().splitlines())
+    assert settings["VINHDANH_DATA_DIR"] == str(folder) and settings["VINHDANH_TENANT_DIR"].endswith(
+        "tenants"
+    )

@@ -1,7 +1,7 @@
 """name search: the folded words of people's and units' names; indexes for the lists and queues
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 10:00:00
 
 `nametoken` holds each name's words without diacritics, in lower case (models/search.py), in a
@@ -17,7 +17,7 @@ from alembic import op
 from models.search import Token, words
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
