@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.access import today
 from models.db import utcnow
 from models.org import Person, Role, RoleGrant
 
@@ -24,8 +25,10 @@ class Notification(SQLModel, table=True):
 
 
 def holders(session: Session, role: Role, unit_id: int) -> list[int]:
-    """The people holding a role at a unit (its secretariat, its officers, its authority)."""
-    query = select(RoleGrant.person_id).where(RoleGrant.role == role, RoleGrant.unit_id == unit_id)
+    """The people holding a role at a unit today (its secretariat, its officers, its authority)."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.role == role, RoleGrant.unit_id == unit_id, RoleGrant.in_force(today())
+    )
     return sorted(set(session.exec(query)))
 
 

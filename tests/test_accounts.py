@@ -532,3 +532,17 @@ def test_a_lone_surrogate_in_a_login_is_invalid_input_not_a_server_error(web):
     ):
         response = web().post(LOGIN, content=body, headers={"content-type": "application/json"})
         refused(response, 422, "invalid_input")
+
+
+def test_a_role_that_ended_is_no_longer_told_of_the_units_work(session, province):
+    from models.notify import holders
+
+    stc = province.units["stc"].id
+    assert holders(session, Role.SECRETARIAT, stc) == [province.people["unit_secretariat"].id]
+    grant = session.exec(
+        select(RoleGrant).where(RoleGrant.person_id == province.people["unit_secretariat"].id)
+    ).one()
+    grant.valid_to = today() - timedelta(days=1)
+    session.add(grant)
+    session.flush()
+    assert holders(session, Role.SECRETARIAT, stc) == []
