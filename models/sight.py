@@ -119,6 +119,12 @@ def councils(session: Session, actor: Actor) -> Condition:
     return col(Council.id).in_(actor.councils) | col(Council.unit_id).in_(units_below(session, actor))
 
 
+def sees_council(session: Session, actor: Actor, council_id: int) -> bool:
+    condition = councils(session, actor)
+    query = select(Council.id).where(Council.id == council_id)
+    return condition is None or session.exec(query.where(condition)).first() is not None
+
+
 def in_force(day: date) -> sa.ColumnElement[bool]:
     """Units in existence on the day (reorganisations are effective dates)."""
     return sa.and_(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from models import audit, route
+from models import audit, route, sight
 from models.access import Actor
 from models.campaigns import Campaign
 from models.catalogue import default_catalogue
@@ -87,6 +87,8 @@ def open_session(
     """The secretariat convenes the council; the chair and the secretary of the meeting sit on it."""
     step, now = COUNCIL_SESSION["open_session"], now or utcnow()
     council = _council_of(session, council_id)
+    if not route.permits(step, actor, council.unit_id) and not sight.sees_council(session, actor, council_id):
+        raise NotFound(f"Không có Hội đồng #{council_id}")  # as for one that does not exist
     route.authorise(step, actor, council.unit_id, council.name)
     place = nfc(place).strip()
     if not place:
