@@ -7,14 +7,15 @@ concurrent users, on a database of 200,000 nominations and on an empty one, in t
 
 For each database: an empty one first (the benchmark's users and a handful of nominations), then
 one of `--nominations` (bench/seed.py builds it, printing the time and size). Each time the real
-app is served in its own process (`vinhdanh serve`: uvicorn, one worker, the default pool and
-threads) and every row of ROWS is measured twice: 50 users each sending a request, reading the
-answer and pausing 0.5 s (about 100 requests/s offered), then the same 50 without a pause (the
-peak throughput). Printed per row: p50/p95/max latency, requests/s, errors, the server's CPU per
-request and the answer's size. Flows run inline (`VINHDANH_PREFECT_MODE=inline`): the embedded
-mode's first deadline sweep would otherwise write reminders for every overdue nomination while
-the reads are measured. A row whose route is not in this app (404/405 with no body of ours at the
-first request) is printed as not yet on this branch. Exit status 1 if any answer was not a 2xx.
+app is served in its own process (`vinhdanh serve`: uvicorn, a worker per core unless `--workers`
+says otherwise, the default pool and threads) and every row of ROWS is measured twice: 50 users
+each sending a request, reading the answer and pausing 0.5 s (about 100 requests/s offered), then
+the same 50 without a pause (the peak throughput). Printed per row: p50/p95/max latency,
+requests/s, errors, the server's CPU per request and the answer's size. Flows run inline
+(`VINHDANH_PREFECT_MODE=inline`): the embedded mode's first deadline sweep would otherwise write
+reminders for every overdue nomination while the reads are measured. A row whose route is not in
+this app (404/405 with no body of ours at the first request) is printed as not yet on this branch.
+Exit status 1 if any answer was not a 2xx.
 """
 
 import argparse
@@ -39,8 +40,9 @@ sys.path.insert(0, str(ROOT))  # bench.seed, bench.load, tests.crowd
 # {secretariat}, {officer}, {member} a nomination that user may open (bench/seed.py).
 ROWS = {
     "intake queue": ("secretariat", "/api/v1/queues/intake?page={page}&per_page=50"),
-    "people search": ("secretariat", "/api/v1/people?q=nguyen+van"),
-    "nomination search": ("secretariat", "/api/v1/nominations?q=nguyen+van"),
+    "people search, a name": ("secretariat", "/api/v1/people?q={name}"),
+    "people search, 'nguyen van'": ("secretariat", "/api/v1/people?q=nguyen+van"),
+    "nomination search, a name": ("secretariat", "/api/v1/nominations?q={name}"),
     "nomination page, secretariat": ("secretariat", "/api/v1/nominations/{secretariat}"),
     "nomination page, unit officer": ("officer", "/api/v1/nominations/{officer}"),
     "nomination page, council member": ("member", "/api/v1/nominations/{member}"),
@@ -78,6 +80,9 @@ def main() -> int:
     parser.add_argument("--peak-seconds", type=float, default=8, help="per row, without the pause")
     parser.add_argument("--rows", nargs="*", choices=list(ROWS), help="only these rows")
     parser.add_argument("--prefect-mode", default="inline")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count(), help="uvicorn worker processes (one per core)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-api-"))
     try:
@@ -98,7 +103,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print(f"API benchmark on {kind}: {args.users} users, {PAUSE} s pause, {args.seconds:.0f} s per row")
     print(
         f"Python {platform.python_version()}, {platform.system()} {platform.machine()},"
-        f" {os.cpu_count()} CPUs; `vinhdanh serve`, one worker, flows {args.prefect_mode}"
+        f" {os.cpu_count()} CPUs; `vinhdanh serve --workers {args.workers}`, flows {args.prefect_mode}"
     )
     results = {}
     for size in (args.empty, args.nominations):
@@ -123,7 +128,7 @@ def measure(env, work: Path, built, rows, args) -> dict[str, tuple[Measured, Mea
     from tests.crowd import serving
 
     measured = {}
-    with serving(env, work / "serve.log") as (base, server):
+    with serving(env, work / "serve.log", workers=args.workers) as (base, server):
         for name, (user, template) in rows.items():
             pick = Picker(template, built.pages, random.Random(name))
             headers = {"Authorization": f"Bearer {built.tokens[user]}"}
@@ -140,14 +145,20 @@ def measure(env, work: Path, built, rows, args) -> dict[str, tuple[Measured, Mea
 
 
 class Picker:
-    """A row's next URL: its template with a page of the queue and a nomination its user may open."""
+    """A row's next URL: its template with a page of the queue, a nomination its user may open and
+    a name, without its accents, as people type one."""
 
     def __init__(self, template: str, pages: dict[str, list[int]], rng: random.Random):
+        from demo.province import FAMILY, GIVEN_M, MIDDLE_M  # the names bench/seed.py gives
+        from models.search import fold
+
         self.template, self.pages, self.rng = template, pages, rng
+        self.names = [[fold(w) for w in words] for words in (FAMILY, MIDDLE_M, GIVEN_M)]
 
     def __call__(self) -> str:
         chosen = {user: self.rng.choice(ids) for user, ids in self.pages.items()}
-        return self.template.format(page=self.rng.randint(1, 10), **chosen)
+        name = "+".join(self.rng.choice(words) for words in self.names)  # a man's name, as typed
+        return self.template.format(page=self.rng.randint(1, 10), name=name, **chosen)
 
 
 def load(base: str, pick, headers: dict, users: int, seconds: float, pause: float, pid: int) -> Measured:
@@ -180,9 +191,22 @@ def load(base: str, pick, headers: dict, users: int, seconds: float, pause: floa
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time a process has used, user and system (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time a process and those it started (uvicorn's workers) have used, user and
+    system (Linux)."""
+    stats = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        stats[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree, ticks = {pid}, 0
+    for process in sorted(stats):  # a child has a higher pid than its parent (no wrap-around here)
+        parent, used = stats[process]
+        if process in tree or parent in tree:
+            tree.add(process)
+            ticks += used
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def line(paced: Measured, peak: Measured) -> str:

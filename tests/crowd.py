@@ -109,12 +109,15 @@ def until_swept(engine: Engine, wait: float = 120) -> float:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, wait: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`vinhdanh serve` on a free loopback port with these settings, until the block ends (SIGTERM)."""
+def serving(
+    env: dict[str, str], log: Path, wait: float = 120, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`vinhdanh serve` on a free loopback port with these settings and uvicorn worker processes,
+    until the block ends (SIGTERM)."""
     port = free_port()
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [str(BIN / "vinhdanh"), "serve", "--port", str(port)],
+            [str(BIN / "vinhdanh"), "serve", "--port", str(port), "--workers", str(workers)],
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
