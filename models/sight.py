@@ -108,9 +108,15 @@ def units(session: Session, actor: Actor) -> set[int] | None:
 def people(session: Session, actor: Actor) -> Condition:
     if everything(actor):
         return None
-    working = select(Membership.person_id).where(col(Membership.unit_id).in_(units_below(session, actor)))
-    fellows = select(CouncilMember.person_id).where(col(CouncilMember.council_id).in_(actor.councils))
-    return sa.or_(col(Person.id) == actor.person_id, col(Person.id).in_(working), col(Person.id).in_(fellows))
+    # EXISTS, looked up by person: an IN over every person of a province's units would be read
+    # whole for each query, even when a name search leaves a handful of people to check
+    working = select(Membership.id).where(
+        Membership.person_id == Person.id, col(Membership.unit_id).in_(units_below(session, actor))
+    )
+    fellows = select(CouncilMember.id).where(
+        CouncilMember.person_id == Person.id, col(CouncilMember.council_id).in_(actor.councils)
+    )
+    return sa.or_(col(Person.id) == actor.person_id, working.exists(), fellows.exists())
 
 
 def councils(session: Session, actor: Actor) -> Condition:

@@ -38,6 +38,7 @@ def test_queues_follow_a_nomination_from_intake_to_signature(app_db, prov, api):
         assert ok(api[who].get("/api/v1/queues/intake")) == {
             "items": [],
             "total": 0,
+            "total_exact": True,
             "page": 1,
             "per_page": 50,
         }
@@ -176,3 +177,14 @@ def test_filters_sorting_and_paging(app_db, prov, api):
     for bad in ("per_page=201", "page=0", "sort=secret", "state=nonsense", "q=" + "a" * 101, "order=up"):
         assert api["officer"].get(f"/api/v1/nominations?{bad}").status_code == 422, bad
     assert api["anonymous"].get("/api/v1/nominations").status_code == 401
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_says_there_are_more(app_db, prov, api, monkeypatch):
+    import models.lists
+
+    drafts(app_db, prov, ["good", "diligent"])
+    listed = ok(api["officer"].get("/api/v1/nominations"))
+    assert (listed["total"], listed["total_exact"], len(listed["items"])) == (2, True, 2)
+    monkeypatch.setattr(models.lists, "COUNT_CAP", 1)
+    listed = ok(api["officer"].get("/api/v1/nominations"))
+    assert (listed["total"], listed["total_exact"], len(listed["items"])) == (1, False, 2)

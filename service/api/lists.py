@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import nulls_last
 from sqlmodel import Session, col, func, select
 
@@ -31,7 +31,8 @@ Id = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    total: int
+    total: int = Field(description=f"how many, counted up to {lists.COUNT_CAP:,}")
+    total_exact: bool = Field(description=f"false: more than {lists.COUNT_CAP:,}")
     page: int
     per_page: int
 
@@ -86,7 +87,13 @@ PagingDep = Annotated[lists.Paging, Depends(paging)]
 
 
 def as_page(items: list, total: int, paging: lists.Paging) -> dict:
-    return {"items": items, "total": total, "page": paging.page, "per_page": paging.per_page}
+    return {
+        "items": items,
+        "total": min(total, lists.COUNT_CAP),
+        "total_exact": total <= lists.COUNT_CAP,
+        "page": paging.page,
+        "per_page": paging.per_page,
+    }
 
 
 def today() -> date:
@@ -231,7 +238,7 @@ class DecisionDetail(DecisionOut, Summary):
 def paged(session: Session, model, where: list, paging: lists.Paging, *order) -> tuple[list, int]:
     """A page of records of a kind (the newest first, unless ordered), and how many there are."""
     where = [w for w in where if w is not None]
-    total = session.exec(select(func.count()).select_from(model).where(*where)).one()
+    total = lists.counted(session, model, where)
     query = select(model).where(*where).order_by(*(order or [col(model.id).desc()]))
     return session.exec(query.offset((paging.page - 1) * paging.per_page).limit(paging.per_page)).all(), total
 
