@@ -70,9 +70,9 @@ def overdue(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(col(N.due_on) < today, col(N.state).in_(DUE))
 
 
-def named(q: str) -> sa.ColumnElement[bool]:
+def named(session: Session, q: str) -> sa.ColumnElement[bool]:
     """Nominees whose name (a person's, a collective's) has words beginning with the query's."""
-    people, units = search.matching("person", q), search.matching("unit", q)
+    people, units = search.matching(session, "person", q), search.matching(session, "unit", q)
     if people is None:
         return sa.false()
     # one set of ids, found through the nominee indexes, for the database to start from
@@ -80,7 +80,7 @@ def named(q: str) -> sa.ColumnElement[bool]:
     return col(N.id).in_(found.union(select(N.id).where(col(N.collective_id).in_(units))))
 
 
-def conditions(f: Filters, today: date) -> list[sa.ColumnElement[bool]]:
+def conditions(session: Session, f: Filters, today: date) -> list[sa.ColumnElement[bool]]:
     found = []
     for column, value in ((N.unit_id, f.unit_id), (N.handling_unit_id, f.handling_unit_id)):
         if value is not None:
@@ -98,7 +98,7 @@ def conditions(f: Filters, today: date) -> list[sa.ColumnElement[bool]]:
     if f.overdue is not None:
         found.append(overdue(today) if f.overdue else sa.not_(overdue(today)) | col(N.due_on).is_(None))
     if f.q is not None:
-        found.append(named(f.q))
+        found.append(named(session, f.q))
     if f.submission_id is not None:
         carried = select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == f.submission_id)
         found.append(col(N.id).in_(carried))

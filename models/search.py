@@ -1,14 +1,18 @@
 """Finding people and units by name, whatever the accents and the case: "nguyen van anh",
 "NGUYỄN văn ánh", "van anh" or "Anh" (typed in NFC or NFD) all find "Nguyễn Văn Ánh".
 
-Each name is kept as its folded words (no diacritics, lower case, đ as d) in `NameToken`, one row
-per word, its primary key (entity, token, entity_id) a B-tree. A query's words each match the
-start of a word of the name (all of them, in any order): a word is a range of the index,
-`token >= 'anh' AND token < 'ani'`, which both databases answer from the index without the
-caveats of LIKE (SQLite uses its LIKE optimisation only under PRAGMA case_sensitive_like or a
-NOCASE column; a pattern needs its % and _ escaped). For the range to be exactly the words
-beginning with the prefix, tokens compare by code point: SQLite's BINARY collation, and the "C"
-collation on PostgreSQL (a linguistic collation may order "anh-" or digits elsewhere).
+Each name is kept folded (no diacritics, lower case, đ as d) in `NameToken`, one row from each of
+its words to its end ("nguyen van anh", "van anh", "anh"), its primary key (entity, token,
+entity_id) a B-tree. A query is first read as words in the name's order, the last one perhaps
+unfinished: one range of the index, `token >= 'van an' AND token < 'van ao'`, which finds the few
+people named so however common each word is ("nguyen", "van", "thi" begin a third of all
+Vietnamese names). Only when no name has them so does each word match the start of a word of the
+name, all of them in any order ("anh nguyen", "ng v a"): one range per word, intersected, dearer
+for common words. Both databases answer a range from the index without the caveats of LIKE (SQLite
+uses its LIKE optimisation only under PRAGMA case_sensitive_like or a NOCASE column; a pattern
+needs its % and _ escaped). For the range to be exactly the words beginning with the prefix,
+tokens compare by code point: SQLite's BINARY collation, and the "C" collation on PostgreSQL (a
+linguistic collation may order "anh-" or digits elsewhere).
 
 The rows follow Person.full_name and Unit.name/abbreviation through a flush listener; rows
 written by bulk Core inserts (a load script) bypass it: call `reindex` after them."""
@@ -24,7 +28,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.org import Person, Unit
 
-TOKEN_LENGTH = 60  # longer words are cut (no Vietnamese word comes near)
+TOKEN_LENGTH = 200  # a name from one of its words on, cut there (no name comes near)
 MAX_WORDS = 8  # of a query: a name has fewer words; more would only make the query dearer
 WORD = re.compile(r"[^\W_]+")
 Token = sa.String(TOKEN_LENGTH).with_variant(sa.String(TOKEN_LENGTH, collation="C"), "postgresql")
@@ -47,8 +51,14 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, each once, in order: its letters and digits only."""
-    return list(dict.fromkeys(w[:TOKEN_LENGTH] for w in WORD.findall(fold(text))))
+    """The folded words of a text, in order: its letters and digits only."""
+    return WORD.findall(fold(text))
+
+
+def phrases(text: str) -> list[str]:
+    """What is indexed of a name: its folded words from each one on to the end, each once."""
+    found = words(text)
+    return list(dict.fromkeys(" ".join(found[i:])[:TOKEN_LENGTH] for i in range(len(found))))
 
 
 # What is indexed of each kind of record.
@@ -63,24 +73,29 @@ def _after(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def matching(entity: str, query: str) -> sa.Select | None:
-    """The ids of the `entity` records whose name has a word beginning with each word of the
-    query (None when the query has no word: letters and digits only count)."""
+def _starting(entity: str, prefix: str) -> sa.Select:
+    """The ids of the records with an indexed phrase beginning with `prefix`."""
+    return select(NameToken.entity_id).where(
+        NameToken.entity == entity, NameToken.token >= prefix, NameToken.token < _after(prefix)
+    )
+
+
+def matching(session: Session, entity: str, query: str) -> sa.Select | None:
+    """The ids of the `entity` records whose name has the query's words in its order, else has
+    a word beginning with each of them (None when the query has no word: letters and digits
+    only count)."""
     wanted = words(query)[:MAX_WORDS]
     if not wanted:
         return None
-    selects = [
-        select(NameToken.entity_id).where(
-            NameToken.entity == entity, NameToken.token >= w, NameToken.token < _after(w)
-        )
-        for w in wanted
-    ]
-    return selects[0] if len(selects) == 1 else sa.intersect(*selects)
+    in_order = _starting(entity, " ".join(wanted)[:TOKEN_LENGTH])
+    if len(wanted) == 1 or session.exec(in_order.limit(1)).first() is not None:
+        return in_order
+    return sa.intersect(*(_starting(entity, w[:TOKEN_LENGTH]) for w in dict.fromkeys(wanted)))
 
 
 def token_rows(kind: str, names: Iterable[tuple[int, str]]) -> list[dict]:
     """The NameToken rows of these (id, name) of one kind of record, for a bulk insert."""
-    return [{"entity": kind, "entity_id": i, "token": w} for i, name in names for w in words(name)]
+    return [{"entity": kind, "entity_id": i, "token": p} for i, name in names for p in phrases(name)]
 
 
 def _rows(entity: type, records: Iterable) -> list[dict]:

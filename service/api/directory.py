@@ -49,10 +49,10 @@ def _in(column, ids: set[int] | None):
     return None if ids is None else col(column).in_(ids)
 
 
-def _matching(column, entity: str, q: str | None):
+def _matching(session: Session, column, entity: str, q: str | None):
     if q is None:
         return None
-    found = search.matching(entity, q)
+    found = search.matching(session, entity, q)
     return col(column).in_(found) if found is not None else col(column).is_(None)  # no word: nothing
 
 
@@ -71,7 +71,7 @@ def units(
         _in(Unit.id, sight.units(session, actor)),
         _in(Unit.id, Org.of(session).below({root}) if root else None),
         sight.in_force(on) if on else None,
-        _matching(Unit.id, "unit", q),
+        _matching(session, Unit.id, "unit", q),
     ]
     found, total = paged(session, Unit, where, paging, col(Unit.id))
     return as_page(found, total, paging)
@@ -151,7 +151,7 @@ def people(
     """The people the caller may see, found by name with or without accents; `unit_id`: those
     working there now."""
     working = select(Membership.person_id).where(Membership.unit_id == unit_id, _current())
-    where = [sight.people(session, actor), _matching(Person.id, "person", q)]
+    where = [sight.people(session, actor), _matching(session, Person.id, "person", q)]
     where += [col(Person.id).in_(working)] if unit_id else []
     found, total = paged(session, Person, where, paging, col(Person.full_name), col(Person.id))
     posts = _posts(session, found, current=True)

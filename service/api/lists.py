@@ -126,7 +126,7 @@ def nominations(
         unit_id, handling_unit_id, year, award, state, level, due_before, overdue, q, submission_id
     )
     paging.sort, paging.descending = sort, order == "desc"
-    where = [*lists.conditions(filters, day), sight.nominations(actor)]
+    where = [*lists.conditions(session, filters, day), sight.nominations(actor)]
     return as_page(*lists.page(session, [w for w in where if w is not None], paging, day), paging)
 
 

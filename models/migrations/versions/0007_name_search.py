@@ -4,17 +4,18 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02 10:00:00
 
-`nametoken` holds each name's words without diacritics, in lower case (models/search.py), in a
-B-tree that a prefix range reads; on PostgreSQL its tokens compare in the "C" collation, so that
-the range of words beginning with a prefix is exactly that. The upgrade indexes the names already
-there. The nomination indexes serve the work queues (a stage at a unit, in due order) and a
-unit's own nominations; submission.from_unit_id, what a unit sent (who may see a nomination).
+`nametoken` holds each name without diacritics, in lower case, from each of its words on
+(models/search.py), in a B-tree that a prefix range reads; on PostgreSQL its tokens compare in the
+"C" collation, so that the range of words beginning with a prefix is exactly that. The upgrade
+indexes the names already there. The nomination indexes serve the work queues (a stage at a unit,
+in due order) and a unit's own nominations; submission.from_unit_id, what a unit sent (who may see
+a nomination).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from models.search import Token, words
+from models.search import Token, phrases
 
 revision = "0007"
 down_revision = "0006"
@@ -52,7 +53,9 @@ def upgrade() -> None:
     for entity, query in NAMES.items():
         result = connection.exec_driver_sql(query)
         while chunk := result.fetchmany(BATCH):
-            rows = [{"entity": entity, "entity_id": i, "token": w} for i, name in chunk for w in words(name)]
+            rows = [
+                {"entity": entity, "entity_id": i, "token": w} for i, name in chunk for w in phrases(name)
+            ]
             if rows:
                 connection.execute(nametoken.insert(), rows)
 
