@@ -598,6 +598,8 @@ def build(engine: sa.Engine, nominations: int, seed: int = 2025) -> Built:
         season.write(engine)
     finally:
         gc.enable()
+    with engine.begin() as connection:  # the planner's statistics, as autovacuum would keep them
+        connection.exec_driver_sql("ANALYZE")
     tokens, pages = season.users(engine)
     return Built(
         nominations=len(season.rows[Nomination]),
