@@ -70,9 +70,26 @@ class Org:
             unit = self.unit(unit.parent_id)
         return chain
 
+    @cached_property
+    def children(self) -> dict[int | None, list[int]]:
+        """Each unit's children, from the tree's (id, parent) pairs alone: what `below` needs is
+        not worth a thousand records."""
+        tree: dict[int | None, list[int]] = {}
+        for unit_id, parent_id in self.session.exec(select(Unit.id, Unit.parent_id)):
+            tree.setdefault(parent_id, []).append(unit_id)
+        return tree
+
     def below(self, unit_ids: set[int]) -> set[int]:
-        """These units and every unit under them."""
-        return {u for u in self.units if any(a.id in unit_ids for a in self.ancestors(u))}
+        """These units (those that exist) and every unit under them."""
+        found, stack = set(), [u for u in unit_ids if u in self.parents]
+        while stack:
+            found.add(unit := stack.pop())
+            stack.extend(self.children.get(unit, []))
+        return found
+
+    @cached_property
+    def parents(self) -> dict[int, int | None]:
+        return {child: parent for parent, children in self.children.items() for child in children}
 
     def grassroots(self, unit_id: int) -> Unit | None:
         """The nearest unit whose head decides grassroots titles (Law 06/2022 Art. 80)."""
