@@ -84,6 +84,8 @@ def main() -> int:
         "--workers", type=int, default=os.cpu_count(), help="uvicorn worker processes (one per core)"
     )
     args = parser.parse_args()
+    if args.nominations <= args.empty:
+        parser.error("--nominations must be more than --empty: the two databases are compared")
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-api-"))
     try:
         return run(args, work)
