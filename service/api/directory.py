@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from models import search, sight
-from models.access import Actor
+from models.access import Actor, today
 from models.campaigns import Campaign, CampaignKind
 from models.catalogue import Award, RuleSet, UnknownAward, default_catalogue
 from models.councils import Council, CouncilMember, Position
@@ -18,7 +18,7 @@ from models.errors import NotFound
 from models.org import Membership, Person, RoleGrant, Unit, UnitKind
 from models.routing import Org
 from service.api import PRINTABLE, PathId, refusals
-from service.api.lists import Id, Page, PagingDep, Ref, as_page, paged, today
+from service.api.lists import Id, Page, PagingDep, Ref, as_page, one, paged
 from service.auth import ActorDep
 from service.deps import SessionDep
 
@@ -161,11 +161,7 @@ def people(
 @router.get("/people/{person_id}", response_model=PersonDetail)
 def person(person_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     """A person: their posts over time, the roles they hold, the councils they sit on."""
-    condition = sight.people(session, actor)
-    query = select(Person).where(Person.id == person_id)
-    found = session.exec(query.where(condition) if condition is not None else query).first()
-    if found is None:
-        raise NotFound(f"Không có người #{person_id}")
+    found = one(session, Person, person_id, sight.people(session, actor), "người")
     units = Org.of(session).units
     grants = session.exec(
         select(RoleGrant).where(RoleGrant.person_id == person_id).order_by(col(RoleGrant.id))
@@ -239,11 +235,7 @@ def councils(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
 @router.get("/councils/{council_id}", response_model=CouncilDetail)
 def council(council_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     """A council with its members, their positions and whether they still sit."""
-    condition = sight.councils(session, actor)
-    query = select(Council).where(Council.id == council_id)
-    found = session.exec(query.where(condition) if condition is not None else query).first()
-    if found is None:
-        raise NotFound(f"Không có Hội đồng #{council_id}")
+    found = one(session, Council, council_id, sight.councils(session, actor), "Hội đồng")
     seats = session.exec(
         select(CouncilMember, Person.full_name)
         .join(Person, col(Person.id) == CouncilMember.person_id)

@@ -11,13 +11,11 @@ from sqlalchemy import nulls_last
 from sqlmodel import Session, col, func, select
 
 from models import lists, sight
-from models.access import Actor
+from models.access import Actor, today
 from models.catalogue import default_catalogue
 from models.councils import BallotCast, Council, CouncilMember, CouncilSession, SessionItem, SessionState
-from models.db import utcnow
 from models.decisions import Decision, DecisionState
 from models.errors import NotFound
-from models.guards import vietnam_today
 from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionState
 from models.org import Person, Unit
 from service.api import MAX_ID, PRINTABLE, PathId, refusals
@@ -94,10 +92,6 @@ def as_page(items: list, total: int, paging: lists.Paging) -> dict:
         "page": paging.page,
         "per_page": paging.per_page,
     }
-
-
-def today() -> date:
-    return vietnam_today(utcnow())
 
 
 @router.get("/nominations", response_model=Page[NominationItem])
@@ -257,7 +251,7 @@ def _by_state(session: Session, where) -> dict[str, int]:
     return {state.value: count for state, count in rows}
 
 
-def _one(session: Session, model, record_id: int, condition, what: str):
+def one(session: Session, model, record_id: int, condition, what: str):
     """The record, if it exists and the caller may see it; else the one answer for both."""
     query = select(model).where(col(model.id) == record_id)
     found = session.exec(query.where(condition) if condition is not None else query).first()
@@ -291,7 +285,7 @@ def submissions(session: SessionDep, actor: ActorDep, paging: PagingDep, campaig
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetail)
 def submission(submission_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
-    batch = _one(session, Submission, submission_id, sight.submissions(actor), "Tờ trình")
+    batch = one(session, Submission, submission_id, sight.submissions(actor), "Tờ trình")
     carried = col(Nomination.id).in_(
         select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == batch.id)
     )
@@ -344,7 +338,7 @@ def council_sessions(
 @router.get("/council-sessions/{session_id}", response_model=CouncilSessionDetail)
 def council_session(session_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     """A meeting: its agenda summarised, whether the caller sits on the council and voted."""
-    meeting = _one(session, CouncilSession, session_id, sight.council_sessions(actor), "phiên họp")
+    meeting = one(session, CouncilSession, session_id, sight.council_sessions(actor), "phiên họp")
     people = dict(
         session.exec(
             select(Person.id, Person.full_name).where(
@@ -410,7 +404,7 @@ def decisions(
 
 @router.get("/decisions/{decision_id}", response_model=DecisionDetail)
 def decision(decision_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
-    found = _one(session, Decision, decision_id, sight.decisions(actor), "quyết định")
+    found = one(session, Decision, decision_id, sight.decisions(actor), "quyết định")
     return _decisions(session, [found])[0] | {
         "by_state": _by_state(session, col(Nomination.decision_id) == found.id)
     }
