@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models.councils import Council, CouncilMember
+from models.councils import CouncilMember
 from models.db import utcnow
 from models.org import Person, Role, RoleGrant
 
@@ -39,23 +40,24 @@ def today() -> date:
 
 
 def load_actor(session: Session, person_id: int, day: date | None = None) -> Actor:
-    """The person with the grants in force on `day` (today in Vietnam) and the councils they sit on."""
-    person = session.get(Person, person_id)
-    if person is None:
+    """The person with the grants in force on `day` (today in Vietnam) and the councils they sit
+    on, in one query: every request of the API starts here."""
+    no_id = sa.cast(sa.null(), sa.Integer)
+    held = (
+        select(Person.full_name, RoleGrant.role, RoleGrant.unit_id, no_id)
+        .outerjoin(RoleGrant, (RoleGrant.person_id == Person.id) & RoleGrant.in_force(day or today()))
+        .where(Person.id == person_id)
+    )
+    seats = select(sa.null(), sa.null(), no_id, CouncilMember.council_id).where(
+        CouncilMember.person_id == person_id, CouncilMember.active
+    )
+    rows = session.exec(sa.union_all(held, seats)).all()
+    name = next((name for name, *_ in rows if name is not None), None)  # the first query's rows
+    if name is None:
         raise LookupError(f"person {person_id} does not exist")
-    grants = session.exec(
-        select(RoleGrant.role, RoleGrant.unit_id).where(
-            RoleGrant.person_id == person_id, RoleGrant.in_force(day or today())
-        )
-    )
-    councils = session.exec(
-        select(Council.id)
-        .join(CouncilMember, CouncilMember.council_id == Council.id)
-        .where(CouncilMember.person_id == person_id, CouncilMember.active)
-    )
     return Actor(
         person_id,
-        person.full_name,
-        frozenset((Role(role), unit_id) for role, unit_id in grants),
-        frozenset(councils),
+        name,
+        frozenset((Role(role), unit_id) for _, role, unit_id, _ in rows if role is not None),
+        frozenset(council for *_, council in rows if council is not None),
     )

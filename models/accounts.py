@@ -449,9 +449,3 @@ def needs_touch(login_session: LoginSession, now: datetime) -> bool:
 
 def touch(session: Session, login_id: int, now: datetime) -> None:
     session.exec(sa.update(LoginSession).where(col(LoginSession.id) == login_id).values(last_seen_at=now))
-
-
-def disabled(session: Session, person_id: int) -> bool:
-    """Whether the person's account was disabled: then their API tokens stop working too."""
-    query = select(UserAccount.active).where(UserAccount.person_id == person_id)
-    return session.exec(query).first() is False

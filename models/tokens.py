@@ -5,10 +5,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audit
 from models.access import Actor
+from models.accounts import UserAccount
 from models.db import utcnow
 from models.errors import NotFound
 from models.org import Person
@@ -36,10 +37,16 @@ def issue_token(session: Session, actor: Actor, person_id: int, label: str = "")
     return token
 
 
-def person_of(session: Session, token: str) -> int | None:
-    """Whose token this is, if it is valid and not revoked."""
-    query = select(ApiToken.person_id).where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
-    return session.exec(query).first()
+def holder_of(session: Session, token: str) -> tuple[int, bool] | None:
+    """Whose token this is, if it is valid and not revoked, and whether their account is active
+    (a person with no account, a program's, is)."""
+    query = (
+        select(ApiToken.person_id, UserAccount.active)
+        .outerjoin(UserAccount, col(UserAccount.person_id) == ApiToken.person_id)
+        .where(ApiToken.digest == _digest(token), col(ApiToken.revoked_at).is_(None))
+    )
+    found = session.exec(query).first()
+    return None if found is None else (found[0], found[1] is not False)
 
 
 def revoke_tokens(session: Session, actor: Actor, person_id: int) -> int:

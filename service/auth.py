@@ -12,10 +12,10 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlmodel import Session
 
 from models.access import Actor, load_actor
-from models.accounts import disabled, needs_touch, session_of, touch
+from models.accounts import needs_touch, session_of, touch
 from models.db import READ_ONLY, reads_only, utcnow
 from models.errors import Forbidden, Unauthorized
-from models.tokens import person_of
+from models.tokens import holder_of
 from service.deps import READS, SessionDep
 
 COOKIE = "vinhdanh_session"
@@ -72,10 +72,11 @@ def current_actor(
     # its route, which commits in the same turn of the threadpool, not across the turns between.
     with reads_only(session):
         if credentials is not None:
-            person_id = person_of(session, credentials.credentials)
-            if person_id is None:
+            holder = holder_of(session, credentials.credentials)
+            if holder is None:
                 raise Unauthorized("Token không hợp lệ hoặc đã bị thu hồi")
-            if disabled(session, person_id):
+            person_id, active = holder
+            if not active:
                 raise Unauthorized("Tài khoản đã ngừng hoạt động; hãy liên hệ quản trị hệ thống")
             return load_actor(session, person_id)
         login, user = session_of(session, cookie_token, now)
