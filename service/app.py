@@ -10,7 +10,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.config import get_settings
 from models.errors import DomainError
+from service import web
 from service.api import (
     accounts,
     calendar,
@@ -31,6 +32,7 @@ from service.api import (
     workflow,
 )
 from service.deps import Busy
+from service.web.pages import not_found_page
 
 log = logging.getLogger("vinhdanh.api")
 STATIC = Path(__file__).parent / "static"
@@ -233,10 +235,6 @@ def offline_docs(app: FastAPI) -> None:
             with_google_fonts=False,
         )
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
 
 def create_app() -> FastAPI:
     app = FastAPI(
@@ -260,6 +258,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(sa_exc.PendingRollbackError, conflict)
     app.add_exception_handler(StaleDataError, conflict)
+    app.add_exception_handler(HTTPException, not_found_page)  # a page, but under /api/
     offline_docs(app)
     app.include_router(eligibility.router)
     app.include_router(calendar.router)
@@ -271,6 +270,7 @@ def create_app() -> FastAPI:
     app.include_router(lists.router)
     app.include_router(directory.router)
     app.include_router(accounts.router)
+    app.include_router(web.router)  # the web pages; `/` is the home page (Việc cần làm)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -148,3 +148,39 @@ def login():
         return response.json()
 
     return log_in
+
+
+@pytest.fixture
+def browse(app_db, prov):
+    """A browser on the web pages, as a TestClient: `browse("officer")` is logged in through the
+    login page as that test account (tests.factories.accounts), `browse()` is nobody. A logged-in
+    client's `csrf` is its session's token, for the forms it posts."""
+    from fastapi.testclient import TestClient
+
+    from models.config import configured
+    from models.db import session_scope
+    from service.app import create_app
+    from tests.factories import accounts, password_of
+
+    with session_scope(app_db) as session:
+        accounts(session, prov)
+    clients = []
+
+    def browser(username: str | None = None) -> TestClient:
+        client = TestClient(create_app(), follow_redirects=False)
+        clients.append(client)
+        if username is not None:
+            form = client.get("/dang-nhap")
+            fields = {"username": username, "password": password_of(username)}
+            fields["csrf_token"] = (
+                form.cookies.get("vinhdanh_login_csrf") or client.cookies["vinhdanh_login_csrf"]
+            )
+            answer = client.post("/dang-nhap", data=fields)
+            assert answer.status_code == 303, answer.text
+            client.csrf = client.get("/api/v1/me").json()["csrf_token"]
+        return client
+
+    with configured(prefect_mode="inline"):
+        yield browser
+    for client in clients:
+        client.close()

@@ -242,3 +242,21 @@ def propose_and_forward(session: Session, head: Actor, nominations, signed_on: d
     submission = propose_upward(session, head, nominations, signed_on=signed_on, now=now)
     forward(session, system_actor(), submission.id, now=now)
     return number_submission(session, system_actor(), submission)
+
+
+def password_of(username: str) -> str:
+    """The test accounts' passwords: long enough for the rules, with Vietnamese letters."""
+    return f"{username}: mật khẩu thử"
+
+
+def accounts(session: Session, prov: Province) -> dict[str, int]:
+    """A login for each member of the province's staff and each member of its councils: the
+    username is the staff key (`officer`, `province_secretariat`, …) or `stc.0`, `province.2`
+    for council seats; the password is `password_of(username)`. Answers username → person id."""
+    from models.accounts import create_user
+
+    people = {key: prov.people[key].id for key in prov.actors}
+    people |= {f"{key}.{i}": m.person_id for key, seats in prov.members.items() for i, m in enumerate(seats)}
+    for username, person_id in people.items():
+        create_user(session, system_actor(), username, person_id, password_of(username))
+    return people

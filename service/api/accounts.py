@@ -127,17 +127,17 @@ def _refused(error: accounts.DomainError) -> JSONResponse:
     )
 
 
-@router.post("/auth/login", response_model=Me, responses=THROTTLED)
-def login(body: Credentials, request: Request, response: Response, session: SessionDep) -> Me | JSONResponse:
-    """Log in with a username and password: sets the session cookie and answers who you are,
-    with the CSRF token for writes. A wrong password and an unknown username get the same 401;
-    five failures for a username within 15 minutes lock it for 15 minutes (401 account_locked),
-    twenty from one client, 429 with Retry-After (VINHDANH_LOGIN_*)."""
-    client = request.client.host if request.client else ""
-    try:
-        done = accounts.login(session, body.username, body.password, client, utcnow())
-    except (accounts.Locked, accounts.TooManyAttempts) as error:
-        return _refused(error)
+def client_of(request: Request) -> str:
+    """The address failed logins are counted against, per client."""
+    return request.client.host if request.client else ""
+
+
+def open_session(
+    session: Session, request: Request, response: Response, credentials: Credentials
+) -> accounts.Login:
+    """Log in and set the session cookie on the response: the one way in, for the API's
+    POST /auth/login and the login page alike (the same lockout, the same cookie)."""
+    done = accounts.login(session, credentials.username, credentials.password, client_of(request), utcnow())
     settings = get_settings()
     response.set_cookie(
         COOKIE,
@@ -148,6 +148,30 @@ def login(body: Credentials, request: Request, response: Response, session: Sess
         samesite="lax",
         secure=settings.cookie_secure,
     )
+    return done
+
+
+def close_session(session: Session, request: Request, response: Response) -> None:
+    """End the cookie's login session, if the request came through one, and drop the cookie."""
+    found: CookieLogin | None = getattr(request.state, "login", None)
+    if found is not None:
+        accounts.logout(session, session.get(accounts.LoginSession, found.id))
+        session.commit()
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax", secure=get_settings().cookie_secure
+    )
+
+
+@router.post("/auth/login", response_model=Me, responses=THROTTLED)
+def login(body: Credentials, request: Request, response: Response, session: SessionDep) -> Me | JSONResponse:
+    """Log in with a username and password: sets the session cookie and answers who you are,
+    with the CSRF token for writes. A wrong password and an unknown username get the same 401;
+    five failures for a username within 15 minutes lock it for 15 minutes (401 account_locked),
+    twenty from one client, 429 with Retry-After (VINHDANH_LOGIN_*)."""
+    try:
+        done = open_session(session, request, response, body)
+    except (accounts.Locked, accounts.TooManyAttempts) as error:
+        return _refused(error)
     with reads_only(session):
         return who(session, done.user.person_id, done.session.csrf_token)
 
@@ -155,14 +179,8 @@ def login(body: Credentials, request: Request, response: Response, session: Sess
 @router.post("/auth/logout", status_code=204, response_class=Response)
 def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """End this login session (the cookie's); through a bearer token there is none to end."""
-    found: CookieLogin | None = getattr(request.state, "login", None)
-    if found is not None:
-        accounts.logout(session, session.get(accounts.LoginSession, found.id))
-        session.commit()
     response = Response(status_code=204)
-    response.delete_cookie(
-        COOKIE, path="/", httponly=True, samesite="lax", secure=get_settings().cookie_secure
-    )
+    close_session(session, request, response)
     return response
 
 
@@ -182,8 +200,9 @@ def change_password(body: PasswordChange, request: Request, session: SessionDep,
     """Change my password; my other login sessions end (this one, if through the cookie, stays).
     A wrong current password counts as a failed login: five lock the account (401 account_locked)."""
     found: CookieLogin | None = getattr(request.state, "login", None)
-    client = request.client.host if request.client else ""
-    accounts.change_own_password(session, actor, body.current, body.new, found.id if found else None, client)
+    accounts.change_own_password(
+        session, actor, body.current, body.new, found.id if found else None, client_of(request)
+    )
     session.commit()
     return Response(status_code=204)
 

@@ -1,0 +1,10 @@
+"""The Vietnamese web pages (issue 10): server-rendered, working without JavaScript, built on the
+API's own functions. One module per area, each with its `router`; the foundation is `pages`."""
+
+from fastapi import APIRouter
+
+from service.web import account, cases
+
+router = APIRouter(include_in_schema=False)
+router.include_router(account.router)
+router.include_router(cases.router)
