@@ -85,7 +85,7 @@ ROLE_PAGES = {
 
 def state_label(state: str) -> str:
     """A nomination's state as people name it (models.nominations.State.label)."""
-    return State(state).label if state in State else str(state)
+    return State(state).label if state in State._value2member_map_ else str(state)
 
 
 def step_label(action: str) -> str:
