@@ -154,12 +154,13 @@ ONE_BY_ONE = tuple(
     for a, s in NOMINATION.items()
     if not s.by_system and NEW not in s.source and a not in {"submit", "schedule"}
 )
+OneByOne = Literal[ONE_BY_ONE]
 
 
 @router.post("/nominations/{nomination_id}/{action}", response_model=Done)
 def act(
     nomination_id: PathId,
-    action: Literal[ONE_BY_ONE],
+    action: OneByOne,
     body: StepBody,
     session: SessionDep,
     actor: ActorDep,

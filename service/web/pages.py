@@ -27,7 +27,8 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from models.access import Actor
+from models.access import Actor, today
+from models.catalogue import default_catalogue
 from models.councils import SessionState
 from models.decisions import DecisionState
 from models.errors import Unauthorized
@@ -106,10 +107,9 @@ def moment(value: datetime | None) -> str:
     return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
-def role_pages(actor: Actor | None) -> list[tuple[str, str]]:
-    """The role pages this person may open: where they hold a role, or sit on a council."""
-    if actor is None:
-        return []
+def held_roles(actor: Actor) -> list[str]:
+    """The role pages (ROLE_PAGES' keys) this person works in: where they hold a role, or sit on a
+    council; an administrator, all."""
     roles = {role for role, _ in actor.grants}
     held = {
         "unit": Role.UNIT_OFFICER in roles,
@@ -117,11 +117,35 @@ def role_pages(actor: Actor | None) -> list[tuple[str, str]]:
         "secretariat": Role.SECRETARIAT in roles or Role.SECRETARIAT_HEAD in roles,
         "authority": Role.AUTHORITY in roles,
     }
-    return [ROLE_PAGES[key] for key, holds in held.items() if holds or actor.is_admin]
+    return [key for key, holds in held.items() if holds or actor.is_admin]
+
+
+def role_pages(actor: Actor | None) -> list[tuple[str, str]]:
+    return [ROLE_PAGES[key] for key in held_roles(actor)] if actor else []
+
+
+RATING_LABELS = {
+    "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTT": "Hoàn thành tốt nhiệm vụ",
+    "HT": "Hoàn thành nhiệm vụ",
+    "KHT": "Không hoàn thành nhiệm vụ",
+}
+
+
+def award_name(code: str) -> str:
+    """An award's name in the catalogue in force today, or its code if it is no longer in it."""
+    awards = default_catalogue().for_date(today()).awards
+    return awards[code].name if code in awards else code
 
 
 templates.env.filters.update(
-    state=state_label, step=step_label, record_state=record_state_label, day=day, moment=moment
+    state=state_label,
+    step=step_label,
+    record_state=record_state_label,
+    day=day,
+    moment=moment,
+    award=award_name,
+    rating=lambda level: RATING_LABELS.get(level, level or "—"),
 )
 templates.env.globals.update(ROLE_LABELS=ROLE_LABELS, RECORD_LABELS=RECORD_LABELS)
 
