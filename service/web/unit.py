@@ -9,7 +9,7 @@ this officer's is, to them, not found."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import and_
@@ -29,7 +29,7 @@ from service.api import nominations as api_nominations
 from service.api import workflow as api_workflow
 from service.api.cases import nomination as case_of
 from service.deps import SessionDep
-from service.web.pages import PageActor, PageRoute, go, invalid, local, render, step_label
+from service.web.pages import PageActor, PageRoute, go, invalid, local, render
 
 router = APIRouter(prefix="/don-vi", route_class=PageRoute)
 # The upload forms, which the app's body limit lets carry a file (service/app.py), as the API's.
@@ -73,14 +73,9 @@ def my_nomination(session: Session, actor: Actor, nomination_id: int) -> Nominat
     return n
 
 
-def dossier_kinds(session: Session, actor: Actor, scope: str) -> dict[str, Any]:
-    """The dossier kinds of a nominee ("nomination") or of a batch ("submission") for the upload
-    form, and every kind's label for the file lists."""
-    every = api_directory.dossier_kinds(session, actor)
-    return {
-        "kinds": [k for k in every if k["scope"] == scope],
-        "labels": {k["kind"]: k["label"] for k in every},
-    }
+def dossier_kinds(session: Session, actor: Actor, scope: str) -> list[dict[str, Any]]:
+    """The dossier kinds of a nominee ("nomination") or of a batch ("submission")."""
+    return [k for k in api_directory.dossier_kinds(session, actor) if k["scope"] == scope]
 
 
 # ------------------------------------------------------------------------------ the unit's list
@@ -192,7 +187,7 @@ def batch_page(
             "campaign": campaign,
             "award": chosen,
             "drafts": [draft(session, actor, d) for d in drafts if d["campaign_id"] == campaign_id],
-            **dossier_kinds(session, actor, "nomination"),
+            "kinds": dossier_kinds(session, actor, "nomination"),
             "found": api_directory.people(session, actor, lists.Paging(per_page=20), q=q)["items"]
             if q
             else None,
@@ -323,7 +318,7 @@ def batch_view(
         carried=carried,
         reasons=lists.return_reasons(session, [n["id"] for n in carried["items"]]),
         documents=api_documents.submission_documents(submission_id, session, actor),
-        **dossier_kinds(session, actor, "submission"),
+        kinds=dossier_kinds(session, actor, "submission"),
         error=error,
     )
 
@@ -372,7 +367,7 @@ def nomination_view(
         case=case,
         nominee=draft(session, actor, {"id": n.id}),
         returns=[e for e in case.trail if e.record == "nomination" and e.action == "return"],
-        **dossier_kinds(session, actor, "nomination"),
+        kinds=dossier_kinds(session, actor, "nomination"),
         editable="edit" in actions,
         steps=[
             a
@@ -457,30 +452,3 @@ def delete(
         session.rollback()
         return nomination_view(request, session, actor, nomination_id, error.status, error.message)
     return go(request, local(next, f"/don-vi/{n.unit_id}"), f"Đã xoá dự thảo #{nomination_id}.")
-
-
-@router.post("/ho-so/{nomination_id}/buoc/{action}", response_class=HTMLResponse)
-def take_step(
-    nomination_id: PathId,
-    action: Annotated[str, Path(max_length=20)],
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    version: Version,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    """Resubmit once supplemented, or withdraw (with the reason): the step as POST
-    /api/v1/nominations/{id}/{action} takes it, on the version the page showed."""
-    my_nomination(session, actor, nomination_id)
-    if action not in api_workflow.ONE_BY_ONE:
-        raise NotFound(f"Không có bước '{action}'")
-    body = api_workflow.StepBody(reason=nfc(reason).strip(), version=version)
-    try:
-        done = api_workflow.act(nomination_id, action, body, session, actor)
-    except DomainError as error:
-        session.rollback()
-        return nomination_view(request, session, actor, nomination_id, error.status, error.message)
-    message = f"Đã thực hiện: {step_label(action)} (hồ sơ #{nomination_id})."
-    if done.follow_up and not done.follow_up.started:
-        message += " Bước tự động tiếp theo chưa chạy được; cơ quan thường trực sẽ cho chạy lại."
-    return go(request, f"/don-vi/ho-so/{nomination_id}", message)
