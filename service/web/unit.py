@@ -7,6 +7,7 @@ Every read and write is the JSON API's own function (service/api/*.py), so a pag
 the API refuses, with the same message and status. A nomination, a batch or a unit that is not
 this officer's is, to them, not found."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
@@ -228,6 +229,26 @@ def batch(
     return batch_page(request, session, actor, unit_id, campaign_id, award or None, nfc(q).strip())
 
 
+def on_batch(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    unit_id: int,
+    chosen: tuple[int, str],
+    step: Callable[[], Response],
+) -> Response:
+    """A batch form's step; refused, the batch page again with the reason and the status."""
+    my_unit(session, actor, unit_id)
+    try:
+        return step()
+    except ValidationError as error:
+        status, message = 422, invalid(error, FIELDS)
+    except DomainError as error:
+        session.rollback()
+        status, message = error.status, error.message
+    return batch_page(request, session, actor, unit_id, *chosen, "", status, message)
+
+
 @router.post("/{unit_id}/to-trinh/them", response_class=HTMLResponse)
 def add_nominee(
     unit_id: PathId,
@@ -240,25 +261,18 @@ def add_nominee(
 ) -> Response:
     """A draft for the person (POST /api/v1/nominations), at this unit; back to the batch with
     its verdict."""
-    my_unit(session, actor, unit_id)
-    try:
+
+    def step() -> Response:
         body = api_nominations.DraftIn(
             award_code=award_code, campaign_id=campaign_id, person_id=person_id, unit_id=unit_id
         )
         n = api_nominations.create_draft(body, session, actor)
-    except ValidationError as error:
-        return batch_page(
-            request, session, actor, unit_id, campaign_id, award_code, "", 422, invalid(error, FIELDS)
-        )
-    except DomainError as error:
-        session.rollback()
-        return batch_page(
-            request, session, actor, unit_id, campaign_id, award_code, "", error.status, error.message
-        )
-    verdict = api_nominations.eligibility(n.id, session, actor)
-    judged = {"eligible": "đủ điều kiện", "needs_judgement": "cần Hội đồng đánh giá"}
-    message = f"Đã thêm dự thảo #{n.id}: {judged.get(verdict['status'], 'chưa đủ điều kiện')}."
-    return go(request, f"{batch_url(unit_id, campaign_id, award_code)}#ho-so-{n.id}", message)
+        verdict = api_nominations.eligibility(n.id, session, actor)
+        judged = {"eligible": "đủ điều kiện", "needs_judgement": "cần Hội đồng đánh giá"}
+        message = f"Đã thêm dự thảo #{n.id}: {judged.get(verdict['status'], 'chưa đủ điều kiện')}."
+        return go(request, f"{batch_url(unit_id, campaign_id, award_code)}#ho-so-{n.id}", message)
+
+    return on_batch(request, session, actor, unit_id, (campaign_id, award_code), step)
 
 
 @router.post("/{unit_id}/to-trinh/gui", response_class=HTMLResponse)
@@ -272,19 +286,15 @@ def send_batch(
     nomination_ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
     """Send the chosen drafts as one batch (POST /api/v1/submissions): all or none."""
-    my_unit(session, actor, unit_id)
-    try:
+
+    def step() -> Response:
+        if not nomination_ids:
+            raise InvalidInput("Chưa chọn hồ sơ nào để gửi (no nomination chosen)", field="nomination_ids")
         done = api_workflow.submit(api_workflow.Batch(nomination_ids=nomination_ids), session, actor)
-    except ValidationError as error:
-        message = "Chưa chọn hồ sơ nào để gửi" if not nomination_ids else invalid(error, FIELDS)
-        return batch_page(request, session, actor, unit_id, campaign_id, award_code, "", 422, message)
-    except DomainError as error:
-        session.rollback()
-        return batch_page(
-            request, session, actor, unit_id, campaign_id, award_code, "", error.status, error.message
-        )
-    message = f"Đã gửi Tờ trình #{done.id} gồm {len(nomination_ids)} hồ sơ."
-    return go(request, f"/don-vi/to-trinh/{done.id}", message)
+        message = f"Đã gửi Tờ trình #{done.id} gồm {len(nomination_ids)} hồ sơ."
+        return go(request, f"/don-vi/to-trinh/{done.id}", message)
+
+    return on_batch(request, session, actor, unit_id, (campaign_id, award_code), step)
 
 
 # ------------------------------------------------------------------------------ a sent batch

@@ -80,7 +80,7 @@ def test_an_officer_sends_a_batch_gets_one_back_fixes_and_resubmits_it(site, pag
         returned_id = nomination.id
 
     page.goto("/don-vi")
-    page.get_by_role("link", name=re.compile(r"^Bổ sung hồ sơ \(1\)")).click()
+    page.get_by_role("link", name=re.compile(r"^Bổ sung hồ sơ \(\d+\)")).click()
     row = page.get_by_role("row", name=re.compile("Hoàng Văn Cường"))
     expect(row).to_contain_text("Lý do trả lại: Báo cáo thiếu số liệu năm 2025")
     axe(page)
