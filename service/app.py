@@ -249,7 +249,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(PayloadTooLarge, payload_too_large)
     settings = get_settings()
-    uploads = {documents.UPLOADS: settings.max_upload_bytes + documents.MULTIPART_OVERHEAD}
+    uploads = dict.fromkeys(
+        (documents.UPLOADS, web.unit.UPLOADS), settings.max_upload_bytes + documents.MULTIPART_OVERHEAD
+    )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes, larger=uploads)
     app.add_exception_handler(sa_exc.IntegrityError, integrity_error)
     app.add_exception_handler(sa_exc.DataError, data_error)
