@@ -74,7 +74,7 @@ def test_a_member_reads_the_agenda_and_votes_once(app_db, prov, browse):
     assert ballots(app_db, meeting_id) == (1, 2)
 
 
-def test_a_ballot_without_the_csrf_token_or_a_choice_is_refused(app_db, prov, browse):
+def test_a_ballot_without_the_csrf_token_or_a_choice_and_bad_addresses_are_refused(app_db, prov, browse):
     meeting_id, (good, weak) = convened(app_db, prov)
     member = browse("stc.2")
     forged = paper(member, meeting_id, {good: "yes", weak: "yes"}, csrf="forged")
@@ -86,6 +86,13 @@ def test_a_ballot_without_the_csrf_token_or_a_choice_is_refused(app_db, prov, br
     empty = paper(member, meeting_id, {})
     assert empty.status_code == 422 and 'role="alert"' in empty.text
     assert ballots(app_db, meeting_id) == (0, 0)
+    for address in ("/hoi-dong?state=bogus", "/hoi-dong?page=0", "/hoi-dong/phien/abc"):
+        bad = member.get(address)
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html"), address
+    assert (
+        browse().get(f"/hoi-dong/phien/{meeting_id}").headers["location"]
+        == f"/dang-nhap?next=/hoi-dong/phien/{meeting_id}"
+    )
 
 
 def test_another_councils_member_finds_no_session_and_a_non_member_cannot_vote(app_db, prov, browse):
