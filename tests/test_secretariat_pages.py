@@ -40,7 +40,9 @@ def states(engine, ids) -> list[State]:
 
 def steps_taken(engine, action: str) -> int:
     with Session(engine) as session:
-        return len(session.exec(select(Event.id).where(Event.entity == "nomination", Event.action == action)).all())
+        return len(
+            session.exec(select(Event.id).where(Event.entity == "nomination", Event.action == action)).all()
+        )
 
 
 def accept(engine, prov, ids) -> None:
@@ -70,7 +72,9 @@ def test_the_intake_queue_lists_what_was_submitted_with_overdue_rows_and_filters
     assert 'href="/thu-ky?award=LDTT&amp;page=2"' in paged.text
 
 
-@pytest.mark.parametrize("url", ["/thu-ky", "/thu-ky/phien-hop", "/thu-ky/phien-hop/moi", "/thu-ky/tong-quan"])
+@pytest.mark.parametrize(
+    "url", ["/thu-ky", "/thu-ky/phien-hop", "/thu-ky/phien-hop/moi", "/thu-ky/tong-quan"]
+)
 def test_a_unit_officer_gets_the_forbidden_page(browse, url):
     page = browse("officer").get(url)
     assert page.status_code == 403 and "<html" in page.text and "không phải cơ quan thường trực" in page.text
@@ -138,7 +142,7 @@ def test_one_by_one_with_the_version_the_page_showed(app_db, prov, secretariat):
 def test_a_form_without_its_csrf_token_changes_nothing(app_db, prov, secretariat):
     ids = submitted(app_db, prov)
     bulk = secretariat.post("/thu-ky/tiep-nhan", data={"action": "accept", "nomination_ids": ids})
-    one = secretariat.post(f"/thu-ky/tiep-nhan/{ids[0]}/accept", data={"csrf_token": "giả mạo"})
+    one = secretariat.post(f"/thu-ky/tiep-nhan/{ids[0]}/accept", data={"csrf_token": "forged"})
     assert (bulk.status_code, one.status_code) == (403, 403) and "CSRF" in bulk.text
     assert states(app_db, ids) == [State.SUBMITTED] * 2
 
@@ -188,9 +192,17 @@ def test_a_council_session_opened_attended_added_to_and_closed(app_db, prov, sec
     new = secretariat.get("/thu-ky/phien-hop/moi")
     assert new.status_code == 200 and "Ủy viên STC 1" in new.text and "Nguyễn Văn An" in new.text
     outsider = prov.members["province"][0].person_id
-    bad = secretariat.post("/thu-ky/phien-hop", data=meeting_form(secretariat, prov, [good], chair_id=outsider))
-    assert bad.status_code == 422 and "phải là ủy viên" in bad.text and 'value="Phòng họp Sở Tài chính"' in bad.text
-    garbled = secretariat.post("/thu-ky/phien-hop", data=meeting_form(secretariat, prov, [good], held_at="mai"))
+    bad = secretariat.post(
+        "/thu-ky/phien-hop", data=meeting_form(secretariat, prov, [good], chair_id=outsider)
+    )
+    assert (
+        bad.status_code == 422
+        and "phải là ủy viên" in bad.text
+        and 'value="Phòng họp Sở Tài chính"' in bad.text
+    )
+    garbled = secretariat.post(
+        "/thu-ky/phien-hop", data=meeting_form(secretariat, prov, [good], held_at="mai")
+    )
     assert garbled.status_code == 422 and "Thời gian họp" in garbled.text
     opened = secretariat.post("/thu-ky/phien-hop", data=meeting_form(secretariat, prov, [good]))
     assert opened.status_code == 303
@@ -199,7 +211,9 @@ def test_a_council_session_opened_attended_added_to_and_closed(app_db, prov, sec
     page = secretariat.get(url)
     assert "Đã triệu tập phiên họp" in page.text and "18/12/2025" in page.text
     assert f'id="them-{diligent}"' in page.text  # still to add
-    added = secretariat.post(f"{url}/chuong-trinh", data={"csrf_token": secretariat.csrf, "nomination_ids": diligent})
+    added = secretariat.post(
+        f"{url}/chuong-trinh", data={"csrf_token": secretariat.csrf, "nomination_ids": diligent}
+    )
     assert added.status_code == 303 and states(app_db, [good, diligent]) == [State.ON_AGENDA] * 2
     seats = prov.members["stc"]
     for seat, presence in zip(seats, ["present", "present", "present", "written", "absent"], strict=True):
@@ -232,12 +246,14 @@ def test_a_council_session_opened_attended_added_to_and_closed(app_db, prov, sec
 def test_the_season_dashboard_counts_charts_and_restarts_a_failed_run(app_db, prov, secretariat, monkeypatch):
     from models import voting
 
-    good, diligent = submitted(app_db, prov)
+    good, _ = submitted(app_db, prov)
     accept(app_db, prov, [good])
     board = secretariat.get("/thu-ky/tong-quan")
     assert board.status_code == 200 and "Tổng quan mùa thi đua năm 2025" in board.text
     assert "2 hồ sơ đề nghị của năm 2025" in board.text and "<svg" in board.text
-    assert "Chờ tiếp nhận 1" in board.text and "Đã tiếp nhận 1" in board.text  # the chart's text
+    assert (
+        "Tiếp nhận, kiểm tra hồ sơ 1; Bổ sung hồ sơ 0; Chờ họp Hội đồng 1;" in board.text
+    )  # the chart's title
     assert "Không có luồng nào bị lỗi" in board.text
 
     def unreadable(*args, **kwargs):
@@ -256,4 +272,7 @@ def test_the_season_dashboard_counts_charts_and_restarts_a_failed_run(app_db, pr
     assert again.status_code == 303
     assert "Không có luồng nào bị lỗi" in secretariat.get("/thu-ky/tong-quan").text
     with Session(app_db) as session:
-        assert session.exec(select(Nomination.state).where(col(Nomination.id) == good)).one() is not State.ON_AGENDA
+        assert (
+            session.exec(select(Nomination.state).where(col(Nomination.id) == good)).one()
+            is not State.ON_AGENDA
+        )

@@ -188,7 +188,10 @@ def step_page(
 ):
     case = cases_api.nomination(nomination_id, session, actor)
     actions = [a for a in case.actions if a.action in INTAKE_STEPS]
-    return render(request, "secretariat/step.html", status, case=case, actions=actions, **context)
+    state = State(case.state)
+    return render(
+        request, "secretariat/step.html", status, case=case, state=state, actions=actions, **context
+    )
 
 
 @router.get(f"{HOME}/tiep-nhan/{{nomination_id}}", response_class=HTMLResponse)
@@ -333,6 +336,7 @@ def session_page(
         meeting=meeting,
         council=council,
         agenda=agenda,
+        results=[(State(s).label, count) for s, count in meeting["by_state"].items()],
         present=attendance(session, session_id),
         candidates=accepted(session, actor, council["unit"].id) if is_open else [],
         is_open=is_open,
