@@ -3,10 +3,13 @@ API's own functions. One module per area, each with its `router`; the foundation
 
 from fastapi import APIRouter
 
-from service.web import account, cases, council, unit
+from service.web import account, cases, council, meetings, season, secretariat, unit
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
 router.include_router(cases.router)
 router.include_router(unit.router)
 router.include_router(council.router)
+router.include_router(secretariat.router)
+router.include_router(meetings.router)
+router.include_router(season.router)
