@@ -31,6 +31,12 @@ cookie = APIKeyCookie(
 )
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Whether a secret the client sent (a header, a cookie, a form field: any text, accents
+    included) is the expected one, in constant time."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
 @dataclass(frozen=True)
 class CookieLogin:
     """The login session a cookie-authenticated request came through (request.state.login)."""
@@ -83,7 +89,7 @@ def current_actor(
         found = CookieLogin(login.id, user.id, login.csrf_token)
         stale = needs_touch(login, now)
         actor = load_actor(session, user.person_id)
-    if request.method not in READS and not (csrf and hmac.compare_digest(csrf, found.csrf_token)):
+    if request.method not in READS and not (csrf and same_secret(csrf, found.csrf_token)):
         raise Forbidden(
             f"Thiếu hoặc sai mã chống giả mạo (CSRF): gửi kèm header {CSRF_HEADER} "
             f"hoặc trường {CSRF_FIELD} của phiên đăng nhập"

@@ -202,6 +202,8 @@ def test_a_cookie_write_needs_the_csrf_token_and_a_bearer_write_does_not(web, lo
     body = refused(client.post("/api/v1/me/tokens", json={"label": "máy tính"}), 403, "forbidden")
     assert "CSRF" in body["message"]
     refused(client.post("/api/v1/me/tokens", json={}, headers={"X-CSRF-Token": "sai"}), 403, "forbidden")
+    accented = {"X-CSRF-Token": "mã-sai".encode()}  # any bytes a client sends: a 403, never a 500
+    refused(client.post("/api/v1/me/tokens", json={}, headers=accented), 403, "forbidden")
     assert ok(client.get("/api/v1/me"))["csrf_token"] == csrf  # reads need none
     token = ok(
         client.post("/api/v1/me/tokens", json={"label": "máy tính"}, headers={"X-CSRF-Token": csrf}), 201

@@ -1,7 +1,6 @@
 """Logging in and out, and changing one's password: the same login session, lockout and password
 rules as the API's (service/api/accounts.py), through forms."""
 
-import hmac
 import secrets
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 from models.config import get_settings
 from models.errors import DomainError
 from service.api.accounts import Credentials, PasswordChange, change_password, close_session, open_session
-from service.auth import CSRF_FIELD
+from service.auth import CSRF_FIELD, same_secret
 from service.deps import SessionDep
 from service.web.pages import LOGIN_URL, PageActor, PageRoute, go, invalid, local, render
 
@@ -59,7 +58,7 @@ def log_in(
     """Log in as POST /api/v1/auth/login does (the same session cookie, the same locks), then
     go where the login was asked from, if that is a page of this site."""
     expected = request.cookies.get(LOGIN_CSRF, "")
-    if not (expected and hmac.compare_digest(csrf_token, expected)):
+    if not (expected and same_secret(csrf_token, expected)):
         message = "Biểu mẫu đăng nhập đã hết hạn; hãy đăng nhập lại (the form expired)."
         return login_form(request, next, 403, message, username)
     try:

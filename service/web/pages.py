@@ -36,7 +36,7 @@ from models.guards import VIETNAM
 from models.nominations import State, SubmissionState
 from models.org import Role
 from models.route import LABELS
-from service.auth import CSRF_FIELD, CookieLogin, cookie, current_actor, submitted_csrf
+from service.auth import CSRF_FIELD, CookieLogin, cookie, current_actor, same_secret, submitted_csrf
 from service.deps import SessionDep
 
 LOGIN_URL = "/dang-nhap"
@@ -224,7 +224,7 @@ def go(request: Request, url: str, message: str = "") -> RedirectResponse:
 def _flash(request: Request) -> str:
     sealed, login = request.cookies.get(FLASH, ""), _login_of(request)
     payload, _, seal = sealed.partition(".")
-    if not sealed or login is None or not hmac.compare_digest(seal, _seal(login.csrf_token, payload)):
+    if not sealed or login is None or not same_secret(seal, _seal(login.csrf_token, payload)):
         return ""
     try:
         return base64.urlsafe_b64decode(payload).decode()
