@@ -3,8 +3,10 @@ API's own functions. One module per area, each with its `router`; the foundation
 
 from fastapi import APIRouter
 
-from service.web import account, cases
+from service.web import account, authority, cases, decisions
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
 router.include_router(cases.router)
+router.include_router(decisions.router)
+router.include_router(authority.router)
