@@ -124,11 +124,11 @@ def members(session: Session, actor: Actor, group: Group, ids: list[int], whole:
     if not whole:
         query = query.where(col(Nomination.id).in_(ids))
     chosen = list(session.exec(query.order_by(col(Nomination.id))))
-    if not chosen:
-        raise InvalidInput("Hãy chọn ít nhất một hồ sơ của nhóm (choose at least one nomination)")
     strays = sorted(set(ids) - set(chosen)) if not whole else []
     if strays:
         raise InvalidInput(f"Hồ sơ không thuộc nhóm này hoặc không còn chờ: {strays}")
+    if not chosen:
+        raise InvalidInput("Hãy chọn ít nhất một hồ sơ của nhóm (choose at least one nomination)")
     return chosen
 
 
