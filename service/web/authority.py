@@ -21,7 +21,7 @@ from service.api import lists as lists_api
 from service.api import workflow as workflow_api
 from service.api.lists import PagingDep
 from service.deps import SessionDep
-from service.web.decisions import FIELDS, groups, progress_fragment, standing
+from service.web.decisions import FIELDS, decision_progress, groups, standing
 from service.web.pages import PageActor, PageRoute, go, invalid, render
 
 router = APIRouter(prefix="/ky-duyet", route_class=PageRoute)
@@ -66,11 +66,8 @@ def decision(request: Request, session: SessionDep, actor: PageActor, decision_i
     return preview(request, session, actor, decision_id)
 
 
-@router.get("/{decision_id}/tien-do", response_class=HTMLResponse)
-def decision_progress(
-    request: Request, session: SessionDep, actor: PageActor, decision_id: PathId
-) -> Response:
-    return progress_fragment(request, session, actor, "decision", decision_id)
+# the progress block a preview polls, at its own address (its "Tải lại" link leads back here)
+router.get("/{decision_id}/tien-do", response_class=HTMLResponse)(decision_progress)
 
 
 @router.post("/{decision_id}/ky", response_class=HTMLResponse)

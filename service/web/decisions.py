@@ -4,6 +4,7 @@ decision from them and sending it for signature; the decisions and Tờ trình w
 the documents the engine wrote and the progress of the flow writing them; signing a Tờ trình
 upward, for the head who may. Every read and step is the API's own function (service/api)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -98,7 +99,7 @@ def groups(session: Session, actor: Actor) -> list[dict]:
     n = Nomination
     rows = session.exec(
         select(n.handling_unit_id, n.campaign_id, n.award_code, n.state, func.count(), func.min(n.due_on))
-        .where(*waiting(actor), sight.nominations(actor) if not actor.is_admin else sa.true())
+        .where(*[w for w in (*waiting(actor), sight.nominations(actor)) if w is not None])
         .group_by(n.handling_unit_id, n.campaign_id, n.award_code, n.state)
         .order_by(n.handling_unit_id, n.campaign_id, n.award_code, n.state)
     ).all()
@@ -185,6 +186,24 @@ def refused(request: Request, session: Session, actor: Actor, group: Group, erro
     return group_page(request, session, actor, group, lists.Paging(), error.status, error.message)
 
 
+def on_group(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    group: Group,
+    ids: list[int],
+    whole: bool,
+    step: Callable[[list[int]], workflow_api.Done],
+) -> workflow_api.Done | Response:
+    """Take a step (the API's own function) on the nominations a group's form names; refused,
+    nothing of it stays and the group's page shows why."""
+    try:
+        return step(members(session, actor, group, ids, whole))
+    except (DomainError, ValidationError) as error:
+        session.rollback()
+        return refused(request, session, actor, group, error)
+
+
 @router.post("/nhom", response_class=HTMLResponse)
 def draft(
     request: Request,
@@ -196,12 +215,13 @@ def draft(
 ) -> Response:
     """Draft a decision from the ticked nominations (or the whole group), as POST
     /api/v1/decisions does; it then waits for the authority's signature."""
-    try:
-        body = workflow_api.Batch(nomination_ids=members(session, actor, group, nomination_id, ca_nhom))
-        done = workflow_api.draft_decision(body, session, actor)
-    except (DomainError, ValidationError) as error:
-        session.rollback()
-        return refused(request, session, actor, group, error)
+
+    def draft_it(ids: list[int]) -> workflow_api.Done:
+        return workflow_api.draft_decision(workflow_api.Batch(nomination_ids=ids), session, actor)
+
+    done = on_group(request, session, actor, group, nomination_id, ca_nhom, draft_it)
+    if isinstance(done, Response):
+        return done
     return go(request, f"{HERE}/{done.id}", f"Đã dự thảo quyết định #{done.id}, chờ người có thẩm quyền ký.")
 
 
@@ -217,14 +237,14 @@ def propose(
 ) -> Response:
     """The head signs a Tờ trình proposing the nominations to the level above, as POST
     /api/v1/proposals does; the forward flow numbers it and carries them up."""
-    try:
-        ids = members(session, actor, group, nomination_id, ca_nhom)
-        done = workflow_api.propose(
-            workflow_api.Proposal(nomination_ids=ids, signed_on=signed_on or None), session, actor
-        )
-    except (DomainError, ValidationError) as error:
-        session.rollback()
-        return refused(request, session, actor, group, error)
+
+    def sign_it(ids: list[int]) -> workflow_api.Done:
+        body = workflow_api.Proposal(nomination_ids=ids, signed_on=signed_on or None)
+        return workflow_api.propose(body, session, actor)
+
+    done = on_group(request, session, actor, group, nomination_id, ca_nhom, sign_it)
+    if isinstance(done, Response):
+        return done
     return go(request, f"{HERE}/to-trinh/{done.id}", f"Đã ký Tờ trình #{done.id} trình cấp trên.")
 
 
