@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from models.db import session_scope
 from models.decisions import Decision
+from tests.browser.test_browser_phone import PHONE
 from tests.factories import history, person
 from tests.test_workflow import draft, through_unit_council
 
@@ -90,4 +91,10 @@ def test_the_secretariat_drafts_the_authority_signs_and_the_word_file_is_downloa
     cells = [p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
     text = "\n".join(p.text for p in [*cells, *document.paragraphs])  # the number is in the header's table
     assert f"Số: {reference}" in text and "Tạ Văn Quyết" in text and "Lưu Thị Định" in text
+    secretariat.set_viewport_size(PHONE)  # and on a phone: nothing scrolls the page sideways
+    for url in ("/thu-ky/quyet-dinh", f"/thu-ky/quyet-dinh/{decision_id}", f"/ky-duyet/{decision_id}"):
+        assert secretariat.goto(url).status == 200
+        width = secretariat.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{url} is {width} px wide"
+        axe(secretariat)
     secretariat_context.close()
