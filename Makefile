@@ -49,12 +49,14 @@ lock: $(STAMP)
 
 # The API docs' scripts and styles, served by the app (service/static/vendor), never from a CDN:
 # an offline government network must still show /docs and /redoc. axe-core is the accessibility
-# checker the browser tests inject into every page they visit (tests/browser), never the pages. Pinned versions and the
+# checker the browser tests inject into every page they visit (tests/browser), never the pages. htmx
+# lets a page with long work running poll its progress (pages work without it). Pinned versions and the
 # registry's integrity digests; the files are committed, so this only runs to upgrade them.
 VENDOR := service/static/vendor
 ASSETS := swagger-ui-dist@5.35.0=sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ== \
           redoc@2.5.4=sha512-M6jWhG1qoBnH6TFmzJnstyCZ87HmOY/UzDm78mHiYihEdlV/YcS9ogOo1NlElnJMeLsyxHFe2yFc4sNjHTrABQ== \
-          axe-core@4.14.1=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+          axe-core@4.14.1=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ== \
+          htmx.org@2.0.11=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 assets:
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	for pinned in $(ASSETS); do \
@@ -64,10 +66,11 @@ assets:
 	  [ "$$got" = "$$want" ] || { echo "$$spec: integrity $$got, expected $$want"; exit 1; }; \
 	  tar xzf $$tmp/$$file -C $$tmp && mkdir -p $$tmp/$${spec%@*} && mv $$tmp/package/* $$tmp/$${spec%@*}/ && rmdir $$tmp/package; \
 	done; \
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc $(VENDOR)/axe-core; \
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc $(VENDOR)/axe-core $(VENDOR)/htmx; \
 	cp $$tmp/swagger-ui-dist/swagger-ui-bundle.js $$tmp/swagger-ui-dist/swagger-ui.css $$tmp/swagger-ui-dist/LICENSE $$tmp/swagger-ui-dist/NOTICE $(VENDOR)/swagger-ui/; \
 	cp $$tmp/redoc/bundles/redoc.standalone.js $$tmp/redoc/bundles/redoc.standalone.js.LICENSE.txt $$tmp/redoc/LICENSE $(VENDOR)/redoc/; \
 	cp $$tmp/axe-core/axe.min.js $$tmp/axe-core/LICENSE $(VENDOR)/axe-core/; \
+	cp $$tmp/htmx.org/dist/htmx.min.js $$tmp/htmx.org/LICENSE $(VENDOR)/htmx/; \
 	printf '%s\n' $(ASSETS) > $(VENDOR)/VERSIONS; echo "$(VENDOR): $(ASSETS)"
 
 clean:

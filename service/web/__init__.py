@@ -3,7 +3,7 @@ API's own functions. One module per area, each with its `router`; the foundation
 
 from fastapi import APIRouter
 
-from service.web import account, cases, council, meetings, season, secretariat, unit
+from service.web import account, authority, cases, council, decisions, meetings, season, secretariat, unit
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -13,3 +13,5 @@ router.include_router(council.router)
 router.include_router(secretariat.router)
 router.include_router(meetings.router)
 router.include_router(season.router)
+router.include_router(decisions.router)
+router.include_router(authority.router)
