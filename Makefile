@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench templates docs lock assets clean
+.PHONY: demo serve screenshots test lint format bench templates docs lock assets clean
 
 # an editable install maps each package as it found it: a new __init__.py needs a reinstall
 $(STAMP): pyproject.toml requirements.lock $(wildcard */__init__.py)
@@ -15,6 +15,14 @@ $(STAMP): pyproject.toml requirements.lock $(wildcard */__init__.py)
 
 demo: $(STAMP)
 	$(VENV)/bin/vinhdanh demo
+
+# The demo's database (after `make demo`), pages and API at http://127.0.0.1:8000.
+serve: $(STAMP)
+	$(VENV)/bin/vinhdanh serve
+
+# The README's screenshots of each role's main page on the demo season (docs/screens/).
+screenshots: $(STAMP)
+	$(PY) docs/screenshots.py
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -22,7 +22,7 @@ from service.api import workflow as workflow_api
 from service.api.lists import PagingDep
 from service.deps import SessionDep
 from service.web.decisions import FIELDS, decision_progress, groups, standing
-from service.web.pages import PageActor, PageRoute, go, invalid, render
+from service.web.pages import PageActor, PageRoute, done_message, go, invalid, render
 
 router = APIRouter(prefix="/ky-duyet", route_class=PageRoute)
 SIGN = route.DECISION["sign"]
@@ -88,7 +88,6 @@ def sign(
     except DomainError as error:
         session.rollback()
         return preview(request, session, actor, decision_id, error.status, error.message)
-    message = f"Đã ký quyết định #{decision_id}."
-    if done.follow_up and not done.follow_up.started:
-        message += " Chưa bắt đầu được việc vào sổ, tạo văn bản; Thường trực Hội đồng sẽ chạy lại."
+    not_started = " Chưa bắt đầu được việc vào sổ, tạo văn bản; Thường trực Hội đồng sẽ chạy lại."
+    message = done_message(done, f"Đã ký quyết định #{decision_id}.", not_started)
     return go(request, f"/ky-duyet/{decision_id}", message)

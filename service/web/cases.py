@@ -19,12 +19,11 @@ from models.route import NOMINATION, TABLES
 from models.text import nfc
 from service.api import MAX_ID, PathId
 from service.api import cases as api_cases
-from service.api import documents as api_documents
 from service.api import lists as api_lists
 from service.api import nominations as api_nominations
 from service.api import workflow as api_workflow
 from service.deps import SessionDep
-from service.web.pages import ROLE_PAGES, PageActor, PageRoute, go, held_roles, render
+from service.web.pages import ROLE_PAGES, PageActor, PageRoute, done_message, dossier, go, held_roles, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -105,10 +104,6 @@ def nomination_page(
     verdict, every version of its dossier files and the steps the caller may take."""
     case = api_cases.nomination(nomination_id, session, actor)  # 404 for one out of sight
     n = session.get(Nomination, nomination_id)
-    try:
-        verdict, verdict_error = api_nominations.eligibility(nomination_id, session, actor), ""
-    except DomainError as refused:  # the rules in force changed since it was drafted
-        verdict, verdict_error = None, refused.message
     state = State(case.state)
     return render(
         request,
@@ -117,9 +112,7 @@ def nomination_page(
         case=case,
         nomination=n,
         overdue=bool(n.due_on and n.due_on < today() and not state.final),
-        verdict=verdict,
-        verdict_error=verdict_error,
-        documents=api_documents.nomination_documents(nomination_id, session, actor),
+        **dossier(session, actor, {"id": nomination_id}),
         buttons=[a for a in case.actions if a.action in BUTTONS],
         elsewhere=[(a, page_of(actor, a)) for a in case.actions if a.action not in BUTTONS],
         error=error,
@@ -150,9 +143,7 @@ def take_step(
     except DomainError as refused:
         session.rollback()
         return nomination_page(request, session, actor, nomination_id, refused.status, refused.message)
-    message = f"Đã thực hiện: {NOMINATION[action].label} (hồ sơ #{nomination_id})."
-    if done.follow_up and not done.follow_up.started:
-        message += " Bước tự động tiếp theo chưa chạy được; cơ quan thường trực sẽ cho chạy lại."
+    message = done_message(done, f"Đã thực hiện: {NOMINATION[action].label} (hồ sơ #{nomination_id}).")
     return go(request, f"/ho-so/{nomination_id}", message)
 
 

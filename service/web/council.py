@@ -24,10 +24,9 @@ from models.nominations import Nomination
 from service.api import PathId
 from service.api import documents as api_documents
 from service.api import lists as api_lists
-from service.api import nominations as api_nominations
 from service.api import workflow as api_workflow
 from service.deps import SessionDep
-from service.web.pages import PageActor, PageRoute, go, invalid, render
+from service.web.pages import PageActor, PageRoute, done_message, dossier, go, invalid, render
 
 router = APIRouter(prefix="/hoi-dong", route_class=PageRoute)
 
@@ -68,16 +67,6 @@ def agenda(session: Session, actor: Actor, session_id: int, paging: lists.Paging
     paging.sort = "name"
     where = [on_agenda(session_id), sight.nominations(actor)]
     return lists.page(session, [w for w in where if w is not None], paging, today())
-
-
-def dossier(session: Session, actor: Actor, item: dict) -> dict:
-    """A dossier on the agenda with its files (every version) and the engine's live verdict."""
-    try:
-        verdict, refused = api_nominations.eligibility(item["id"], session, actor), ""
-    except DomainError as error:  # the rules in force changed since it was drafted
-        verdict, refused = None, error.message
-    documents = api_documents.nomination_documents(item["id"], session, actor)
-    return item | {"verdict": verdict, "verdict_error": refused, "documents": documents}
 
 
 def tally(session: Session, session_id: int) -> list[dict]:
@@ -192,7 +181,5 @@ def cast_ballot(
     except DomainError as refused:
         session.rollback()
         return ballot_page(request, session, actor, session_id, refused.status, refused.message)
-    message = f"Đã ghi nhận phiếu của bạn trong phiên họp #{session_id}."
-    if done.follow_up and not done.follow_up.started:
-        message += " Bước tự động tiếp theo chưa chạy được; cơ quan thường trực sẽ cho chạy lại."
+    message = done_message(done, f"Đã ghi nhận phiếu của bạn trong phiên họp #{session_id}.")
     return go(request, f"/hoi-dong/phien/{session_id}", message)

@@ -25,17 +25,21 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 
 from models.access import Actor, today
 from models.catalogue import default_catalogue
 from models.councils import SessionState
 from models.decisions import DecisionState
-from models.errors import Unauthorized
+from models.errors import DomainError, Unauthorized
 from models.guards import VIETNAM
 from models.nominations import State, SubmissionState
 from models.org import Role
 from models.route import LABELS
+from service.api import documents as api_documents
+from service.api import nominations as api_nominations
+from service.api.workflow import Done
 from service.auth import CSRF_FIELD, CookieLogin, cookie, current_actor, same_secret, submitted_csrf
 from service.deps import SessionDep
 
@@ -241,6 +245,27 @@ def csrf_field(request: Request) -> Markup:
     login = _login_of(request)
     token = login.csrf_token if login else ""
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+NOT_STARTED = " Bước tự động tiếp theo chưa chạy được; cơ quan thường trực sẽ cho chạy lại."
+
+
+def done_message(done: Done, message: str, not_started: str = NOT_STARTED) -> str:
+    """The flash after a step: what was done, and whether the flow that follows it failed to
+    start (the dashboard runs it again)."""
+    return message + (not_started if done.follow_up and not done.follow_up.started else "")
+
+
+def dossier(session: Session, actor: Actor, item: dict[str, Any]) -> dict[str, Any]:
+    """A nomination of a list (an `id` at least) with the engine's live verdict and its files,
+    every version; a verdict the engine cannot give now (the rules in force changed since the
+    nomination was drafted) is its reason instead."""
+    try:
+        verdict, refused = api_nominations.eligibility(item["id"], session, actor), ""
+    except DomainError as error:
+        verdict, refused = None, error.message
+    documents = api_documents.nomination_documents(item["id"], session, actor)
+    return item | {"verdict": verdict, "verdict_error": refused, "documents": documents}
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -30,7 +30,7 @@ from service.api import nominations as api_nominations
 from service.api import workflow as api_workflow
 from service.api.cases import nomination as case_of
 from service.deps import SessionDep
-from service.web.pages import PageActor, PageRoute, go, invalid, local, render
+from service.web.pages import PageActor, PageRoute, dossier, go, invalid, local, render
 
 router = APIRouter(prefix="/don-vi", route_class=PageRoute)
 # The upload forms, which the app's body limit lets carry a file (service/app.py), as the API's.
@@ -187,23 +187,13 @@ def batch_page(
         context |= {
             "campaign": campaign,
             "award": chosen,
-            "drafts": [draft(session, actor, d) for d in drafts if d["campaign_id"] == campaign_id],
+            "drafts": [dossier(session, actor, d) for d in drafts if d["campaign_id"] == campaign_id],
             "kinds": dossier_kinds(session, actor, "nomination"),
             "found": api_directory.people(session, actor, lists.Paging(per_page=20), q=q)["items"]
             if q
             else None,
         }
     return render(request, "unit/batch.html", status, **context)
-
-
-def draft(session: Session, actor: Actor, item: dict[str, Any]) -> dict[str, Any]:
-    """A draft in the batch: its eligibility verdict as the engine judges it now, its files."""
-    try:
-        verdict, refused = api_nominations.eligibility(item["id"], session, actor), ""
-    except DomainError as error:  # the rules in force changed since it was drafted
-        verdict, refused = None, error.message
-    documents = api_documents.nomination_documents(item["id"], session, actor)
-    return item | {"verdict": verdict, "verdict_error": refused, "documents": documents}
 
 
 def batch_url(unit_id: int, campaign_id: int | None, award: str | None) -> str:
@@ -375,7 +365,7 @@ def nomination_view(
         status,
         n=n,
         case=case,
-        nominee=draft(session, actor, {"id": n.id}),
+        nominee=dossier(session, actor, {"id": n.id}),
         returns=[e for e in case.trail if e.record == "nomination" and e.action == "return"],
         kinds=dossier_kinds(session, actor, "nomination"),
         editable="edit" in actions,
