@@ -99,12 +99,17 @@ def units_below(session: Session, actor: Actor) -> set[int]:
     return Org.of(session).below(role_units(actor))
 
 
-def below_roles(actor: Actor) -> sa.Select:
-    """`units_below` as a query the database walks (WITH RECURSIVE), for conditions: a province's
-    thousand unit ids bound into every query cost more to send and plan than the walk."""
+def below_roles(session: Session, actor: Actor, column) -> sa.ColumnElement[bool]:
+    """`column` is one of `units_below`, walked by the database (WITH RECURSIVE): a province's
+    thousand unit ids bound into every query cost more to send and plan than the walk. PostgreSQL
+    takes the walk as an array, computed once per query; as an IN it joins the thousand units
+    again for each row checked (a name search of 564 people: 31 → 7 ms)."""
     tree = select(Unit.id).where(col(Unit.id).in_(role_units(actor))).cte("below", recursive=True)
     tree = tree.union_all(select(Unit.id).join(tree, col(Unit.parent_id) == tree.c.id))
-    return select(tree.c.id)
+    below = select(tree.c.id)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.func.array(below.scalar_subquery()))
+    return column.in_(below)
 
 
 def units(session: Session, actor: Actor) -> set[int] | None:
@@ -124,7 +129,7 @@ def people(session: Session, actor: Actor) -> Condition:
     # EXISTS, looked up by person: an IN over every person of a province's units would be read
     # whole for each query, even when a name search leaves a handful of people to check
     working = select(Membership.id).where(
-        Membership.person_id == Person.id, col(Membership.unit_id).in_(below_roles(actor))
+        Membership.person_id == Person.id, below_roles(session, actor, col(Membership.unit_id))
     )
     fellows = select(CouncilMember.id).where(
         CouncilMember.person_id == Person.id, col(CouncilMember.council_id).in_(actor.councils)
@@ -135,7 +140,7 @@ def people(session: Session, actor: Actor) -> Condition:
 def councils(session: Session, actor: Actor) -> Condition:
     if everything(actor):
         return None
-    return col(Council.id).in_(actor.councils) | col(Council.unit_id).in_(below_roles(actor))
+    return col(Council.id).in_(actor.councils) | below_roles(session, actor, col(Council.unit_id))
 
 
 def sees_council(session: Session, actor: Actor, council_id: int) -> bool:
