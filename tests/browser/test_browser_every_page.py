@@ -1,0 +1,120 @@
+"""Every page of the site, opened in the browser by a user it is for and checked with axe-core: no
+serious or critical violation. The pages are the app's own GET routes (service.web), so that a new
+page fails this sweep until PAGES says who opens it and with which record."""
+
+import re
+
+from sqlmodel import select
+
+from models.db import session_scope
+from models.decide import draft_decision
+from models.nominations import SubmissionItem
+from models.workflow import apply, submit
+from service.web import router
+from tests.browser.test_browser_council import convened
+from tests.factories import NOW, history, person
+from tests.test_workflow import draft, report, through_unit_council
+
+# htmx fragments, shown inside pages the sweep opens; file downloads, which are not pages
+NOT_PAGES = re.compile(r"/tien-do$|/tep/")
+# each page → who opens it (None: nobody logged in) and the record in its address (seeded below)
+PAGES = {
+    "/dang-nhap": (None, {}),
+    "/": ("officer", {}),
+    "/doi-mat-khau": ("officer", {}),
+    "/ho-so/{nomination_id}": ("officer", {"nomination_id": "returned"}),
+    "/lich-su/ca-nhan/{person_id}": ("officer", {"person_id": "nominee"}),
+    "/lich-su/tap-the/{unit_id}": ("officer", {"unit_id": "unit"}),
+    "/don-vi": ("officer", {}),
+    "/don-vi/{unit_id}": ("officer", {"unit_id": "unit"}),
+    "/don-vi/{unit_id}/to-trinh": ("officer", {"unit_id": "unit"}),
+    "/don-vi/to-trinh/{submission_id}": ("officer", {"submission_id": "batch"}),
+    "/don-vi/ho-so/{nomination_id}": ("officer", {"nomination_id": "returned"}),
+    "/hoi-dong": ("stc.0", {}),
+    "/hoi-dong/phien/{session_id}": ("stc.0", {"session_id": "meeting"}),
+    "/hoi-dong/phien/{session_id}/bo-phieu": ("stc.0", {"session_id": "meeting"}),
+    "/thu-ky": ("unit_secretariat", {}),
+    "/thu-ky/tiep-nhan/{nomination_id}": ("unit_secretariat", {"nomination_id": "waiting"}),
+    "/thu-ky/phien-hop": ("unit_secretariat", {}),
+    "/thu-ky/phien-hop/moi": ("unit_secretariat", {}),
+    "/thu-ky/phien-hop/{session_id}": ("unit_secretariat", {"session_id": "meeting"}),
+    "/thu-ky/tong-quan": ("unit_secretariat", {}),
+    "/thu-ky/quyet-dinh": ("unit_secretariat", {}),
+    "/thu-ky/quyet-dinh/nhom": ("unit_secretariat", {}),  # its group's query: the link on the page above
+    "/thu-ky/quyet-dinh/danh-sach": ("unit_secretariat", {}),
+    "/thu-ky/quyet-dinh/to-trinh": ("unit_secretariat", {}),
+    "/thu-ky/quyet-dinh/to-trinh/{submission_id}": ("unit_secretariat", {"submission_id": "batch"}),
+    "/thu-ky/quyet-dinh/{decision_id}": ("unit_secretariat", {"decision_id": "decision"}),
+    "/ky-duyet": ("director", {}),
+    "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
+}
+
+
+def routes(of) -> list:
+    """A router's routes, those of the routers it includes (no prefix at their inclusion) too."""
+    found = []
+    for route in of.routes:
+        found += routes(route.original_router) if hasattr(route, "original_router") else [route]
+    return found
+
+
+def page_routes() -> set[str]:
+    return {r.path for r in routes(router) if "GET" in r.methods and not NOT_PAGES.search(r.path)}
+
+
+def seeded(site) -> dict[str, int]:
+    """Records of their own (other browser tests nominate the province's people): a nomination
+    returned with a reason, one waiting at intake, a council session with its members present,
+    a decision drafted and waiting for its signature, and a recommended one waiting for one."""
+    _, prov, engine = site
+    with session_scope(engine) as session:
+        names = ("Lò Văn Quét", "Cầm Thị Duyệt", "Hà Văn Trang", "Vi Thị Khắp")
+        for i, name in enumerate(names):
+            prov.people[f"sweep_{i}"] = person(session, name, prov.units["ns"])
+            history(session, prov.people[f"sweep_{i}"], dict.fromkeys(range(2021, 2026), "HTT"), {})
+        returned, waiting = (draft(session, prov, key=f"sweep_{i}") for i in (0, 1))
+        for n in (returned, waiting):
+            report(session, prov, n)
+        submit(session, prov.actors["officer"], [returned, waiting], now=NOW)
+        apply(session, returned, "return", prov.actors["unit_secretariat"], reason="Thiếu biên bản", now=NOW)
+        decided, left = (draft(session, prov, key=f"sweep_{i}", award="GK") for i in (2, 3))
+        through_unit_council(session, prov, [decided, left])
+        decision = draft_decision(session, prov.actors["unit_secretariat"], [decided], now=NOW)
+        batch = session.exec(
+            select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == returned.id)
+        ).one()
+        records = {
+            "returned": returned.id,
+            "waiting": waiting.id,
+            "nominee": prov.people["sweep_0"].id,
+            "unit": prov.units["stc"].id,
+            "batch": batch,
+            "decision": decision.id,
+        }
+    return records | {"meeting": convened(engine, prov)}
+
+
+def test_every_page_is_listed_in_the_sweep():
+    assert page_routes() == set(PAGES), "a page the sweep does not open, or one it opens that is gone"
+
+
+def test_every_page_opens_for_its_user_and_passes_axe(chromium, base_url, site, login, axe):
+    records = seeded(site)
+    contexts = {}
+    for path, (username, wanted) in PAGES.items():
+        if username not in contexts:
+            context = chromium.new_context(base_url=base_url, locale="vi-VN")
+            context.set_default_timeout(10_000)
+            contexts[username] = context.new_page()
+            if username:
+                login(contexts[username], username)
+        page = contexts[username]
+        url = path.format(**{name: records[record] for name, record in wanted.items()})
+        if path == "/thu-ky/quyet-dinh/nhom":
+            page.goto("/thu-ky/quyet-dinh")
+            url = page.locator('a[href^="/thu-ky/quyet-dinh/nhom?"]').first.get_attribute("href")
+        answer = page.goto(url)
+        assert answer.status == 200, f"{url} as {username}: {answer.status}"
+        axe(page)
+    for page in contexts.values():
+        page.context.close()
