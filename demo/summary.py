@@ -101,7 +101,7 @@ def summary(
         "Hạn xử lý (ngày làm việc): " + ", ".join(f"{ALERTS[kind]} {alerts[kind]}" for kind in ALERTS),
         f"Nhật ký kiểm toán: {events} sự kiện, chuỗi băm {'toàn vẹn' if intact else 'BỊ PHÁ VỠ'}.",
         "",
-        f"Tài khoản đăng nhập ({len(logins)}; `vinhdanh serve`, rồi POST /api/v1/auth/login):",
+        f"Tài khoản đăng nhập ({len(logins)}; `make serve`, rồi đăng nhập tại http://127.0.0.1:8000/dang-nhap):",
         f"  {'Tên đăng nhập':<22} {'Mật khẩu':<14} {'Họ tên':<28} {'Vai trò':<20} Đơn vị",
         *(f"  {a.username:<22} {a.password:<14} {a.name:<28} {a.role:<20} {a.unit}" for a in logins),
         "",

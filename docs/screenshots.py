@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo.accounts import password_for  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SEED, PORT = 2025, 8765
 OUT = ROOT / "docs" / "screens"
@@ -27,7 +27,7 @@ SIZES = {"desktop": (1280, 900), "phone": (360, 780)}
 # role → (a demo account of it, its main page): the province's people, who see the most
 PAGES = {
     "unit-officer": ("snv.canbo", "/don-vi"),
-    "council-member": ("hoidong.qng", "/hoi-dong"),
+    "council-member": ("hoidong.snv", "/hoi-dong"),
     "secretariat": ("qng.thuongtruc", "/thu-ky/tong-quan"),
     "authority": ("qng.lanhdao", "/ky-duyet"),
     "home": ("snv.canbo", "/"),
@@ -54,7 +54,9 @@ def main() -> None:
                     page.fill("#username", username)
                     page.fill("#password", password_for(username, SEED))
                     page.click("button[type=submit]")
-                    page.goto(base + path)
+                    page.wait_for_url(f"{base}/")  # logged in: the home page
+                    if page.goto(base + path).status != 200 or "/dang-nhap" in page.url:
+                        sys.exit(f"{path} as {username}: {page.url}")
                     page.screenshot(path=OUT / f"{role}-{size}.png", full_page=size == "desktop")
                     page.close()
                     print(f"{role} {size}: {base}{path} as {username}")

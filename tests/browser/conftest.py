@@ -15,21 +15,10 @@ import uvicorn
 
 from models.config import configured
 from models.db import session_scope
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import fresh_engine
 from tests.factories import accounts, build_province, password_of
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps calling home, which floods a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(__file__).parents[2] / "service" / "static" / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 
