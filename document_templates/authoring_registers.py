@@ -55,8 +55,10 @@ def chi_tien_thuong():
     table = _table(doc, columns, "r in rows", (*(f"{{{{ r.{f} }}}}" for f in fields), ""))
     total = table.add_row().cells
     merged = total[0].merge(total[5])
-    para(merged, "Tổng cộng", 12, bold=True)
-    para(total[6], "{{ total }}", 12, bold=True)
+    for cell, text in ((merged, "Tổng cộng"), (total[6], "{{ total }}")):
+        for empty in cell.paragraphs:
+            empty._p.getparent().remove(empty._p)
+        para(cell, text, 12, bold=True)
     para(doc, "Tổng số tiền bằng chữ: {{ total_words }}.", 14, italic=True, align=J, after=6)
     looped(doc, "n in notes", "- {{ n }}", size=12, italic=True, align=J)
     para(doc, after=6)

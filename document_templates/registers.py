@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
+from document_templates import render
 from document_templates.builders import attached_to
 from document_templates.contexts import (
     BookDecision,
@@ -22,10 +23,12 @@ from document_templates.contexts import (
     date_text,
 )
 from document_templates.wording import conferring, header, person_entry, unit_path
-from models.access import today
+from models import route
+from models.access import Actor, today
 from models.campaigns import Campaign
 from models.catalogue import default_catalogue
 from models.decisions import Decision, DecisionState
+from models.errors import NotFound
 from models.history import AwardRecord
 from models.org import Person, Unit
 from models.reward import RewardList, decision_money
@@ -140,6 +143,24 @@ def reward_doc(session: Session, decision: Decision) -> tuple[RewardListDoc, Rew
     return document, money
 
 
+def golden_book(session: Session, actor: Actor, unit_id: int, year: int) -> GoldenBookDoc:
+    """An issuer's golden book, for whom may see its decisions: a role at the unit (or the
+    system, an administrator). To anyone else it does not exist (404), as its decisions."""
+    issuer = session.get(Unit, unit_id)
+    if issuer is None or route.hidden(actor, unit_id):
+        raise NotFound(f"Không có sổ vàng của đơn vị #{unit_id}")
+    return golden_book_doc(session, issuer, year)
+
+
+def golden_book_file(session: Session, document: GoldenBookDoc, unit_id: int, kind: str) -> tuple[bytes, str]:
+    """The golden book as a file — `docx` (Word) or `xlsx` — and its name."""
+    issuer = session.get(Unit, unit_id)
+    name = f"so_vang_{issuer.abbreviation}_{document.year}.{kind}"
+    if kind == "xlsx":
+        return golden_book_xlsx(document), name
+    return render("so_vang", document, Org.of(session).tenant(unit_id)), name
+
+
 def golden_book_doc(session: Session, issuer: Unit, year: int) -> GoldenBookDoc:
     """Sổ vàng of an issuer for a year: the decisions it issued, signed that year, and each award
     they entered, by entry number (the series restarts each year, models/decide.py)."""
@@ -205,8 +226,8 @@ def _sheet(title: str, lines: list[str], heads: list[tuple[str, int]], rows: lis
         cell = sheet.cell(sheet.max_row, 1)
         cell.font = Font(name=FONT, size=13, bold=line.isupper())
     sheet.append([])
-    first = sheet.max_row + 1
     sheet.append([head for head, _ in heads])
+    first = sheet.max_row
     for row in rows:
         sheet.append(row)
     for index, (_, width) in enumerate(heads, 1):
