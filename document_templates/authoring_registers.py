@@ -33,14 +33,21 @@ def _table(doc, columns: list[tuple[str, float]], items: str, fields: tuple[str,
     return table
 
 
-def chi_tien_thuong():
+def _opening(*titles: tuple[str, int, bool]):
+    """A landscape page with the header boxes, the title lines (size, italic or bold) and the rule."""
     doc = new_document(landscape=True)
     header_table(doc)
     para(doc)
-    para(doc, "DANH SÁCH CHI TIỀN THƯỞNG", 14, bold=True)
-    para(doc, "{{ subtitle }}", 14, bold=True)
-    para(doc, "{{ reference }}", 14, italic=True)
+    for text, size, italic in titles:
+        para(doc, text, size, bold=not italic, italic=italic)
     rule(doc, Cm(3.0), LANDSCAPE_WIDTH)
+    return doc
+
+
+def chi_tien_thuong():
+    doc = _opening(
+        ("DANH SÁCH CHI TIỀN THƯỞNG", 14, False), ("{{ subtitle }}", 14, False), ("{{ reference }}", 14, True)
+    )
     columns = [
         ("TT", 1.2),
         ("Họ và tên, tập thể", 5.2),
@@ -70,12 +77,7 @@ def chi_tien_thuong():
 
 
 def so_vang():
-    doc = new_document(landscape=True)
-    header_table(doc)
-    para(doc)
-    para(doc, "SỔ VÀNG", 16, bold=True)
-    para(doc, "NĂM {{ year }}", 14, bold=True)
-    rule(doc, Cm(3.0), LANDSCAPE_WIDTH)
+    doc = _opening(("SỔ VÀNG", 16, False), ("NĂM {{ year }}", 14, False))
     para(doc, "I. CÁC QUYẾT ĐỊNH KHEN THƯỞNG", 14, bold=True, align=L, after=6)
     columns = [
         ("TT", 1.2),
