@@ -126,8 +126,8 @@ def reward_doc(session: Session, decision: Decision) -> tuple[RewardListDoc, Rew
         f"Hệ số tiền thưởng: {'; '.join(articles)} ({money.ruleset.basis['decree'].split(' ngày ')[0]}).",
         f"Mức lương cơ sở {base} đồng/tháng áp dụng từ {date_text(money.base.effective_from)} "
         f"theo {money.base.decree.split(' của ')[0]}, đang có hiệu lực tại ngày ký quyết định.",
-        f"Tiền thưởng sau khi nhân hệ số với mức lương cơ sở được làm tròn lên hàng "
-        f"{in_words(money.rounding.step).removesuffix(' đồng').lower()} đồng ({money.rounding.article}).",
+        f"Tiền thưởng sau khi nhân hệ số với mức lương cơ sở được làm tròn lên bội số gần nhất của "
+        f"{figures(money.rounding.step)} đồng ({money.rounding.article}).",
     ]
     document = RewardListDoc(
         header=header(session, issuer, None, "", decision.signed_on),

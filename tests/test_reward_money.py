@@ -240,16 +240,19 @@ def test_the_golden_book_lists_the_issuers_decisions_and_nominees(session, provi
 def test_the_golden_book_through_the_api_for_its_unit_only(app_db, prov, api):
     s = files_season(app_db, prov, api)
     decision = ok(api["officer"].get(f"/api/v1/decisions/{s['decision']}"))
-    unit_id, path = decision["issuer"]["id"], f"/api/v1/units/{decision['issuer']['id']}/golden-book/2025"
+    unit_id, path = (
+        decision["issuer"]["id"],
+        f"/api/v1/units/{decision['issuer']['id']}/golden-book?year=2025",
+    )
     book = ok(api["unit_secretariat"].get(path))
     assert [d["reference"] for d in book["decisions"]] == [decision["reference"]]
     assert [(e["number"], e["nominee"]) for e in book["entries"]] == [("0001/2025", "Ông Nguyễn Văn An")]
 
-    xlsx = api["unit_secretariat"].get(f"{path}?format=xlsx")
+    xlsx = api["unit_secretariat"].get(f"{path}&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].endswith("spreadsheetml.sheet")
     values = [row for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
     assert ("0001/2025", "Ông Nguyễn Văn An") in {row[:2] for row in values}
-    word = api["unit_secretariat"].get(f"{path}?format=docx")
+    word = api["unit_secretariat"].get(f"{path}&format=docx")
     assert word.status_code == 200
     entries = cells(Document(io.BytesIO(word.content)).tables[2])
     assert entries[1][:2] == ["0001/2025", "Ông Nguyễn Văn An"] and entries[1][5].startswith(
@@ -259,10 +262,10 @@ def test_the_golden_book_through_the_api_for_its_unit_only(app_db, prov, api):
     for outsider in (api["province_secretariat"], api["ministry_officer"]):  # another unit's secretariat
         refused = outsider.get(path)
         assert refused.status_code == 404 and refused.json()["error"] == "not_found"
-        assert outsider.get(f"{path}?format=xlsx").status_code == 404
-    assert api["unit_secretariat"].get(f"/api/v1/units/{unit_id}/golden-book/1900").status_code == 422
-    assert api["unit_secretariat"].get(f"{path}?format=pdf").status_code == 422
-    assert api["unit_secretariat"].get("/api/v1/units/999999/golden-book/2025").status_code == 404
+        assert outsider.get(f"{path}&format=xlsx").status_code == 404
+    assert api["unit_secretariat"].get(f"/api/v1/units/{unit_id}/golden-book?year=1900").status_code == 422
+    assert api["unit_secretariat"].get(f"{path}&format=pdf").status_code == 422
+    assert api["unit_secretariat"].get("/api/v1/units/999999/golden-book?year=2025").status_code == 404
 
 
 def test_the_golden_book_from_the_command_line(app_db, prov, api, tmp_path):
