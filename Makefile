@@ -46,6 +46,7 @@ bench: $(STAMP)
 # Rebuild the default Word templates from document_templates/authoring.py.
 templates: $(STAMP)
 	$(PY) -m document_templates.authoring
+	$(PY) -m document_templates.authoring_registers
 
 # The rendered pages shown in the README (needs LibreOffice and poppler-utils).
 docs: demo

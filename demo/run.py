@@ -46,6 +46,6 @@ def run_demo(year: int, out: Path, seed: int) -> str:
     (out / "vinhdanh.env").write_text(f"VINHDANH_DATA_DIR={out}\nVINHDANH_TENANT_DIR={TENANTS}\n")
     return (
         report
-        + f"\nVăn bản ({sum(written.values())} tệp .docx) trong {out / 'van_ban'}: "
+        + f"\nVăn bản ({sum(written.values())} tệp Word, Excel) trong {out / 'van_ban'}: "
         + ", ".join(f"{kind} {count}" for kind, count in sorted(written.items()))
     )

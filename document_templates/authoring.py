@@ -421,10 +421,10 @@ BUILDERS = {
 }
 
 
-def build_all(folder: Path) -> list[Path]:
+def build_all(folder: Path, builders=BUILDERS) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind, build in BUILDERS.items():
+    for kind, build in builders.items():
         path = folder / f"{kind}.docx"
         build().save(path)
         written.append(path)

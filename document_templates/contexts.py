@@ -177,6 +177,54 @@ class ReportDoc(Schema):
     unit_head_title: NFCStr = Field(default="THỦ TRƯỞNG ĐƠN VỊ")
 
 
+class RewardRow(Schema):
+    order: int
+    nominee: NFCStr  # "Ông Nguyễn Văn An" or the collective's name
+    detail: NFCStr  # post and unit, or the collective's parent
+    award: NFCStr
+    coefficient: NFCStr  # "1,5"
+    base: NFCStr  # "2.340.000"
+    amount: NFCStr  # "3.510.000"
+
+
+class RewardListDoc(Schema):
+    """Danh sách chi tiền thưởng: what a decision pays each nominee, the total in figures and words."""
+
+    header: Header
+    subtitle: NFCStr  # "KÈM THEO BẰNG KHEN CỦA …"
+    reference: NFCStr  # "(Kèm theo Quyết định số … ngày … của …)"
+    rows: list[RewardRow]
+    total: NFCStr  # "10.530.000"
+    total_words: NFCStr  # "Mười triệu năm trăm ba mươi nghìn đồng"
+    notes: list[NFCStr]  # the coefficients' articles, the base salary's decree, the rounding
+
+
+class BookEntry(Schema):
+    number: NFCStr  # số sổ vàng, "0007/2026"
+    nominee: NFCStr
+    detail: NFCStr
+    award: NFCStr
+    year: int  # năm thành tích
+    decision: NFCStr  # "05/QĐ-UBND ngày 05/01/2026"
+    note: NFCStr = ""  # a revoked award (Law 06/2022 Art. 93)
+
+
+class BookDecision(Schema):
+    reference: NFCStr
+    signed: NFCStr  # "05/01/2026"
+    award: NFCStr
+    count: int
+
+
+class GoldenBookDoc(Schema):
+    """Sổ vàng: an issuer's decisions of a year and every award they entered, by entry number."""
+
+    header: Header
+    year: int
+    decisions: list[BookDecision]
+    entries: list[BookEntry]
+
+
 KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
@@ -185,4 +233,6 @@ KINDS: dict[str, type[Schema]] = {
     "bang_khen": CertificateDoc,
     "giay_khen": CertificateDoc,
     "bao_cao_thanh_tich": ReportDoc,
+    "chi_tien_thuong": RewardListDoc,
+    "so_vang": GoldenBookDoc,
 }

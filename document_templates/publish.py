@@ -15,6 +15,7 @@ from document_templates.builders import (
     reviewing_session,
     submission_docs,
 )
+from document_templates.registers import reward_doc, reward_xlsx
 from models.access import Actor
 from models.catalogue import default_catalogue
 from models.councils import Council, CouncilSession
@@ -43,8 +44,9 @@ def _safe(reference: str) -> str:
 def publish_decision(
     session: Session, actor: Actor, decision_id: int, store: Store | None = None
 ) -> list[GeneratedDocument]:
-    """A signed decision: the Quyết định with its Danh sách (one file), and for a Bằng khen or
-    Giấy khen one certificate per nominee plus a merged print file of them all."""
+    """A signed decision: the Quyết định with its Danh sách (one file), for a Bằng khen or Giấy
+    khen one certificate per nominee plus a merged print file of them all, and the list of the
+    reward money (Word and .xlsx)."""
     decision = _get(session, Decision, decision_id, "quyết định")
     if decision.state is not DecisionState.ISSUED:
         raise IllegalTransition(f"Quyết định #{decision_id} chưa được ban hành, chưa có số")
@@ -86,7 +88,23 @@ def publish_decision(
                 store,
             )
         )
-    return made
+    return made + _reward_money(session, actor, decision, tenant, store)
+
+
+def _reward_money(
+    session: Session, actor: Actor, decision: Decision, tenant: str | None, store: Store | None
+) -> list[GeneratedDocument]:
+    """Danh sách chi tiền thưởng, Word and .xlsx: the decree in force and the base salary on the
+    day the decision was signed."""
+    document, money = reward_doc(session, decision)
+    owner, name = f"decision:{decision.id}", f"chi_tien_thuong_{_safe(decision.reference)}"
+    word = render("chi_tien_thuong", document, tenant)
+    return [
+        keep(session, actor, "chi_tien_thuong", owner, f"{name}.docx", word, store),
+        keep(
+            session, actor, "chi_tien_thuong_xlsx", owner, f"{name}.xlsx", reward_xlsx(document, money), store
+        ),
+    ]
 
 
 def publish_minutes(

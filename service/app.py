@@ -29,6 +29,7 @@ from service.api import (
     eligibility,
     lists,
     nominations,
+    registers,
     workflow,
 )
 from service.deps import Busy
@@ -270,6 +271,7 @@ def create_app() -> FastAPI:
     app.include_router(workflow.router)
     app.include_router(cases.router)
     app.include_router(lists.router)
+    app.include_router(registers.router)
     app.include_router(directory.router)
     app.include_router(accounts.router)
     app.include_router(web.router)  # the web pages; `/` is the home page (Việc cần làm)

@@ -151,6 +151,30 @@ def status() -> None:
         typer.echo(status_text(report(session, utcnow())))
 
 
+@cli.command("golden-book")
+def golden_book_export(
+    unit: Annotated[str, typer.Argument(help="the issuing unit's code, e.g. QNG")],
+    year: int,
+    kind: Annotated[str, typer.Option("--format", help="xlsx or docx")] = "xlsx",
+    out: Annotated[Path, typer.Option(help="the folder to write it to")] = Path("."),
+) -> None:
+    """Export an issuer's Sổ vàng for a year: its decisions and every award they entered."""
+    from document_templates.registers import golden_book, golden_book_file
+    from models.org import Unit
+
+    if kind not in {"xlsx", "docx"}:
+        fail("--format là xlsx hoặc docx")
+    with Session(database()) as session:
+        found = session.exec(select(Unit).where(Unit.code == unit)).first()
+        if found is None:
+            fail(f"Không có đơn vị mã {unit}")
+        book = golden_book(session, system_actor(), found.id, year)
+        content, name = golden_book_file(session, book, found.id, kind)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_bytes(content)
+    typer.echo(out / name)
+
+
 @token.command("issue")
 def token_issue(person_id: int, label: str = "") -> None:
     """Issue an API token for a person; it is printed once and stored only as a digest."""

@@ -82,6 +82,10 @@ def test_signing_block_prefixes_follow_app_i_ii_7b(head, post, behalf, lines):
 
 @pytest.fixture
 def season(session, province, tmp_path):
+    return bang_khen_season(session, province, Store(tmp_path), date(2026, 1, 5))
+
+
+def bang_khen_season(session, province, store: Store, signed_on: date) -> dict:
     """A provincial Bằng khen for a person and two collectives (one with '&' and '<' in its name),
     through the unit council, a signed Tờ trình, the provincial council and the chairman."""
     stc, ns = province.units["stc"], province.units["ns"]
@@ -96,7 +100,6 @@ def season(session, province, tmp_path):
         {"collective_id": ns.id},
         {"collective_id": odd.id},
     ]
-    store = Store(tmp_path)
     nominations = []
     for subject in subjects:
         n = nominate(session, officer, province.campaign, "BK_TINH", unit_id=stc.id, now=NOW, **subject)
@@ -107,7 +110,7 @@ def season(session, province, tmp_path):
         apply(session, n, "accept", unit_secretariat, now=NOW)
     vote(session, province, meet(session, province, "stc", nominations), "stc", lambda i: Choice.YES)
     submission = propose_and_forward(
-        session, province.actors["director"], nominations, date(2025, 12, 22), NOW
+        session, province.actors["director"], nominations, min(date(2025, 12, 22), signed_on), NOW
     )
     to_trinh = publish_submission(session, province.actors["director"], submission.id, store)
     for n in nominations:
@@ -116,7 +119,7 @@ def season(session, province, tmp_path):
         session, province, meet(session, province, "province", nominations), "province", lambda i: Choice.YES
     )
     decision = draft_decision(session, province.actors["province_secretariat"], nominations)
-    sign_and_issue(session, province.actors["chairman"], decision.id, date(2026, 1, 5), NOW)
+    sign_and_issue(session, province.actors["chairman"], decision.id, signed_on, NOW)
     made = publish_decision(session, province.actors["chairman"], decision.id, store)
     return {
         "store": store,
@@ -254,7 +257,7 @@ def test_publishing_again_finds_the_same_documents(session, province, season):
     count = session.exec(
         select(GeneratedDocument).where(GeneratedDocument.owner == f"decision:{season['decision'].id}")
     ).all()
-    assert len(count) == 2  # the decision and the print file of its certificates
+    assert len(count) == 4  # the decision, the certificates' print file, the reward money (Word, .xlsx)
 
 
 def test_certificates_one_per_recipient_with_print_fields(season):

@@ -44,7 +44,13 @@ def season(app_db, prov, api) -> dict:
 def test_a_seasons_documents_are_listed_and_downloaded_by_whom_they_concern(app_db, prov, api):
     s = season(app_db, prov, api)
     files = ok(api["officer"].get(f"/api/v1/decisions/{s['decision']}/files"))
-    assert [f["kind"] for f in files] == ["quyet_dinh", "giay_khen", "in_giay_khen"]
+    assert [f["kind"] for f in files] == [
+        "quyet_dinh",
+        "giay_khen",
+        "in_giay_khen",
+        "chi_tien_thuong",
+        "chi_tien_thuong_xlsx",
+    ]
     for f in files:
         answer = api["officer"].get(f["url"])
         assert answer.status_code == 200 and hashlib.sha256(answer.content).hexdigest() == f["sha256"]

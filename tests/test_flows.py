@@ -145,7 +145,14 @@ def test_decision_numbers_confers_writes_the_documents_and_congratulates(app_db,
         records = session.exec(select(AwardRecord).where(AwardRecord.decision_id == decision.id)).all()
         assert sorted(r.golden_book for r in records) == ["0001/2025", "0002/2025"]
         kinds = sorted(d.kind for d in session.exec(select(GeneratedDocument)))
-        assert kinds == ["giay_khen", "giay_khen", "in_giay_khen", "quyet_dinh"]
+        assert kinds == [
+            "chi_tien_thuong",
+            "chi_tien_thuong_xlsx",
+            "giay_khen",
+            "giay_khen",
+            "in_giay_khen",
+            "quyet_dinh",
+        ]
     (congratulation,) = inbox(app_db, prov.people["good"].id)
     assert congratulation.title == "Quyết định số 01/QĐ-STC của Giám đốc Sở Tài chính"
     (to_officer,) = inbox(app_db, prov.people["officer"].id)

@@ -109,6 +109,7 @@ def test_a_unit_season_through_the_api_each_action_followed_by_its_flow(app_db, 
         ("confer", "decision"),
         ("issue", "decision"),
         ("generate", "decision"),  # Quyết định + Danh sách
+        *[("generate", "decision")] * 2,  # Danh sách chi tiền thưởng, Word and .xlsx
     ]
     assert {e["actor"] for e in case["trail"] if e["flow_run"]} == {"Hệ thống Vinh Danh"}
 

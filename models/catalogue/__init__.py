@@ -540,6 +540,14 @@ class Catalogue:
         return self._built[key]
 
     @property
+    def ruleset_ids(self) -> list[str]:
+        return sorted(self._raw)
+
+    def tenant_rows(self, tenant: str | None, table: str) -> list[Mapping[str, Any]]:
+        """A tenant file's rows of a table the rule sets do not hold (its `[[base_salary]]`)."""
+        return list(self._tenants.get(tenant, {}).get(table, []))
+
+    @property
     def in_force_from(self) -> date:
         """The first day any rule set is in force: nothing this engine judges happened before it."""
         return min(raw["ruleset"]["effective_from"] for raw in self._raw.values())

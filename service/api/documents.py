@@ -34,7 +34,8 @@ router = APIRouter(
 # The upload routes, which BodyLimit (service/app.py) lets carry a file of max_upload_bytes.
 UPLOADS = r"/api/v1/(nominations|submissions)/[0-9]+/documents$"
 MULTIPART_OVERHEAD = 64 * 1024  # the form's boundaries, headers and the kind field
-BY_EXTENSION = {".docx": DOCX, ".pdf": "application/pdf"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BY_EXTENSION = {".docx": DOCX, ".pdf": "application/pdf", ".xlsx": XLSX}
 FILE = {200: {"content": {"application/octet-stream": {}}, "description": "the file, as an attachment"}}
 
 
@@ -187,7 +188,8 @@ def _generated(session: Session, actor, entity: str, record_id: int) -> list[Fil
 @router.get("/decisions/{decision_id}/files", response_model=list[FileOut])
 def decision_files(decision_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
     """The Quyết định with its Danh sách (Word; PDF where exported), each nominee's certificate
-    and the certificates' print file (in_bang_khen, in_giay_khen)."""
+    and the certificates' print file (in_bang_khen, in_giay_khen), and the list of the reward
+    money (chi_tien_thuong, Word; chi_tien_thuong_xlsx)."""
     return _generated(session, actor, "decision", decision_id)
 
 
