@@ -342,7 +342,8 @@ class Season:
 
     def choose(self, award: str, eligible: list[int], ldtt: int) -> list[int]:
         """Who the unit puts forward among the eligible: all advanced workers; grassroots
-        fighters within the province's 15% cap (the storyline first); a few Giấy khen."""
+        fighters, about one in seven of them (the storyline first: a unit's own selection, as no cap
+        is in force since Decree 91/2017 was repealed); a few Giấy khen."""
         story = {p.id for p in self.demo.story.values()}
         if award == "CSTDCS":
             ranked = sorted(eligible, key=lambda pid: (pid not in story, self.rng.random()))
