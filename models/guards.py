@@ -96,10 +96,8 @@ class Situation:
 def guard_dossier(sit: Situation) -> None:
     missing = missing_documents(sit.session, sit.award, sit.nomination, sit.level_name, sit.ruleset)
     if missing:
-        labels = "; ".join(
-            f"{sit.ruleset.dossier_kinds[k]['label']} ({sit.ruleset.dossier_kinds[k]['article']})"
-            for k in missing
-        )
+        wording = [sit.ruleset.dossier_kind(k, sit.award) for k in missing]
+        labels = "; ".join(f"{w['label']} ({w['article']})" for w in wording)
         raise GuardFailed("dossier_incomplete", f"Hồ sơ còn thiếu: {labels}", missing=missing)
 
 

@@ -52,3 +52,33 @@ def test_art_84_3_no_central_opinion_for_awards_decided_below_the_centre(ruleset
 @pytest.mark.parametrize("ruleset_id", RULESETS)
 def test_art_23_no_cap_on_grassroots_fighters_in_the_demo_province(ruleset_id):
     assert ruleset(ruleset_id, "QNG").award("CSTDCS").quota is None
+
+
+# Art. 84(1) lists a title's dossier, 84(2) a form's: "Biên bản bình xét thi đua" (84(1)(c)) against
+# "Biên bản xét khen thưởng" (84(2)(c)); an initiative's certificate supporting a form is 84(2)(d).
+WORDING = [
+    ("CSTDCS", "bien_ban", "Biên bản bình xét thi đua", "Law 06/2022 Art. 84(1)(c)"),
+    ("TTLDTT", "bien_ban", "Biên bản bình xét thi đua", "Law 06/2022 Art. 84(1)(c)"),
+    ("BK_TINH", "bien_ban", "Biên bản xét khen thưởng", "Law 06/2022 Art. 84(2)(c)"),
+    ("HCLD3", "bien_ban", "Biên bản xét khen thưởng", "Law 06/2022 Art. 84(2)(c)"),
+    ("LDTT", "to_trinh", "Tờ trình đề nghị xét tặng danh hiệu thi đua", "Law 06/2022 Art. 84(1)(a)"),
+    ("BK_TTG", "to_trinh", "Tờ trình đề nghị xét tặng hình thức khen thưởng", "Law 06/2022 Art. 84(2)(a)"),
+    ("CSTD_TINH", "xac_nhan_sang_kien", "Xác nhận sáng kiến, đề tài khoa học", "Law 06/2022 Art. 84(1)(d)"),
+    ("BK_TINH", "xac_nhan_sang_kien", "Xác nhận sáng kiến, đề tài khoa học", "Law 06/2022 Art. 84(2)(d)"),
+    ("BK_BO", "xac_nhan_sang_kien", "Xác nhận sáng kiến, đề tài khoa học", "Law 06/2022 Art. 84(2)(d)"),
+    ("GK", "xac_nhan_thanh_tich", "Xác nhận thành tích đột xuất, đóng góp", "Law 06/2022 Art. 84(2)(d)"),
+]
+
+
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+@pytest.mark.parametrize(("code", "kind", "label", "article"), WORDING, ids=[f"{c}-{k}" for c, k, *_ in WORDING])
+def test_art_84_1_and_84_2_a_dossier_is_worded_for_a_title_or_a_form(ruleset_id, code, kind, label, article):
+    rules = ruleset(ruleset_id)
+    award = rules.award(code)
+    assert kind in {item.kind for item in award.dossier}
+    assert (rules.dossier_kind(kind, award)["label"], rules.dossier_kind(kind, award)["article"]) == (label, article)
+
+
+def test_art_84_a_list_of_kinds_without_an_award_keeps_the_neutral_wording():
+    rules = ruleset(RULESETS[0])
+    assert rules.dossier_kind("bien_ban")["article"] == "Law 06/2022 Art. 84(1)(c), 84(2)(c)"

@@ -316,7 +316,7 @@ def test_system_actor_is_named_in_the_audit(session, province):
 
 
 def test_an_initiative_route_needs_its_attestation_when_submitted_not_only_at_intake(session, province):
-    """The dossier depends on the route the verdict found (Art. 84(1)(d)): the verdict is judged
+    """The dossier depends on the route the verdict found (Art. 84(2)(d)): the verdict is judged
     first, so a unit is stopped when it submits, not surprised when the secretariat accepts."""
     p = person(session, "Lương Thị Thu", province.units["ns"], gender="nữ")
     history(session, p, {2024: "HTXS", 2025: "HTXS"}, {2024: ["LDTT"], 2025: ["LDTT"]})

@@ -244,6 +244,13 @@ class RuleSet:
         except KeyError:
             raise UnknownAward(code, sorted(self.awards)) from None
 
+    def dossier_kind(self, kind: str, award: Award | None = None) -> Mapping[str, Any]:
+        """A dossier kind worded as `award` needs it: a title's minutes are "Biên bản bình xét thi
+        đua" (Law 06/2022 Art. 84(1)(c)), a form's "Biên bản xét khen thưởng" (84(2)(c)); without
+        an award, the kind's neutral wording."""
+        spec = self.dossier_kinds[kind]
+        return {**spec, **spec.get(award.kind, {})} if award else spec
+
     def codes(self, name: str) -> frozenset[str]:
         """An award code or a group name, as the set of award codes it stands for."""
         return self.groups.get(name) or frozenset({name})
@@ -409,6 +416,8 @@ class _Builder:
         for item in dossier:
             if item.kind not in self.raw["dossier"]:
                 self.fail(where, f"unknown dossier kind {item.kind!r}")
+            if set(self.raw["dossier"][item.kind].get(spec["kind"], {})) - {"label", "article"}:
+                self.fail(where, f"dossier kind {item.kind!r}: its {spec['kind']} wording has label, article")
             if item.when is not None and item.when not in conditions:
                 self.fail(where, f"dossier condition must be one of {sorted(conditions)}")
         vote = spec["vote"]
