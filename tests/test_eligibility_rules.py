@@ -813,6 +813,23 @@ CASES += [
         person(rated("HTT", 2020, 2025), BK_TINH=[2019], CSTDCS=[2021, 2025]),
         missing(codes=["CSTDCS"], count=1),
     ),
+    # Art. 5(2)(c): the grassroots titles up to the provincial Bằng khen were its record.
+    fails(
+        BK_TTG_FIGHTERS,
+        "art_5_2_c_titles_that_earned_the_provincial_certificate_of_the_same_review_are_spent",
+        person(rated("HTT", 2021, 2025), BK_TINH=[2025], CSTDCS=[2021, 2023, 2024, 2025]),
+        missing(codes=["CSTDCS"], count=3),
+        award("CSTDCS", 2024, note="the record of an earlier form"),
+        award("BK_TINH", 2025, note="counted after"),
+    ),
+    passes(
+        BK_TTG_FIGHTERS,
+        "art_5_2_c_three_titles_after_the_provincial_certificate",
+        person(rated("HTT", 2021, 2025), BK_TINH=[2022], CSTDCS=[2021, 2023, 2024, 2025]),
+        award("CSTDCS", 2023),
+        award("CSTDCS", 2021, note="the record of an earlier form"),
+        eligible=True,
+    ),
     fails(
         BK_TTG_FIGHTERS,
         "grassroots_title_before_a_streak_break_does_not_count",
@@ -936,6 +953,12 @@ CASES += [
         person(rated("HTT", 2016, 2025), BK_TTG=[2022]),
         period(3),
     ),
+    passes(
+        HCLD3_FIVE_YEARS,
+        "art_44_1_e_six_years_after_the_latest_of_two_pm_certificates",
+        person(rated("HTT", 2013, 2025), BK_TTG=[2012, 2019]),
+        period(6),
+    ),
     fails(
         HCLD3_FIVE_YEARS,
         "streak_broken_by_a_lower_rating",
@@ -959,6 +982,21 @@ CASES += [
         "three_grassroots_titles",
         person(HCLD3_CAREER, BK_TTG=[2019], CSTDCS=[2021, 2022, 2024]),
         award("CSTDCS", 2022),
+    ),
+    # Art. 44(1)(e) "sau đó": after the latest Bằng khen of the Prime Minister, not the earliest.
+    passes(
+        HCLD3_CERTIFICATE,
+        "art_44_1_e_the_latest_pm_certificate_is_cited",
+        person(HCLD3_CAREER, BK_TTG=[2012, 2019], CSTDCS=[2021, 2022, 2024]),
+        award("BK_TTG", 2019),
+        eligible=True,
+    ),
+    fails(
+        HCLD3_FIGHTERS,
+        "art_44_1_e_titles_before_the_latest_pm_certificate_do_not_count",
+        person(rated("HTT", 2013, 2025) | {2024: "HTXS"}, BK_TTG=[2012, 2019], CSTDCS=[2014, 2016, 2017, 2021]),
+        award("CSTDCS", 2021),
+        missing(codes=["CSTDCS"], count=2),
     ),
     fails(
         HCLD3_FIGHTERS,

@@ -33,6 +33,7 @@ CHECK_PARAMS: dict[str, set[str]] = {
     "prior": {"holds"},
     "period_years": {"min"},
     "count_in_period": {"holds", "count"},
+    "count_unused_in_period": {"holds", "count", "basis_of"},
     "ratings_in_period": {"at_least", "count"},
     "member_share": {"holds", "at_least"},
     "members_rated": {"at_least"},
@@ -42,7 +43,7 @@ CHECK_PARAMS: dict[str, set[str]] = {
     "leads_cluster": {"organiser"},
     "flag_eligible": {"is"},
 }
-PERIOD_KINDS = {"period_years", "count_in_period", "ratings_in_period"}
+PERIOD_KINDS = {"period_years", "count_in_period", "count_unused_in_period", "ratings_in_period"}
 DECIDERS = {
     "unit_head": "Thủ trưởng cơ quan, đơn vị",
     "province_chairman": "Chủ tịch Ủy ban nhân dân tỉnh",
@@ -114,6 +115,9 @@ class Period:
     after: frozenset[str]
     streak_rating: RatingLevel
     streak_holds: frozenset[str] = frozenset()
+    # The period counts after the latest prerequisite award ("sau đó", Art. 44(1)(e)), unless the
+    # route counts more awards of that kind within it (Art. 73(4)(e)): then after the earliest.
+    after_earliest: bool = False
 
 
 @dataclass(frozen=True)
@@ -353,7 +357,7 @@ class _Builder:
         if (kind in PERIOD_KINDS or spec.get("in_period")) and not route_has_period:
             self.fail(where, f"check {kind} counts within a period but the route defines none")
         params = {k: v for k, v in spec.items() if k not in {"kind", "of", "verified", "source"}}
-        for key in ("holds", "award"):
+        for key in ("holds", "award", "basis_of"):
             if key in params:
                 params[key] = self.names(where, params[key])
         for key, enum in (("at_least", RatingLevel), ("scope", Scope)):
@@ -384,6 +388,7 @@ class _Builder:
                 after=self.names(where, spec["period"].get("after", [])),
                 streak_rating=RatingLevel(streak["rating_at_least"]),
                 streak_holds=self.names(where, streak.get("or_holds", [])),
+                after_earliest=spec["period"].get("after_earliest", False),
             )
         rules = tuple(
             Rule(

@@ -60,9 +60,12 @@ class Ctx:
 
 
 def compute_period(history: History, period: Period, year: int, restart: int | None) -> PeriodView:
-    """Start after the prerequisite award and after the last award of the same family, then
-    walk back from the review year while each year qualifies (rating or title)."""
-    anchor = history.first_before(period.after, year) if period.after else None
+    """Start after the latest prerequisite award ("sau đó", Law 06/2022 Art. 44(1)(e): what came
+    before it was that award's record, Art. 5(2)(c)) and after the last award of the same family,
+    then walk back from the review year while each year qualifies (rating or title)."""
+    anchor = None
+    if period.after:
+        anchor = (history.first_before if period.after_earliest else history.last_before)(period.after, year)
     if period.after and anchor is None:
         return PeriodView(0, None, None)
     floors = [y for y in (anchor, restart) if y is not None]
@@ -174,8 +177,8 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
 
 
 def prior(check: Check, ctx: Ctx) -> Outcome:
-    """The prerequisite award is held (the earliest one, which a period is counted after)."""
-    year = ctx.history.first_before(check.params["holds"], ctx.year)
+    """The prerequisite award is held (the latest one, which a period is counted after)."""
+    year = ctx.history.last_before(check.params["holds"], ctx.year)
     if not ctx.explain:
         return quiet(year is not None)
     if year is None:
@@ -200,12 +203,30 @@ def period_years(check: Check, ctx: Ctx) -> Outcome:
 
 
 def count_in_period(check: Check, ctx: Ctx) -> Outcome:
+    return _count_in(check, ctx, ctx.period.years)
+
+
+def count_unused_in_period(check: Check, ctx: Ctx) -> Outcome:
+    """`count_in_period` without the titles held up to the latest award of `basis_of`: they were
+    the record that form rewarded, and one achievement earns one award (Law 06/2022 Art. 5(2)(c)).
+    So a Bằng khen of the province for 2025 and the Prime Minister's for 2025 cannot rest on the
+    same grassroots titles (Art. 73(1)(b), which counts its five years regardless of the former)."""
+    used = ctx.history.last_before(check.params["basis_of"], ctx.year)
+    window = ctx.period.years & ~(bit(used + 1) - 1) if used is not None else ctx.period.years
+    passed, evidence = _count_in(check, ctx, window)
+    if ctx.explain and used is not None:
+        spent = ctx.award_facts(check.params["holds"], ctx.period.years & ~window, "the record of an earlier form")
+        evidence = [*evidence, *spent, *ctx.award_facts(check.params["basis_of"], bit(used), "counted after")]
+    return passed, evidence
+
+
+def _count_in(check: Check, ctx: Ctx, window: int) -> Outcome:
     codes = check.params["holds"]
-    found = ctx.history.count(codes, ctx.period.years)
+    found = ctx.history.count(codes, window)
     passed = found >= check.params["count"]
     if not ctx.explain:
         return quiet(passed)
-    evidence = ctx.award_facts(codes, ctx.period.years)
+    evidence = ctx.award_facts(codes, window)
     if not passed:
         evidence.append({"type": "missing", "codes": sorted(codes), "count": check.params["count"] - found})
     return passed, evidence
@@ -302,6 +323,7 @@ CHECKS: dict[str, Callable[[Check, Ctx], Outcome]] = {
     "prior": prior,
     "period_years": period_years,
     "count_in_period": count_in_period,
+    "count_unused_in_period": count_unused_in_period,
     "ratings_in_period": ratings_in_period,
     "member_share": member_share,
     "members_rated": members_rated,
