@@ -71,12 +71,17 @@ WORDING = [
 
 
 @pytest.mark.parametrize("ruleset_id", RULESETS)
-@pytest.mark.parametrize(("code", "kind", "label", "article"), WORDING, ids=[f"{c}-{k}" for c, k, *_ in WORDING])
+@pytest.mark.parametrize(
+    ("code", "kind", "label", "article"), WORDING, ids=[f"{c}-{k}" for c, k, *_ in WORDING]
+)
 def test_art_84_1_and_84_2_a_dossier_is_worded_for_a_title_or_a_form(ruleset_id, code, kind, label, article):
     rules = ruleset(ruleset_id)
     award = rules.award(code)
     assert kind in {item.kind for item in award.dossier}
-    assert (rules.dossier_kind(kind, award)["label"], rules.dossier_kind(kind, award)["article"]) == (label, article)
+    assert (rules.dossier_kind(kind, award)["label"], rules.dossier_kind(kind, award)["article"]) == (
+        label,
+        article,
+    )
 
 
 def test_art_84_a_list_of_kinds_without_an_award_keeps_the_neutral_wording():

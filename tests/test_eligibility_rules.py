@@ -994,7 +994,9 @@ CASES += [
     fails(
         HCLD3_FIGHTERS,
         "art_44_1_e_titles_before_the_latest_pm_certificate_do_not_count",
-        person(rated("HTT", 2013, 2025) | {2024: "HTXS"}, BK_TTG=[2012, 2019], CSTDCS=[2014, 2016, 2017, 2021]),
+        person(
+            rated("HTT", 2013, 2025) | {2024: "HTXS"}, BK_TTG=[2012, 2019], CSTDCS=[2014, 2016, 2017, 2021]
+        ),
         award("CSTDCS", 2021),
         missing(codes=["CSTDCS"], count=2),
     ),

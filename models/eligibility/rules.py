@@ -215,7 +215,8 @@ def count_unused_in_period(check: Check, ctx: Ctx) -> Outcome:
     window = ctx.period.years & ~(bit(used + 1) - 1) if used is not None else ctx.period.years
     passed, evidence = _count_in(check, ctx, window)
     if ctx.explain and used is not None:
-        spent = ctx.award_facts(check.params["holds"], ctx.period.years & ~window, "the record of an earlier form")
+        spent_years = ctx.period.years & ~window
+        spent = ctx.award_facts(check.params["holds"], spent_years, "the record of an earlier form")
         evidence = [*evidence, *spent, *ctx.award_facts(check.params["basis_of"], bit(used), "counted after")]
     return passed, evidence
 
