@@ -196,6 +196,18 @@ def test_judgement_route_goes_to_the_council_but_needs_the_certification(session
     assert n.verdict["status"] == "needs_judgement"
 
 
+def test_a_route_of_judgement_whose_prerequisite_fails_is_refused_on_submission(session, province):
+    """Art. 22(1)(b)'s accepted research is the council's to assess, after 22(1)(a)'s three
+    consecutive grassroots titles: without them the unit is stopped, with the article."""
+    n = draft(session, province, key="good", award="CSTD_TINH", basis="research_or_ingenuity")
+    report(session, province, n)
+    report(session, province, n, "xac_nhan_sang_kien")
+    with pytest.raises(GuardFailed, match="03 lần liên tục") as refusal:
+        submit(session, province.actors["officer"], [n], now=NOW)
+    assert refusal.value.code == "ineligible"
+    assert refusal.value.details["articles"] == ["Law 06/2022 Art. 22(1)(a)"]
+
+
 def test_illegal_transition_raises_a_clear_domain_error(session, province):
     n = draft(session, province)
     with pytest.raises(IllegalTransition, match="draft"):

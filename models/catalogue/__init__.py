@@ -122,6 +122,10 @@ class Period:
 
 @dataclass(frozen=True)
 class Route:
+    """A way to earn an award. A route of judgement rests on the council's assessment; its rules,
+    if any, are the data prerequisites of that assessment (Art. 22(1)(b)'s accepted research still
+    needs Art. 22(1)(a)'s three grassroots titles): it is open once they pass, never a pass."""
+
     id: str
     subject: str
     article: str
@@ -400,8 +404,8 @@ class _Builder:
             for r in spec.get("rules", [])
         )
         judgement = spec.get("judgement", False)
-        if judgement == bool(rules):
-            self.fail(where, "a route either rests on judgement or lists rules, not both or neither")
+        if not judgement and not rules:
+            self.fail(where, "a route lists rules or rests on judgement (whose rules are prerequisites)")
         return Route(spec["id"], spec["subject"], spec["article"], spec["label"], judgement, period, rules)
 
     def award(self, code: str, spec: Mapping) -> Award:

@@ -359,12 +359,25 @@ class RuleResult:
 @dataclass(slots=True)
 class RouteResult:
     route: Route
-    passed: bool | None  # None: the route rests on the council's judgement
+    passed: bool | None  # None: the route rests on the council's judgement (its prerequisites met)
     rules: list[RuleResult]
 
 
 def _enter(ctx: Ctx, route: Route) -> None:
     ctx.period = compute_period(ctx.history, route.period, ctx.year, ctx.restart) if route.period else None
+
+
+def judgement_open(award: Award, history: History, year: int, ruleset: RuleSet) -> bool:
+    """Whether a route resting on the council's judgement is open to the subject: one without
+    prerequisites, or one whose prerequisite rules all pass (the batch's path, no evidence)."""
+    ctx = Ctx(history, year, award, ruleset, False, history.last_before(award.family, year))
+    if ctx.restart == year:  # one achievement, one award, whatever the route
+        return False
+    for route in award.judgement_routes(history.kind):
+        ctx.period = compute_period(history, route.period, year, ctx.restart) if route.period else None
+        if all(CHECKS[rule.check.kind](rule.check, ctx)[0] for rule in route.rules):
+            return True
+    return False
 
 
 def first_passing(award: Award, history: History, year: int, ruleset: RuleSet) -> str | None:
@@ -389,9 +402,6 @@ def evaluate_routes(award: Award, history: History, year: int, ruleset: RuleSet)
     ctx = Ctx(history, year, award, ruleset, True, history.last_before(award.family, year))
     results = []
     for route in award.routes_for(history.kind):
-        if route.judgement:
-            results.append(RouteResult(route, None, []))
-            continue
         _enter(ctx, route)
         rules = []
         if ctx.restart == year:
@@ -402,5 +412,6 @@ def evaluate_routes(award: Award, history: History, year: int, ruleset: RuleSet)
             rules.append(
                 RuleResult(rule.id, rule.article, rule.label, passed, evidence, rule.check.all_verified)
             )
-        results.append(RouteResult(route, all(r.passed for r in rules), rules))
+        met = all(r.passed for r in rules)
+        results.append(RouteResult(route, None if met and route.judgement else met, rules))
     return results
