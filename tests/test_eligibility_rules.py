@@ -379,6 +379,26 @@ CASES += [
         person(initiatives=[(2024, "ministry")]),
         initiative(2024, "ministry"),
     ),
+    # Art. 22(2): the head of the awarding ministry or province recognises the initiative's scope.
+    fails(
+        CSTD_BO_INITIATIVE,
+        "art_22_2_a_province_recognised_initiative_does_not_carry_a_ministry_title",
+        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "province")]),
+        missing(initiatives=1, recognised_by=["ministry", "national"]),
+    ),
+    fails(
+        CSTD_TINH_INITIATIVE,
+        "art_22_2_a_ministry_recognised_initiative_does_not_carry_a_provincial_title",
+        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "ministry")]),
+        missing(initiatives=1, scope_at_least="province", recognised_by=["national", "province"]),
+    ),
+    passes(
+        CSTD_TINH_INITIATIVE,
+        "art_22_2_a_nationwide_initiative_counts",
+        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "national")]),
+        initiative(2024, "national"),
+        eligible=True,
+    ),
 ]
 
 # Art. 21(1): national fighter — (a) "02 lần liên tục" ministry/provincial fighter, one 3-year cycle

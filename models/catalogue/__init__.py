@@ -371,6 +371,8 @@ class _Builder:
                 "no_member_discipline",
             }:
                 params[key] = enum(params[key])
+        if "recognised_by" in params:
+            params["recognised_by"] = frozenset(Scope(s) for s in params["recognised_by"])
         if kind == "no_member_discipline":
             params["at_least"] = DisciplineLevel(params["at_least"])
         if kind == "member_share":

@@ -157,8 +157,13 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
         if ctx.restart is not None:
             first = max(first, ctx.restart + 1)
         window = span(first, ctx.year)
+    # Law 06/2022 Art. 22(2): the head of the awarding ministry or province recognises the scope, so
+    # a ministry's recognition does not carry a province's title (nor the other way round).
+    recognised = check.params.get("recognised_by")
     found = [
-        (y, kind) for y, kind in ctx.history.initiatives or () if kind.rank >= scope.rank and window & bit(y)
+        (y, kind)
+        for y, kind in ctx.history.initiatives or ()
+        if kind.rank >= scope.rank and window & bit(y) and (recognised is None or kind in recognised)
     ]
     passed = len(found) >= check.params["count"]
     if not ctx.explain:
@@ -170,6 +175,7 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
                 "type": "missing",
                 "initiatives": check.params["count"] - len(found),
                 "scope_at_least": scope.value,
+                **({"recognised_by": sorted(recognised)} if recognised else {}),
                 "years": [years_of(window)[0], ctx.year] if window else [],
             }
         )
