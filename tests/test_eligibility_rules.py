@@ -643,15 +643,8 @@ CASES += [
 
 # ============================================================================ Giấy khen, Bằng khen
 
-# Art. 75(2): the ministry or province sets the criteria; the default is "completed well".
-GK_PERSON = Rule("GK", "periodic", "rated_good_or_better", "Law 06/2022 Art. 75(2)")
-GK_UNIT = Rule("GK", "periodic_collective", "collective_rated_good_or_better", "Law 06/2022 Art. 75(2)")
-CASES += [
-    passes(GK_PERSON, "rated_good", person({Y: "HTT"}), rating(Y, "HTT"), eligible=True),
-    fails(GK_PERSON, "rated_only_completed", person({Y: "HT"}), rating(Y, "HT")),
-    passes(GK_UNIT, "rated_good", unit({Y: "HTT"}), rating(Y, "HTT"), eligible=True),
-    fails(GK_UNIT, "rated_only_completed", unit({Y: "HT"}), rating(Y, "HT")),
-]
+# Art. 75(2): the ministry or province sets the Giấy khen criteria (see
+# test_art_75_2_giay_khen_criteria_are_the_tenants_or_the_councils below).
 
 
 # Art. 74(1)(d), individuals: "02 lần liên tục" CSTĐCS, or "liên tục từ 02 năm trở lên" excellent
@@ -1411,9 +1404,9 @@ CASES += [
 # ----------------------------------------------------------------------------- running the table
 
 
-def verdict_for(subject: Subject, code: str, year: int = Y) -> Verdict:
+def verdict_for(subject: Subject, code: str, year: int = Y, tenant: str | None = None) -> Verdict:
     """The verdict on 10 January after the review year, the year fixed explicitly."""
-    return check(subject.history(), code, date(year + 1, 1, 10), year=year)
+    return check(subject.history(), code, date(year + 1, 1, 10), year=year, tenant=tenant)
 
 
 def reason_for(verdict: Verdict, route: str, rule: str) -> dict[str, Any]:
@@ -1582,8 +1575,8 @@ JUDGEMENT_ROUTES = [
     ("CO_TD_TINH", "collective", {"thematic_movement": art("26(2)")}),
     ("CO_TD_BO", "collective", {"thematic_movement": art("26(2)")}),
     ("CO_TD_CP", "collective", {"pm_movement": art("25(3)")}),
-    ("GK", "individual", {"extraordinary": art("75(2)")}),
-    ("GK", "collective", {"extraordinary_collective": art("75(2)")}),
+    ("GK", "individual", {"criteria": art("75(2)"), "extraordinary": art("75(2)")}),
+    ("GK", "collective", {"criteria_collective": art("75(2)"), "extraordinary_collective": art("75(2)")}),
     ("BK_TINH", "individual", BANG_KHEN_INDIVIDUAL),
     ("BK_BO", "individual", BANG_KHEN_INDIVIDUAL),
     ("BK_TINH", "collective", BANG_KHEN_COLLECTIVE),
@@ -1732,9 +1725,33 @@ def test_art_24_3_a_worker_or_farmer_not_rated_goes_to_the_council_not_refused()
 
 
 def test_a_passing_data_route_is_eligible_alongside_judgement_routes() -> None:
-    verdict = verdict_for(person({Y: "HTT"}), "GK")
-    assert (verdict.status, verdict.route) == (ELIGIBLE, "periodic")
+    verdict = verdict_for(person({Y: "HTT"}), "GK", tenant="QNG")
+    assert (verdict.status, verdict.route) == (ELIGIBLE, "criteria")
     assert [r["route"] for r in verdict.reasons() if r.get("needs_judgement")] == ["extraordinary"]
+
+
+# Art. 75(2): "Bộ, ban, ngành, tỉnh ... quy định chi tiết, hướng dẫn cụ thể tiêu chuẩn xét tặng giấy
+# khen". No national criterion: without the tenant's, the council judges; with them, the data decide.
+@pytest.mark.parametrize(
+    ("subject", "tenant", "status", "route"),
+    [
+        pytest.param(person({Y: "HTXS"}), None, NEEDS_JUDGEMENT, None, id="national-excellent_is_not_enough"),
+        pytest.param(unit({Y: "HTXS"}), None, NEEDS_JUDGEMENT, None, id="national-collective"),
+        pytest.param(person({Y: "HTT"}), "QNG", ELIGIBLE, "criteria", id="province-rated_good"),
+        pytest.param(person({Y: "HT"}), "QNG", NEEDS_JUDGEMENT, None, id="province-rated_only_completed"),
+        pytest.param(unit({Y: "HTT"}), "QNG", ELIGIBLE, "criteria_collective", id="province-collective_good"),
+        pytest.param(unit({Y: "HT"}), "QNG", NEEDS_JUDGEMENT, None, id="province-collective_completed"),
+    ],
+)
+def test_art_75_2_giay_khen_criteria_are_the_tenants_or_the_councils(subject, tenant, status, route) -> None:
+    verdict = verdict_for(subject, "GK", tenant=tenant)
+    assert (verdict.status, verdict.route) == (status, route)
+    criteria = [r for r in verdict.reasons() if r["route"].startswith("criteria")]
+    assert {r["article"] for r in criteria} == {"Law 06/2022 Art. 75(2)"}
+    if tenant is None:
+        assert [r.get("needs_judgement") for r in criteria] == [True]
+    else:
+        assert all(r["verified"] is False for r in criteria)  # the demo's regulation, unverified
 
 
 # ----------------------------------------------------------------------------- subjects, codes, dates

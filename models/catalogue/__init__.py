@@ -293,6 +293,17 @@ def _apply_rule_overrides(award: dict, overrides: Mapping[str, Mapping]) -> None
         raise CatalogueError(f"tenant overrides unknown rules: {sorted(missing)}")
 
 
+def _apply_route_overrides(award: dict, routes: list[Mapping]) -> None:
+    """A tenant's `[[awards.X.routes]]` replaces the route of the same id, or adds one: the
+    criteria the law leaves to the ministry or province (Law 06/2022 Art. 75(2))."""
+    for route in routes:
+        ids = [r["id"] for r in award["routes"]]
+        if route["id"] in ids:
+            award["routes"][ids.index(route["id"])] = copy.deepcopy(dict(route))
+        else:
+            award["routes"].append(copy.deepcopy(dict(route)))
+
+
 def _apply_tenant(raw: dict, tenant: Mapping) -> dict:
     raw = copy.deepcopy(raw)
     for code, override in tenant.get("awards", {}).items():
@@ -301,6 +312,7 @@ def _apply_tenant(raw: dict, tenant: Mapping) -> dict:
         award = raw["awards"][code]
         override = dict(override)
         _apply_rule_overrides(award, override.pop("rules", {}))
+        _apply_route_overrides(award, override.pop("routes", []))
         if isinstance(override.get("vote"), Mapping) and isinstance(award.get("vote"), str):
             award["vote"] = _merge(raw["votes"][award["vote"]], override.pop("vote"))
         raw["awards"][code] = _merge(award, override)
