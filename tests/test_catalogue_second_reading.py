@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from models.catalogue import default_catalogue
+from models.eligibility import History, Verdict, history_from_data, verdict
 
 RULESETS = ["law06-2022+nd98-2023", "law06-2022+nd152-2025"]
 
@@ -87,3 +88,54 @@ def test_art_84_1_and_84_2_a_dossier_is_worded_for_a_title_or_a_form(ruleset_id,
 def test_art_84_a_list_of_kinds_without_an_award_keeps_the_neutral_wording():
     rules = ruleset(RULESETS[0])
     assert rules.dossier_kind("bien_ban")["article"] == "Law 06/2022 Art. 84(1)(c), 84(2)(c)"
+
+
+# The general requirements of forms are attested by the unit, as the titles' already are: "chấp hành
+# tốt chủ trương của Đảng, chính sách, pháp luật" for individuals, with "nội bộ đoàn kết" for
+# collectives (Arts. 42–44, 73, 74); Art. 74(3)(d)'s own conditions beside its route.
+def verdict_on(ruleset_id: str, code: str, subject) -> Verdict:
+    rules = ruleset(ruleset_id)
+    return verdict(rules.award(code), subject, 2025, rules)
+
+
+def individual(**awards: list[int]) -> History:
+    return history_from_data(
+        "individual", {"awards": [{"code": c, "year": y} for c, ys in awards.items() for y in ys]}
+    )
+
+
+def collective(ratings: dict[int, str]) -> History:
+    return history_from_data(
+        "collective", {"ratings": [{"year": y, "level": lv} for y, lv in ratings.items()]}
+    )
+
+
+ATTESTED = [
+    ("BK_TINH", individual(CSTDCS=[2024, 2025]), ["Law 06/2022 Art. 74(1): Gương mẫu chấp hành tốt"]),
+    ("BK_BO", individual(CSTDCS=[2024, 2025]), ["Law 06/2022 Art. 74(1): Gương mẫu chấp hành tốt"]),
+    (
+        "BK_TINH",
+        collective({2024: "HTXS", 2025: "HTXS"}),
+        [
+            "Law 06/2022 Art. 74(3): Gương mẫu chấp hành tốt",
+            "Law 06/2022 Art. 74(3)(d): Thực hiện tốt dân chủ",
+        ],
+    ),
+    ("BK_TINH", collective({2025: "HT"}), ["Law 06/2022 Art. 74(3): Gương mẫu chấp hành tốt"]),
+    ("BK_TTG", individual(), ["Law 06/2022 Art. 73(1), 73(2): Chấp hành tốt"]),
+    ("BK_TTG", collective({2025: "HT"}), ["Law 06/2022 Art. 73(4): Gương mẫu chấp hành tốt"]),
+    ("HCLD3", individual(), ["Law 06/2022 Art. 44(1), 44(2), 44(3): Chấp hành tốt"]),
+    ("HCLD2", collective({2025: "HT"}), ["Law 06/2022 Art. 43(4): Nội bộ đoàn kết, chấp hành tốt"]),
+    ("HCLD1", individual(), ["Law 06/2022 Art. 42(1), 42(2), 42(3): Chấp hành tốt"]),
+    ("HCLD1", collective({2025: "HT"}), ["Law 06/2022 Art. 42(4): Nội bộ đoàn kết, chấp hành tốt"]),
+]
+
+
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+@pytest.mark.parametrize(
+    ("code", "subject", "expected"), ATTESTED, ids=[f"{c}-{s.kind}-{len(e)}" for c, s, e in ATTESTED]
+)
+def test_art_42_to_44_73_74_general_requirements_of_forms_are_attested(ruleset_id, code, subject, expected):
+    attestations = verdict_on(ruleset_id, code, subject).to_dict()["attestations"]
+    assert len(attestations) == len(expected)
+    assert all(text.startswith(start) for text, start in zip(attestations, expected, strict=True))

@@ -133,6 +133,7 @@ class Route:
     judgement: bool = False
     period: Period | None = None
     rules: tuple[Rule, ...] = ()
+    attestations: tuple[str, ...] = ()  # what the unit attests beside this route (Art. 74(3)(d))
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ class Award:
     vote: VoteRule
     routes: tuple[Route, ...]
     quota: Quota | None = None
-    attestations: tuple[str, ...] = ()
+    # subject → the general requirements the unit attests, not data (e.g. Art. 74(1), 74(3))
+    attestations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     publicity: bool = False
 
     @cached_property
@@ -420,12 +422,22 @@ class _Builder:
         judgement = spec.get("judgement", False)
         if not judgement and not rules:
             self.fail(where, "a route lists rules or rests on judgement (whose rules are prerequisites)")
-        return Route(spec["id"], spec["subject"], spec["article"], spec["label"], judgement, period, rules)
+        return Route(
+            spec["id"],
+            spec["subject"],
+            spec["article"],
+            spec["label"],
+            judgement,
+            period,
+            rules,
+            tuple(spec.get("attestations", [])),
+        )
 
     def award(self, code: str, spec: Mapping) -> Award:
         where = f"award {code}"
         if "same_as" in spec:
-            spec = {"routes": self.raw["awards"][spec["same_as"]]["routes"], **spec}
+            shared = self.raw["awards"][spec["same_as"]]
+            spec = {"routes": shared["routes"], "attestations": shared.get("attestations", []), **spec}
         if spec["decided_by"] not in DECIDERS:
             self.fail(where, f"decided_by must be one of {sorted(DECIDERS)}")
         unknown_levels = set(spec["route"]) - set(self.raw["levels"]) - {"top"}
@@ -472,9 +484,19 @@ class _Builder:
             vote=vote,
             routes=routes,
             quota=quota,
-            attestations=tuple(spec.get("attestations", [])),
+            attestations=self.attestations(where, spec.get("attestations", []), routes),
             publicity=spec.get("publicity", False),
         )
+
+    def attestations(self, where: str, spec: Any, routes: tuple[Route, ...]) -> dict[str, tuple[str, ...]]:
+        """A list holds for every subject of the award; a table gives each subject its own."""
+        subjects = {route.subject for route in routes}
+        if not isinstance(spec, Mapping):
+            return {subject: tuple(spec) for subject in subjects}
+        stray = set(spec) - subjects
+        if stray:
+            self.fail(where, f"attestations for subjects the award has no route for: {sorted(stray)}")
+        return {subject: tuple(spec.get(subject, ())) for subject in subjects}
 
     def stages(self) -> dict:
         """Each waiting stage's working days and what the deadline sweep does around them."""

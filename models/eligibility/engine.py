@@ -123,7 +123,10 @@ def verdict(award: Award, history: History, year: int, ruleset: RuleSet, explain
         status = NEEDS_JUDGEMENT
     else:
         status = INELIGIBLE
-    return Verdict(award.code, history.kind, year, ruleset.id, status, passing, routes, award.attestations)
+    attestations = award.attestations.get(history.kind, ())
+    if passing:
+        attestations += next(r.attestations for r in award.routes_for(history.kind) if r.id == passing)
+    return Verdict(award.code, history.kind, year, ruleset.id, status, passing, routes, attestations)
 
 
 def check(
