@@ -392,13 +392,6 @@ CASES += [
         person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "ministry")]),
         missing(initiatives=1, scope_at_least="province", recognised_by=["national", "province"]),
     ),
-    passes(
-        CSTD_TINH_INITIATIVE,
-        "art_22_2_a_nationwide_initiative_counts",
-        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "national")]),
-        initiative(2024, "national"),
-        eligible=True,
-    ),
 ]
 
 # Art. 21(1): national fighter — (a) "02 lần liên tục" ministry/provincial fighter, one 3-year cycle
