@@ -139,3 +139,11 @@ def test_art_42_to_44_73_74_general_requirements_of_forms_are_attested(ruleset_i
     attestations = verdict_on(ruleset_id, code, subject).to_dict()["attestations"]
     assert len(attestations) == len(expected)
     assert all(text.startswith(start) for text, start in zip(attestations, expected, strict=True))
+
+
+# Art. 84(1)(d): a grassroots fighter proposed for accepted research or combat ingenuity (Art. 23(2),
+# a route of judgement) brings its certificate, as one proposed for an initiative does.
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+def test_art_84_1_d_research_route_of_a_grassroots_fighter_needs_its_certificate(ruleset_id):
+    items = [(item.kind, item.when) for item in ruleset(ruleset_id).award("CSTDCS").dossier]
+    assert ("xac_nhan_sang_kien", "initiative") in items and ("xac_nhan_sang_kien", "judgement") in items
