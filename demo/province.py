@@ -28,7 +28,7 @@ GIVEN_F = (
 )
 
 # The province's unit code, which is also its tenant code: the catalogue's overrides for it
-# (its 15% cap on grassroots fighters) are models/catalogue/tenants/QNG.toml.
+# (the criteria its regulation details) are demo/tenants/QNG.toml.
 TENANT = "QNG"
 TENANTS = Path(__file__).parent / "tenants"  # its regulation's overrides (VINHDANH_TENANT_DIR)
 # unit code → (name, abbreviation, sub-units, staff size)

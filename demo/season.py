@@ -29,6 +29,7 @@ from models.errors import GuardFailed
 from models.history import Initiative, Rating, RatingLevel
 from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
+from models.routing import Org
 from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
 from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
@@ -323,9 +324,9 @@ class Season:
                 )
             else:
                 histories = load_people(session, self.year, [p.id for p in self.demo.staff[code]])
-            plan = []
+            plan, tenant = [], Org.of(session).tenant(unit.id)  # a ministry's unit: the ministry's criteria
             for award in awards:
-                verdicts = check_many(histories, award, day, self.year, tenant=TENANT)
+                verdicts = check_many(histories, award, day, self.year, tenant=tenant)
                 eligible = [k for k, v in verdicts.items() if v.eligible]
                 key = "collective_id" if collective else "person_id"
                 plan += [(award, {key: k}, "periodic") for k in self.choose(award, eligible, len(plan))]
@@ -342,7 +343,8 @@ class Season:
 
     def choose(self, award: str, eligible: list[int], ldtt: int) -> list[int]:
         """Who the unit puts forward among the eligible: all advanced workers; grassroots
-        fighters within the province's 15% cap (the storyline first); a few Giấy khen."""
+        fighters, about one in seven of them (the storyline first: a unit's own selection, as no cap
+        is in force since Decree 91/2017 was repealed); a few Giấy khen."""
         story = {p.id for p in self.demo.story.values()}
         if award == "CSTDCS":
             ranked = sorted(eligible, key=lambda pid: (pid not in story, self.rng.random()))

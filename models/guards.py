@@ -96,29 +96,29 @@ class Situation:
 def guard_dossier(sit: Situation) -> None:
     missing = missing_documents(sit.session, sit.award, sit.nomination, sit.level_name, sit.ruleset)
     if missing:
-        labels = "; ".join(
-            f"{sit.ruleset.dossier_kinds[k]['label']} ({sit.ruleset.dossier_kinds[k]['article']})"
-            for k in missing
-        )
+        wording = [sit.ruleset.dossier_kind(k, sit.award) for k in missing]
+        labels = "; ".join(f"{w['label']} ({w['article']})" for w in wording)
         raise GuardFailed("dossier_incomplete", f"Hồ sơ còn thiếu: {labels}", missing=missing)
 
 
 def guard_eligible(sit: Situation) -> None:
     """The engine's verdict is stored on the nomination; a periodic nomination needs a pass,
-    one resting on judgement goes to the council with the verdict beside it."""
+    one resting on judgement goes to the council with the verdict beside it — once the route's
+    prerequisites hold (Art. 22(1)(b)'s research still needs 22(1)(a)'s three titles)."""
     n, year = sit.nomination, sit.campaign.year
     result = verdict(sit.award, history_of(sit.session, year, n), year, sit.ruleset)
     n.verdict = result.to_dict()
-    if n.basis == "periodic" and not result.eligible:
-        failed = "; ".join(
-            f"{r['label']} ({r['article']})"
-            for r in result.reasons()
-            if r["passed"] is False and not r.get("needs_judgement")
-        )
+    if n.basis == "periodic":
+        blocking = [] if result.eligible else [r for r in result.routes if not r.route.judgement]
+    else:
+        blocking = [r for r in result.routes if r.route.id == n.basis and r.passed is False]
+    if blocking:
+        failed = [rule for route in blocking for rule in route.rules if not rule.passed]
         raise GuardFailed(
             "ineligible",
-            f"Không đủ điều kiện {sit.award.name}: {failed}",
-            articles=[article for _, article in result.failed_rules],
+            f"Không đủ điều kiện {sit.award.name}: "
+            + "; ".join(f"{rule.label} ({rule.article})" for rule in failed),
+            articles=[rule.article for rule in failed],
         )
 
 

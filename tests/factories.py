@@ -1,14 +1,19 @@
 """A small, realistic province for tests: the central level, a province with two departments
 (one with a sub-unit), a ministry with one unit, councils, officers and people with histories."""
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from sqlmodel import Session
 
 from models.access import Actor, load_actor, system_actor
 from models.campaigns import Campaign
+from models.config import configured
 from models.councils import Council, CouncilMember, Position
 from models.decide import issue, number_submission, sign
 from models.history import AwardRecord, Initiative, Rating
@@ -17,8 +22,21 @@ from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind
 from models.voting import close_session, tally
 from models.workflow import forward, propose_upward
 
+TENANTS = Path(__file__).parents[1] / "demo" / "tenants"
 YEAR = 2025
 NOW = datetime(2025, 12, 15, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam, a Monday
+
+
+@contextmanager
+def grassroots_fighters_capped(share: str = "15/100") -> Iterator[None]:
+    """The test province with a cap on grassroots fighters (a share of its advanced workers), as
+    a tenant may configure one; the law in force sets none, so the demo province has none."""
+    with tempfile.TemporaryDirectory() as folder:
+        text = (TENANTS / "QNG.toml").read_text(encoding="utf-8")
+        cap = f'\n[awards.CSTDCS.quota]\nmax_share = "{share}"\nof = "LDTT"\nsource = "a test tenant"\n'
+        (Path(folder) / "QNG.toml").write_text(text + cap, encoding="utf-8")
+        with configured(tenant_dir=folder):
+            yield
 
 
 @dataclass

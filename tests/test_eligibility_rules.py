@@ -175,6 +175,7 @@ class Case:
     shows: tuple[dict, ...] = ()  # facts the rule's evidence must contain (each a subset of one fact)
     year: int = Y
     eligible: bool = False  # the whole route passes too
+    judged: bool = False  # the route rests on judgement: its prerequisites met, it goes to the council
 
     @property
     def id(self) -> str:
@@ -377,6 +378,19 @@ CASES += [
         "evidence_names_the_ministry_scope_recognised_by_the_minister",
         person(initiatives=[(2024, "ministry")]),
         initiative(2024, "ministry"),
+    ),
+    # Art. 22(2): the head of the awarding ministry or province recognises the initiative's scope.
+    fails(
+        CSTD_BO_INITIATIVE,
+        "art_22_2_a_province_recognised_initiative_does_not_carry_a_ministry_title",
+        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "province")]),
+        missing(initiatives=1, recognised_by=["ministry", "national"]),
+    ),
+    fails(
+        CSTD_TINH_INITIATIVE,
+        "art_22_2_a_ministry_recognised_initiative_does_not_carry_a_provincial_title",
+        person(CSTDCS=[2023, 2024, 2025], initiatives=[(2024, "ministry")]),
+        missing(initiatives=1, scope_at_least="province", recognised_by=["national", "province"]),
     ),
 ]
 
@@ -589,8 +603,9 @@ CASES += [
     fails(CO_BO_TARGETS, "rated_good", unit({Y: "HTT"}, led=[(Y, "ministry")]), rating(Y, "HTT")),
 ]
 
-# Art. 25: Government flag — (1) outstanding among the leaders of ministry/provincial clusters, with
-# (a) targets exceeded; (2) the leader of a cluster organised by the Central Council.
+# Art. 25: Government flag — (1) "tiêu biểu xuất sắc trong số các tập thể dẫn đầu" ministry/provincial
+# clusters, with (a) targets exceeded: a comparative selection, so leading and exceeding make a
+# candidate for the council, never a pass; (2) the leader of a cluster of the Central Council.
 CO_CP_LEADS = Rule(
     "CO_TD_CP", "among_cluster_leaders", "leads_ministry_or_provincial_cluster", "Law 06/2022 Art. 25(1)"
 )
@@ -599,15 +614,15 @@ CO_CP_CENTRAL = Rule("CO_TD_CP", "central_cluster_leader", "leads_central_cluste
 CASES += [
     passes(
         CO_CP_LEADS,
-        "leads_a_provincial_cluster",
+        "art_25_1_a_provincial_cluster_leader_is_a_candidate_for_the_council_not_a_pass",
         unit({Y: "HTXS"}, led=[(Y, "province")]),
         cluster_lead(Y, "province"),
-        eligible=True,
+        judged=True,
     ),
     passes(CO_CP_LEADS, "leads_a_ministry_cluster", unit({Y: "HTXS"}, led=[(Y, "ministry")])),
     fails(CO_CP_LEADS, "leads_no_cluster", unit({Y: "HTXS"})),
     fails(CO_CP_LEADS, "leads_only_a_central_cluster", unit({Y: "HTXS"}, led=[(Y, "central")])),
-    passes(CO_CP_TARGETS, "rated_excellent", unit({Y: "HTXS"}, led=[(Y, "province")])),
+    passes(CO_CP_TARGETS, "rated_excellent", unit({Y: "HTXS"}, led=[(Y, "ministry")]), judged=True),
     fails(CO_CP_TARGETS, "rated_good", unit({Y: "HTT"}, led=[(Y, "province")]), rating(Y, "HTT")),
     passes(
         CO_CP_CENTRAL,
@@ -621,15 +636,8 @@ CASES += [
 
 # ============================================================================ Giấy khen, Bằng khen
 
-# Art. 75(2): the ministry or province sets the criteria; the default is "completed well".
-GK_PERSON = Rule("GK", "periodic", "rated_good_or_better", "Law 06/2022 Art. 75(2)")
-GK_UNIT = Rule("GK", "periodic_collective", "collective_rated_good_or_better", "Law 06/2022 Art. 75(2)")
-CASES += [
-    passes(GK_PERSON, "rated_good", person({Y: "HTT"}), rating(Y, "HTT"), eligible=True),
-    fails(GK_PERSON, "rated_only_completed", person({Y: "HT"}), rating(Y, "HT")),
-    passes(GK_UNIT, "rated_good", unit({Y: "HTT"}), rating(Y, "HTT"), eligible=True),
-    fails(GK_UNIT, "rated_only_completed", unit({Y: "HT"}), rating(Y, "HT")),
-]
+# Art. 75(2): the ministry or province sets the Giấy khen criteria (see
+# test_art_75_2_giay_khen_criteria_are_the_tenants_or_the_councils below).
 
 
 # Art. 74(1)(d), individuals: "02 lần liên tục" CSTĐCS, or "liên tục từ 02 năm trở lên" excellent
@@ -813,6 +821,23 @@ CASES += [
         person(rated("HTT", 2020, 2025), BK_TINH=[2019], CSTDCS=[2021, 2025]),
         missing(codes=["CSTDCS"], count=1),
     ),
+    # Art. 5(2)(c): the grassroots titles up to the provincial Bằng khen were its record.
+    fails(
+        BK_TTG_FIGHTERS,
+        "art_5_2_c_titles_that_earned_the_provincial_certificate_of_the_same_review_are_spent",
+        person(rated("HTT", 2021, 2025), BK_TINH=[2025], CSTDCS=[2021, 2023, 2024, 2025]),
+        missing(codes=["CSTDCS"], count=3),
+        award("CSTDCS", 2024, note="the record of an earlier form"),
+        award("BK_TINH", 2025, note="counted after"),
+    ),
+    passes(
+        BK_TTG_FIGHTERS,
+        "art_5_2_c_three_titles_after_the_provincial_certificate",
+        person(rated("HTT", 2021, 2025), BK_TINH=[2022], CSTDCS=[2021, 2023, 2024, 2025]),
+        award("CSTDCS", 2023),
+        award("CSTDCS", 2021, note="the record of an earlier form"),
+        eligible=True,
+    ),
     fails(
         BK_TTG_FIGHTERS,
         "grassroots_title_before_a_streak_break_does_not_count",
@@ -936,6 +961,12 @@ CASES += [
         person(rated("HTT", 2016, 2025), BK_TTG=[2022]),
         period(3),
     ),
+    passes(
+        HCLD3_FIVE_YEARS,
+        "art_44_1_e_six_years_after_the_latest_of_two_pm_certificates",
+        person(rated("HTT", 2013, 2025), BK_TTG=[2012, 2019]),
+        period(6),
+    ),
     fails(
         HCLD3_FIVE_YEARS,
         "streak_broken_by_a_lower_rating",
@@ -959,6 +990,23 @@ CASES += [
         "three_grassroots_titles",
         person(HCLD3_CAREER, BK_TTG=[2019], CSTDCS=[2021, 2022, 2024]),
         award("CSTDCS", 2022),
+    ),
+    # Art. 44(1)(e) "sau đó": after the latest Bằng khen of the Prime Minister, not the earliest.
+    passes(
+        HCLD3_CERTIFICATE,
+        "art_44_1_e_the_latest_pm_certificate_is_cited",
+        person(HCLD3_CAREER, BK_TTG=[2012, 2019], CSTDCS=[2021, 2022, 2024]),
+        award("BK_TTG", 2019),
+        eligible=True,
+    ),
+    fails(
+        HCLD3_FIGHTERS,
+        "art_44_1_e_titles_before_the_latest_pm_certificate_do_not_count",
+        person(
+            rated("HTT", 2013, 2025) | {2024: "HTXS"}, BK_TTG=[2012, 2019], CSTDCS=[2014, 2016, 2017, 2021]
+        ),
+        award("CSTDCS", 2021),
+        missing(codes=["CSTDCS"], count=2),
     ),
     fails(
         HCLD3_FIGHTERS,
@@ -1310,12 +1358,48 @@ CASES += [
 ]
 
 
+# ============================================================================ prerequisites of judgement
+
+# An alternative that rests on judgement keeps the data criteria it shares with its data route:
+# accepted research or combat ingenuity instead of an initiative (Arts. 21(1)(b), 22(1)(b), 23(2)),
+# accepted research instead of two initiatives (Art. 74(1)(d)). Each such prerequisite is specified
+# by the cases of the same rule on the data route.
+PREREQUISITES = [
+    ("CSTDCS", "periodic", "research_or_ingenuity"),
+    ("CSTD_TINH", "periodic", "research_or_ingenuity"),
+    ("CSTD_BO", "periodic", "research_or_ingenuity"),
+    ("CSTD_TQ", "periodic", "research_or_ingenuity"),
+    ("BK_TINH", "excellent_with_initiatives", "excellent_with_research"),
+    ("BK_BO", "excellent_with_initiatives", "excellent_with_research"),
+]
+
+
+def prerequisites(code: str, route_id: str) -> set[str]:
+    award_ = default_catalogue().ruleset(ND98).award(code)
+    return {rule.id for route in award_.routes if route.id == route_id for rule in route.rules}
+
+
+CASES += [
+    Case(
+        Rule(c.rule.award, judged, c.rule.rule, c.rule.article),
+        c.situation,
+        c.passed,
+        c.subject,
+        c.shows,
+        c.year,
+    )
+    for code, data_route, judged in PREREQUISITES
+    for c in list(CASES)
+    if (c.rule.award, c.rule.route) == (code, data_route) and c.rule.rule in prerequisites(code, judged)
+]
+
+
 # ----------------------------------------------------------------------------- running the table
 
 
-def verdict_for(subject: Subject, code: str, year: int = Y) -> Verdict:
+def verdict_for(subject: Subject, code: str, year: int = Y, tenant: str | None = None) -> Verdict:
     """The verdict on 10 January after the review year, the year fixed explicitly."""
-    return check(subject.history(), code, date(year + 1, 1, 10), year=year)
+    return check(subject.history(), code, date(year + 1, 1, 10), year=year, tenant=tenant)
 
 
 def reason_for(verdict: Verdict, route: str, rule: str) -> dict[str, Any]:
@@ -1342,16 +1426,19 @@ def test_rule(case: Case) -> None:
         assert verdict.route != case.rule.route
     if case.eligible:
         assert (verdict.status, verdict.route) == (ELIGIBLE, case.rule.route), verdict.failed_rules
+    if case.judged:
+        assert (verdict.status, verdict.route) == (NEEDS_JUDGEMENT, None), verdict.failed_rules
+        assert any(r["route"] == case.rule.route and r.get("needs_judgement") for r in verdict.reasons())
 
 
 def data_rules(ruleset_id: str) -> dict[tuple[str, str, str], str]:
-    """(award, route, rule) → article of every rule of every data route of a rule set."""
+    """(award, route, rule) → article of every rule of a rule set: the rules of data routes and
+    the prerequisites of routes of judgement."""
     ruleset = default_catalogue().ruleset(ruleset_id)
     return {
         (award.code, route.id, rule.id): rule.article
         for award in ruleset.awards.values()
         for route in award.routes
-        if not route.judgement
         for rule in route.rules
     }
 
@@ -1437,76 +1524,94 @@ def test_art_5_2_c_an_award_of_an_earlier_year_does_not_block() -> None:
     assert all(r["rule"] != "not_awarded_twice" for r in verdict.reasons())
 
 
-# Routes that rest on the council's assessment (extraordinary achievements, movements, contributions):
-# the engine reports them as needing judgement, never as a pass.
+# Routes that rest on the council's assessment (extraordinary achievements, movements, contributions,
+# prizes, inventions, the criteria for workers and farmers the province sets): the engine reports
+# them as needing judgement, never as a pass, and never as "ineligible" (Arts. 24(3), 42–44, 73, 74).
+def art(*points: str) -> str:
+    return "Law 06/2022 Art. " + ", ".join(points)
+
+
+def orders_individual(n: int, extraordinary: str, contribution: str, invention: str, prize: str, **more):
+    return {
+        "extraordinary": art(f"{n}(1)({extraordinary})"),
+        "contribution": art(*(f"{n}(1)({p})" for p in contribution)),
+        "invention": art(f"{n}(1)({invention})"),
+        "prize": art(f"{n}(1)({prize})"),
+        "workers_farmers": art(f"{n}(2)(b)", f"{n}(2)(c)"),
+        "entrepreneurs": art(f"{n}(3)"),
+        **more,
+    }
+
+
+def orders_collective(n: int, *more: tuple[str, str]):
+    return {
+        "extraordinary_collective": art(f"{n}(4)(a)"),
+        "contribution_collective": art(f"{n}(4)(b)"),
+        "movement_collective": art(f"{n}(4)(c)"),
+        **dict(more),
+    }
+
+
+BANG_KHEN_INDIVIDUAL = {
+    "movement": art("74(1)(a)"),
+    "extraordinary": art("74(1)(b)"),
+    "contribution": art("74(1)(c)"),
+    "workers_farmers": art("74(1)(đ)"),
+}
+BANG_KHEN_COLLECTIVE = {
+    "movement_collective": art("74(3)(a)"),
+    "extraordinary_collective": art("74(3)(b)"),
+    "contribution_collective": art("74(3)(c)"),
+}
 JUDGEMENT_ROUTES = [
-    ("CO_TD_TINH", "collective", {"thematic_movement": "Law 06/2022 Art. 26(2)"}),
-    ("CO_TD_BO", "collective", {"thematic_movement": "Law 06/2022 Art. 26(2)"}),
-    ("CO_TD_CP", "collective", {"pm_movement": "Law 06/2022 Art. 25(3)"}),
-    ("GK", "individual", {"extraordinary": "Law 06/2022 Art. 75(2)"}),
-    ("GK", "collective", {"extraordinary_collective": "Law 06/2022 Art. 75(2)"}),
-    *[
-        (
-            code,
-            "individual",
-            {
-                "movement": "Law 06/2022 Art. 74(1)(a)",
-                "extraordinary": "Law 06/2022 Art. 74(1)(b)",
-                "contribution": "Law 06/2022 Art. 74(1)(c)",
-            },
-        )
-        for code in ("BK_TINH", "BK_BO")
-    ],
-    *[
-        (
-            code,
-            "collective",
-            {
-                "movement_collective": "Law 06/2022 Art. 74(3)(a)",
-                "extraordinary_collective": "Law 06/2022 Art. 74(3)(b)",
-            },
-        )
-        for code in ("BK_TINH", "BK_BO")
-    ],
+    ("LDTT", "individual", {"workers_farmers": art("24(3)", "24(6)")}),
+    ("CO_TD_TINH", "collective", {"thematic_movement": art("26(2)")}),
+    ("CO_TD_BO", "collective", {"thematic_movement": art("26(2)")}),
+    ("CO_TD_CP", "collective", {"pm_movement": art("25(3)")}),
+    ("GK", "individual", {"criteria": art("75(2)"), "extraordinary": art("75(2)")}),
+    ("GK", "collective", {"criteria_collective": art("75(2)"), "extraordinary_collective": art("75(2)")}),
+    ("BK_TINH", "individual", BANG_KHEN_INDIVIDUAL),
+    ("BK_BO", "individual", BANG_KHEN_INDIVIDUAL),
+    ("BK_TINH", "collective", BANG_KHEN_COLLECTIVE),
+    ("BK_BO", "collective", BANG_KHEN_COLLECTIVE),
     (
         "BK_TTG",
         "individual",
         {
-            "movement": "Law 06/2022 Art. 73(1)(a)",
-            "extraordinary": "Law 06/2022 Art. 73(1)(c)",
-            "contribution": "Law 06/2022 Art. 73(1)(d)",
+            "movement": art("73(1)(a)"),
+            "extraordinary": art("73(1)(c)"),
+            "contribution": art("73(1)(d)"),
+            "workers_farmers": art("73(2)(b)", "73(2)(c)", "73(2)(d)"),
+            "entrepreneurs": art("73(3)"),
         },
     ),
     (
         "BK_TTG",
         "collective",
         {
-            "extraordinary_collective": "Law 06/2022 Art. 73(4)(a)",
-            "central_cluster_collective": "Law 06/2022 Art. 73(4)(c)",
+            "extraordinary_collective": art("73(4)(a)"),
+            "contribution_collective": art("73(4)(b)"),
+            "central_cluster_collective": art("73(4)(c)"),
+            "movement_collective": art("73(4)(d)"),
+            "political_task_collective": art("73(4)(đ)"),
         },
     ),
-    (
-        "HCLD3",
-        "individual",
-        {
-            "movement": "Law 06/2022 Art. 44(1)(a)",
-            "extraordinary": "Law 06/2022 Art. 44(1)(d)",
-            "contribution": "Law 06/2022 Art. 44(1)(c), 44(1)(g)",
-        },
-    ),
-    ("HCLD3", "collective", {"extraordinary_collective": "Law 06/2022 Art. 44(4)(a)"}),
-    (
-        "HCLD2",
-        "individual",
-        {"extraordinary": "Law 06/2022 Art. 43(1)(a)", "contribution": "Law 06/2022 Art. 43(1)(d), 43(1)(e)"},
-    ),
-    ("HCLD2", "collective", {"extraordinary_collective": "Law 06/2022 Art. 43(4)(a)"}),
-    (
-        "HCLD1",
-        "individual",
-        {"extraordinary": "Law 06/2022 Art. 42(1)(a)", "contribution": "Law 06/2022 Art. 42(1)(d), 42(1)(e)"},
-    ),
-    ("HCLD1", "collective", {"extraordinary_collective": "Law 06/2022 Art. 42(4)(a)"}),
+    ("HCLD3", "individual", orders_individual(44, "d", "cg", "b", "đ", movement=art("44(1)(a)"))),
+    ("HCLD3", "collective", orders_collective(44, ("political_task_collective", art("44(4)(d)")))),
+    ("HCLD2", "individual", orders_individual(43, "a", "de", "c", "b")),
+    ("HCLD2", "collective", orders_collective(43)),
+    ("HCLD1", "individual", orders_individual(42, "a", "de", "c", "b")),
+    ("HCLD1", "collective", orders_collective(42)),
+]
+# Routes of judgement with data prerequisites (see PREREQUISITES and the Government's flag above).
+OPEN_WHEN_PREREQUISITES_PASS = [
+    ("CSTDCS", "individual", {"research_or_ingenuity": art("23(2)")}),
+    ("CSTD_TINH", "individual", {"research_or_ingenuity": art("22(1)(b)", "22(2)")}),
+    ("CSTD_BO", "individual", {"research_or_ingenuity": art("22(1)(b)", "22(2)")}),
+    ("CSTD_TQ", "individual", {"research_or_ingenuity": art("21(1)(b)", "21(2)")}),
+    ("BK_TINH", "individual", {"excellent_with_research": art("74(1)(d)")}),
+    ("BK_BO", "individual", {"excellent_with_research": art("74(1)(d)")}),
+    ("CO_TD_CP", "collective", {"among_cluster_leaders": art("25(1)")}),
 ]
 
 
@@ -1533,7 +1638,9 @@ def test_every_judgement_route_of_the_catalogue_is_specified_above() -> None:
         for award_ in ruleset.awards.values()
         for kind in sorted(award_.subjects)
     }
-    specified = {(code, kind): routes for code, kind, routes in JUDGEMENT_ROUTES}
+    specified: dict[tuple[str, str], dict[str, str]] = {}
+    for code, kind, routes in JUDGEMENT_ROUTES + OPEN_WHEN_PREREQUISITES_PASS:
+        specified.setdefault((code, kind), {}).update(routes)
     assert specified == {key: routes for key, routes in catalogue.items() if routes}
 
 
@@ -1543,13 +1650,14 @@ def test_every_judgement_route_of_the_catalogue_is_specified_above() -> None:
         pytest.param("CSTD_TINH", person({Y: "HTXS"}, CSTDCS=[Y]), id="CSTD_TINH"),
         pytest.param("CSTD_BO", person({Y: "HTXS"}, CSTDCS=[Y]), id="CSTD_BO"),
         pytest.param("CSTD_TQ", person({Y: "HTXS"}, CSTD_TINH=[Y]), id="CSTD_TQ"),
-        pytest.param("LDTT", person({Y: "HT"}), id="LDTT"),
-        pytest.param("CSTDCS", person({Y: "HTT"}), id="CSTDCS"),
+        pytest.param("CSTDCS", person({Y: "HT"}), id="CSTDCS-not_an_advanced_worker"),
+        pytest.param("CSTD_TQ", person({Y: "HTXS"}, CSTD_TINH=[Y - 1]), id="CSTD_TQ-one_provincial_title"),
+        pytest.param("BK_TINH", person({Y: "HT"}, BK_TINH=[Y]), id="BK_TINH-already_given_for_the_year"),
         pytest.param("TTLDTT", unit({Y: "HT"}, members=TEAM), id="TTLDTT"),
         pytest.param("TTLDXS", unit({Y: "HTT"}, members=EXCELLENT_TEAM), id="TTLDXS"),
     ],
 )
-def test_without_a_judgement_route_a_failed_rule_is_final(code: str, subject: Subject) -> None:
+def test_without_an_open_judgement_route_a_failed_rule_is_final(code: str, subject: Subject) -> None:
     verdict = verdict_for(subject, code)
     assert verdict.status == INELIGIBLE
     assert verdict.route is None
@@ -1563,13 +1671,80 @@ def test_provincial_fighter_lists_every_failed_rule_with_its_article() -> None:
     assert verdict.failed_rules == [
         ("three_consecutive_grassroots_fighter", "Law 06/2022 Art. 22(1)(a)"),
         ("initiative_province_scope", "Law 06/2022 Art. 22(1)(b), 22(2)"),
+        ("three_consecutive_grassroots_fighter", "Law 06/2022 Art. 22(1)(a)"),  # the research route's
     ]
 
 
+# Arts. 21(1)(b), 22(1)(b), 23(2), 74(1)(d): accepted research or combat ingenuity is the council's to
+# assess once the data criteria it shares hold; Art. 25(1): the council selects among the leaders.
+OPENING = {
+    "CSTDCS": (person({Y: "HTT"}), person({Y: "HT"})),
+    "CSTD_TINH": (person(rated("HTT", 2023, Y), CSTDCS=[2023, 2024, Y]), person({Y: "HTXS"}, CSTDCS=[Y])),
+    "CSTD_BO": (person(rated("HTT", 2023, Y), CSTDCS=[2023, 2024, Y]), person({Y: "HTXS"}, CSTDCS=[Y])),
+    "CSTD_TQ": (person({Y: "HTXS"}, CSTD_TINH=[Y - 3, Y]), person({Y: "HTXS"}, CSTD_TINH=[Y - 1])),
+    "BK_TINH": (person(rated("HTXS", Y - 1, Y)), person(rated("HTT", Y - 1, Y))),
+    "BK_BO": (person(rated("HTXS", Y - 1, Y)), person(rated("HTT", Y - 1, Y))),
+    "CO_TD_CP": (unit({Y: "HTXS"}, led=[(Y, "province")]), unit({Y: "HTXS"})),
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "routes"),
+    [pytest.param(c, k, r, id=f"{c}-{next(iter(r.values()))}") for c, k, r in OPEN_WHEN_PREREQUISITES_PASS],
+)
+def test_a_route_of_judgement_is_open_once_its_prerequisites_pass_and_closed_when_one_fails(
+    code, kind, routes
+):
+    ((route, article),) = routes.items()
+    meets, misses = OPENING[code]
+    judged = verdict_for(meets, code)
+    assert (judged.status, judged.route) == (NEEDS_JUDGEMENT, None)
+    assert [r["article"] for r in judged.reasons() if r["route"] == route and r.get("needs_judgement")] == [
+        article
+    ]
+    assert all(r["passed"] for r in judged.reasons() if r["route"] == route and not r.get("needs_judgement"))
+    closed = verdict_for(misses, code)
+    assert not any(r["route"] == route and r.get("needs_judgement") for r in closed.reasons())
+    assert any(r["route"] == route and r["passed"] is False for r in closed.reasons())
+    if (code, kind) not in {(c, k) for c, k, _ in JUDGEMENT_ROUTES}:  # no other route to judge
+        assert closed.status == INELIGIBLE
+
+
+def test_art_24_3_a_worker_or_farmer_not_rated_goes_to_the_council_not_refused() -> None:
+    """Art. 24(3) gives workers and farmers their own criteria, detailed by the province (24(6))."""
+    verdict = verdict_for(person({Y: "HT"}), "LDTT")
+    assert verdict.status == NEEDS_JUDGEMENT
+    assert verdict.failed_rules == [("rated_good_or_better", "Law 06/2022 Art. 24(1)(a)")]
+
+
 def test_a_passing_data_route_is_eligible_alongside_judgement_routes() -> None:
-    verdict = verdict_for(person({Y: "HTT"}), "GK")
-    assert (verdict.status, verdict.route) == (ELIGIBLE, "periodic")
+    verdict = verdict_for(person({Y: "HTT"}), "GK", tenant="QNG")
+    assert (verdict.status, verdict.route) == (ELIGIBLE, "criteria")
     assert [r["route"] for r in verdict.reasons() if r.get("needs_judgement")] == ["extraordinary"]
+
+
+# Art. 75(2): "Bộ, ban, ngành, tỉnh ... quy định chi tiết, hướng dẫn cụ thể tiêu chuẩn xét tặng giấy
+# khen". No national criterion: without the tenant's, the council judges; with them, the data decide.
+@pytest.mark.parametrize(
+    ("subject", "tenant", "status", "route"),
+    [
+        pytest.param(person({Y: "HTXS"}), None, NEEDS_JUDGEMENT, None, id="national-excellent_is_not_enough"),
+        pytest.param(unit({Y: "HTXS"}), None, NEEDS_JUDGEMENT, None, id="national-collective"),
+        pytest.param(person({Y: "HTT"}), "QNG", ELIGIBLE, "criteria", id="province-rated_good"),
+        pytest.param(person({Y: "HT"}), "QNG", NEEDS_JUDGEMENT, None, id="province-rated_only_completed"),
+        pytest.param(unit({Y: "HTT"}), "QNG", ELIGIBLE, "criteria_collective", id="province-collective_good"),
+        pytest.param(unit({Y: "HT"}), "QNG", NEEDS_JUDGEMENT, None, id="province-collective_completed"),
+    ],
+)
+def test_art_75_2_giay_khen_criteria_are_the_tenants_or_the_councils(subject, tenant, status, route) -> None:
+    verdict = verdict_for(subject, "GK", tenant=tenant)
+    assert (verdict.status, verdict.route) == (status, route)
+    criteria = [r for r in verdict.reasons() if r["route"].startswith("criteria")]
+    assert {r["article"] for r in criteria} == {"Law 06/2022 Art. 75(2)"}
+    if tenant is None:
+        assert [r.get("needs_judgement") for r in criteria] == [True]
+    else:
+        assert all(r["verified"] is False for r in criteria)  # the demo's regulation, unverified
 
 
 # ----------------------------------------------------------------------------- subjects, codes, dates

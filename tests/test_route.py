@@ -24,7 +24,7 @@ from models.history import Rating
 from models.nominations import Nomination, State, Submission
 from models.org import Role
 from models.route import SYSTEM, TABLES
-from tests.factories import NOW, Province, docx_bytes, on
+from tests.factories import NOW, Province, docx_bytes, grassroots_fighters_capped, on
 from tests.test_guards import nominate_new
 from tests.test_workflow import RULES, draft, meet, report
 
@@ -202,9 +202,10 @@ def returned_from_province(session, prov):
 
 
 def over_quota(action):
-    """Two grassroots fighters where the unit's cap allows one (test_guards: 15 % of 7 advanced
+    """Two grassroots fighters where a tenant's cap allows one (test_guards: 15 % of 7 advanced
     workers): the second is refused on submission, or — when both got that far — on conferral."""
 
+    @grassroots_fighters_capped()
     def take(session, prov):
         officer = prov.actors["officer"]
         workflow.submit(session, officer, nominate_new(session, prov, "LDTT", 5), now=NOW)

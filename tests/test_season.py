@@ -23,7 +23,7 @@ def test_intake_returns_an_incomplete_dossier_rejects_an_ineligible_nominee_and_
         # Two grassroots fighter titles in a row earn a Bằng khen (Law 06/2022 Art. 74(1)(d)): so
         # the unit sends the report alone. Before intake one title is revoked; two excellent years
         # with two initiatives still earn it, but then the dossier must carry the initiatives'
-        # attestation (Art. 84(1)(d)), which it does not.
+        # attestation (Art. 84(2)(d): a form's dossier), which it does not.
         inventor = prov.people["inventor"] = person(session, "Mai Văn Sáng", prov.units["ns"])
         history(
             session,
@@ -61,7 +61,7 @@ def test_intake_returns_an_incomplete_dossier_rejects_an_ineligible_nominee_and_
         last = {key: audit.trail(session, "nomination", ids[key])[-1] for key in ("diligent", "inventor")}
         assert (last["inventor"].action, last["inventor"].reason) == (
             "return",
-            "Hồ sơ còn thiếu: Xác nhận sáng kiến, đề tài khoa học (Law 06/2022 Art. 84(1)(d))",
+            "Hồ sơ còn thiếu: Xác nhận sáng kiến, đề tài khoa học (Law 06/2022 Art. 84(2)(d))",
         )
         assert last["diligent"].action == "reject"
         assert last["diligent"].reason.startswith("Không đủ điều kiện Lao động tiên tiến: ")

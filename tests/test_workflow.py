@@ -196,6 +196,18 @@ def test_judgement_route_goes_to_the_council_but_needs_the_certification(session
     assert n.verdict["status"] == "needs_judgement"
 
 
+def test_a_route_of_judgement_whose_prerequisite_fails_is_refused_on_submission(session, province):
+    """Art. 22(1)(b)'s accepted research is the council's to assess, after 22(1)(a)'s three
+    consecutive grassroots titles: without them the unit is stopped, with the article."""
+    n = draft(session, province, key="good", award="CSTD_TINH", basis="research_or_ingenuity")
+    report(session, province, n)
+    report(session, province, n, "xac_nhan_sang_kien")
+    with pytest.raises(GuardFailed, match="03 lần liên tục") as refusal:
+        submit(session, province.actors["officer"], [n], now=NOW)
+    assert refusal.value.code == "ineligible"
+    assert refusal.value.details["articles"] == ["Law 06/2022 Art. 22(1)(a)"]
+
+
 def test_illegal_transition_raises_a_clear_domain_error(session, province):
     n = draft(session, province)
     with pytest.raises(IllegalTransition, match="draft"):
@@ -316,7 +328,7 @@ def test_system_actor_is_named_in_the_audit(session, province):
 
 
 def test_an_initiative_route_needs_its_attestation_when_submitted_not_only_at_intake(session, province):
-    """The dossier depends on the route the verdict found (Art. 84(1)(d)): the verdict is judged
+    """The dossier depends on the route the verdict found (Art. 84(2)(d)): the verdict is judged
     first, so a unit is stopped when it submits, not surprised when the secretariat accepts."""
     p = person(session, "Lương Thị Thu", province.units["ns"], gender="nữ")
     history(session, p, {2024: "HTXS", 2025: "HTXS"}, {2024: ["LDTT"], 2025: ["LDTT"]})

@@ -33,6 +33,7 @@ CHECK_PARAMS: dict[str, set[str]] = {
     "prior": {"holds"},
     "period_years": {"min"},
     "count_in_period": {"holds", "count"},
+    "count_unused_in_period": {"holds", "count", "basis_of"},
     "ratings_in_period": {"at_least", "count"},
     "member_share": {"holds", "at_least"},
     "members_rated": {"at_least"},
@@ -42,7 +43,7 @@ CHECK_PARAMS: dict[str, set[str]] = {
     "leads_cluster": {"organiser"},
     "flag_eligible": {"is"},
 }
-PERIOD_KINDS = {"period_years", "count_in_period", "ratings_in_period"}
+PERIOD_KINDS = {"period_years", "count_in_period", "count_unused_in_period", "ratings_in_period"}
 DECIDERS = {
     "unit_head": "Thủ trưởng cơ quan, đơn vị",
     "province_chairman": "Chủ tịch Ủy ban nhân dân tỉnh",
@@ -114,10 +115,17 @@ class Period:
     after: frozenset[str]
     streak_rating: RatingLevel
     streak_holds: frozenset[str] = frozenset()
+    # The period counts after the latest prerequisite award ("sau đó", Art. 44(1)(e)), unless the
+    # route counts more awards of that kind within it (Art. 73(4)(e)): then after the earliest.
+    after_earliest: bool = False
 
 
 @dataclass(frozen=True)
 class Route:
+    """A way to earn an award. A route of judgement rests on the council's assessment; its rules,
+    if any, are the data prerequisites of that assessment (Art. 22(1)(b)'s accepted research still
+    needs Art. 22(1)(a)'s three grassroots titles): it is open once they pass, never a pass."""
+
     id: str
     subject: str
     article: str
@@ -125,6 +133,7 @@ class Route:
     judgement: bool = False
     period: Period | None = None
     rules: tuple[Rule, ...] = ()
+    attestations: tuple[str, ...] = ()  # what the unit attests beside this route (Art. 74(3)(d))
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,8 @@ class Award:
     vote: VoteRule
     routes: tuple[Route, ...]
     quota: Quota | None = None
-    attestations: tuple[str, ...] = ()
+    # subject → the general requirements the unit attests, not data (e.g. Art. 74(1), 74(3))
+    attestations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     publicity: bool = False
 
     @cached_property
@@ -244,6 +254,13 @@ class RuleSet:
         except KeyError:
             raise UnknownAward(code, sorted(self.awards)) from None
 
+    def dossier_kind(self, kind: str, award: Award | None = None) -> Mapping[str, Any]:
+        """A dossier kind worded as `award` needs it: a title's minutes are "Biên bản bình xét thi
+        đua" (Law 06/2022 Art. 84(1)(c)), a form's "Biên bản xét khen thưởng" (84(2)(c)); without
+        an award, the kind's neutral wording."""
+        spec = self.dossier_kinds[kind]
+        return {**spec, **spec.get(award.kind, {})} if award else spec
+
     def codes(self, name: str) -> frozenset[str]:
         """An award code or a group name, as the set of award codes it stands for."""
         return self.groups.get(name) or frozenset({name})
@@ -278,6 +295,17 @@ def _apply_rule_overrides(award: dict, overrides: Mapping[str, Mapping]) -> None
         raise CatalogueError(f"tenant overrides unknown rules: {sorted(missing)}")
 
 
+def _apply_route_overrides(award: dict, routes: list[Mapping]) -> None:
+    """A tenant's `[[awards.X.routes]]` replaces the route of the same id, or adds one: the
+    criteria the law leaves to the ministry or province (Law 06/2022 Art. 75(2))."""
+    for route in routes:
+        ids = [r["id"] for r in award["routes"]]
+        if route["id"] in ids:
+            award["routes"][ids.index(route["id"])] = copy.deepcopy(dict(route))
+        else:
+            award["routes"].append(copy.deepcopy(dict(route)))
+
+
 def _apply_tenant(raw: dict, tenant: Mapping) -> dict:
     raw = copy.deepcopy(raw)
     for code, override in tenant.get("awards", {}).items():
@@ -286,6 +314,7 @@ def _apply_tenant(raw: dict, tenant: Mapping) -> dict:
         award = raw["awards"][code]
         override = dict(override)
         _apply_rule_overrides(award, override.pop("rules", {}))
+        _apply_route_overrides(award, override.pop("routes", []))
         if isinstance(override.get("vote"), Mapping) and isinstance(award.get("vote"), str):
             award["vote"] = _merge(raw["votes"][award["vote"]], override.pop("vote"))
         raw["awards"][code] = _merge(award, override)
@@ -346,7 +375,7 @@ class _Builder:
         if (kind in PERIOD_KINDS or spec.get("in_period")) and not route_has_period:
             self.fail(where, f"check {kind} counts within a period but the route defines none")
         params = {k: v for k, v in spec.items() if k not in {"kind", "of", "verified", "source"}}
-        for key in ("holds", "award"):
+        for key in ("holds", "award", "basis_of"):
             if key in params:
                 params[key] = self.names(where, params[key])
         for key, enum in (("at_least", RatingLevel), ("scope", Scope)):
@@ -356,6 +385,8 @@ class _Builder:
                 "no_member_discipline",
             }:
                 params[key] = enum(params[key])
+        if "recognised_by" in params:
+            params["recognised_by"] = frozenset(Scope(s) for s in params["recognised_by"])
         if kind == "no_member_discipline":
             params["at_least"] = DisciplineLevel(params["at_least"])
         if kind == "member_share":
@@ -377,6 +408,7 @@ class _Builder:
                 after=self.names(where, spec["period"].get("after", [])),
                 streak_rating=RatingLevel(streak["rating_at_least"]),
                 streak_holds=self.names(where, streak.get("or_holds", [])),
+                after_earliest=spec["period"].get("after_earliest", False),
             )
         rules = tuple(
             Rule(
@@ -388,14 +420,24 @@ class _Builder:
             for r in spec.get("rules", [])
         )
         judgement = spec.get("judgement", False)
-        if judgement == bool(rules):
-            self.fail(where, "a route either rests on judgement or lists rules, not both or neither")
-        return Route(spec["id"], spec["subject"], spec["article"], spec["label"], judgement, period, rules)
+        if not judgement and not rules:
+            self.fail(where, "a route lists rules or rests on judgement (whose rules are prerequisites)")
+        return Route(
+            spec["id"],
+            spec["subject"],
+            spec["article"],
+            spec["label"],
+            judgement,
+            period,
+            rules,
+            tuple(spec.get("attestations", [])),
+        )
 
     def award(self, code: str, spec: Mapping) -> Award:
         where = f"award {code}"
         if "same_as" in spec:
-            spec = {"routes": self.raw["awards"][spec["same_as"]]["routes"], **spec}
+            shared = self.raw["awards"][spec["same_as"]]
+            spec = {"routes": shared["routes"], "attestations": shared.get("attestations", []), **spec}
         if spec["decided_by"] not in DECIDERS:
             self.fail(where, f"decided_by must be one of {sorted(DECIDERS)}")
         unknown_levels = set(spec["route"]) - set(self.raw["levels"]) - {"top"}
@@ -409,6 +451,8 @@ class _Builder:
         for item in dossier:
             if item.kind not in self.raw["dossier"]:
                 self.fail(where, f"unknown dossier kind {item.kind!r}")
+            if set(self.raw["dossier"][item.kind].get(spec["kind"], {})) - {"label", "article"}:
+                self.fail(where, f"dossier kind {item.kind!r}: its {spec['kind']} wording has label, article")
             if item.when is not None and item.when not in conditions:
                 self.fail(where, f"dossier condition must be one of {sorted(conditions)}")
         vote = spec["vote"]
@@ -440,9 +484,19 @@ class _Builder:
             vote=vote,
             routes=routes,
             quota=quota,
-            attestations=tuple(spec.get("attestations", [])),
+            attestations=self.attestations(where, spec.get("attestations", []), routes),
             publicity=spec.get("publicity", False),
         )
+
+    def attestations(self, where: str, spec: Any, routes: tuple[Route, ...]) -> dict[str, tuple[str, ...]]:
+        """A list holds for every subject of the award; a table gives each subject its own."""
+        subjects = {route.subject for route in routes}
+        if not isinstance(spec, Mapping):
+            return {subject: tuple(spec) for subject in subjects}
+        stray = set(spec) - subjects
+        if stray:
+            self.fail(where, f"attestations for subjects the award has no route for: {sorted(stray)}")
+        return {subject: tuple(spec.get(subject, ())) for subject in subjects}
 
     def stages(self) -> dict:
         """Each waiting stage's working days and what the deadline sweep does around them."""

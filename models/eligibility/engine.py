@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from models.catalogue import Award, Catalogue, RuleSet, default_catalogue
+from models.catalogue import Award, Catalogue, Route, RuleSet, default_catalogue
 from models.eligibility.history import History, bulk
-from models.eligibility.rules import RouteResult, evaluate_routes, first_passing
+from models.eligibility.rules import RouteResult, RuleResult, evaluate_routes, first_passing, judgement_open
 
 K = TypeVar("K")
 
@@ -60,6 +60,7 @@ class Verdict:
         reasons = []
         for result in self.routes:
             route = result.route
+            reasons += [self._reason(route, rule) for rule in result.rules]
             if result.passed is None:
                 reasons.append(
                     {
@@ -72,20 +73,19 @@ class Verdict:
                         "evidence": [],
                     }
                 )
-                continue
-            for rule in result.rules:
-                reasons.append(
-                    {
-                        "rule": rule.rule,
-                        "article": rule.article,
-                        "label": rule.label,
-                        "route": route.id,
-                        "passed": rule.passed,
-                        "verified": rule.verified,
-                        "evidence": rule.evidence,
-                    }
-                )
         return reasons
+
+    @staticmethod
+    def _reason(route: Route, rule: RuleResult) -> dict[str, Any]:
+        return {
+            "rule": rule.rule,
+            "article": rule.article,
+            "label": rule.label,
+            "route": route.id,
+            "passed": rule.passed,
+            "verified": rule.verified,
+            "evidence": rule.evidence,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,15 +113,20 @@ def verdict(award: Award, history: History, year: int, ruleset: RuleSet, explain
     if explain:
         routes = evaluate_routes(award, history, year, ruleset)
         passing = next((r.route.id for r in routes if r.passed), None)
+        judged = any(r.passed is None for r in routes)
     else:
         routes, passing = (), first_passing(award, history, year, ruleset)
+        judged = not passing and judgement_open(award, history, year, ruleset)
     if passing:
         status = ELIGIBLE
-    elif award.judgement_routes(history.kind):
+    elif judged:
         status = NEEDS_JUDGEMENT
     else:
         status = INELIGIBLE
-    return Verdict(award.code, history.kind, year, ruleset.id, status, passing, routes, award.attestations)
+    attestations = award.attestations.get(history.kind, ())
+    if passing:
+        attestations += next(r.attestations for r in award.routes_for(history.kind) if r.id == passing)
+    return Verdict(award.code, history.kind, year, ruleset.id, status, passing, routes, attestations)
 
 
 def check(

@@ -137,6 +137,7 @@ class History:
         return mask.bit_length() - 1 + BASE_YEAR if mask else None
 
     def first_before(self, codes: Iterable[str], year: int) -> int | None:
+        """The earliest year ≤ `year` holding any of `codes`."""
         mask = self.held(codes) & (bit(year + 1) - 1)
         return (mask & -mask).bit_length() - 1 + BASE_YEAR if mask else None
 

@@ -60,9 +60,12 @@ class Ctx:
 
 
 def compute_period(history: History, period: Period, year: int, restart: int | None) -> PeriodView:
-    """Start after the prerequisite award and after the last award of the same family, then
-    walk back from the review year while each year qualifies (rating or title)."""
-    anchor = history.first_before(period.after, year) if period.after else None
+    """Start after the latest prerequisite award ("sau đó", Law 06/2022 Art. 44(1)(e): what came
+    before it was that award's record, Art. 5(2)(c)) and after the last award of the same family,
+    then walk back from the review year while each year qualifies (rating or title)."""
+    anchor = None
+    if period.after:
+        anchor = (history.first_before if period.after_earliest else history.last_before)(period.after, year)
     if period.after and anchor is None:
         return PeriodView(0, None, None)
     floors = [y for y in (anchor, restart) if y is not None]
@@ -154,8 +157,13 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
         if ctx.restart is not None:
             first = max(first, ctx.restart + 1)
         window = span(first, ctx.year)
+    # Law 06/2022 Art. 22(2): the head of the awarding ministry or province recognises the scope, so
+    # a ministry's recognition does not carry a province's title (nor the other way round).
+    recognised = check.params.get("recognised_by")
     found = [
-        (y, kind) for y, kind in ctx.history.initiatives or () if kind.rank >= scope.rank and window & bit(y)
+        (y, kind)
+        for y, kind in ctx.history.initiatives or ()
+        if kind.rank >= scope.rank and window & bit(y) and (recognised is None or kind in recognised)
     ]
     passed = len(found) >= check.params["count"]
     if not ctx.explain:
@@ -167,6 +175,7 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
                 "type": "missing",
                 "initiatives": check.params["count"] - len(found),
                 "scope_at_least": scope.value,
+                **({"recognised_by": sorted(recognised)} if recognised else {}),
                 "years": [years_of(window)[0], ctx.year] if window else [],
             }
         )
@@ -174,8 +183,8 @@ def initiatives(check: Check, ctx: Ctx) -> Outcome:
 
 
 def prior(check: Check, ctx: Ctx) -> Outcome:
-    """The prerequisite award is held (the earliest one, which a period is counted after)."""
-    year = ctx.history.first_before(check.params["holds"], ctx.year)
+    """The prerequisite award is held (the latest one, which a period is counted after)."""
+    year = ctx.history.last_before(check.params["holds"], ctx.year)
     if not ctx.explain:
         return quiet(year is not None)
     if year is None:
@@ -200,12 +209,31 @@ def period_years(check: Check, ctx: Ctx) -> Outcome:
 
 
 def count_in_period(check: Check, ctx: Ctx) -> Outcome:
+    return _count_in(check, ctx, ctx.period.years)
+
+
+def count_unused_in_period(check: Check, ctx: Ctx) -> Outcome:
+    """`count_in_period` without the titles held up to the latest award of `basis_of`: they were
+    the record that form rewarded, and one achievement earns one award (Law 06/2022 Art. 5(2)(c)).
+    So a Bằng khen of the province for 2025 and the Prime Minister's for 2025 cannot rest on the
+    same grassroots titles (Art. 73(1)(b), which counts its five years regardless of the former)."""
+    used = ctx.history.last_before(check.params["basis_of"], ctx.year)
+    window = ctx.period.years & ~(bit(used + 1) - 1) if used is not None else ctx.period.years
+    passed, evidence = _count_in(check, ctx, window)
+    if ctx.explain and used is not None:
+        spent_years = ctx.period.years & ~window
+        spent = ctx.award_facts(check.params["holds"], spent_years, "the record of an earlier form")
+        evidence = [*evidence, *spent, *ctx.award_facts(check.params["basis_of"], bit(used), "counted after")]
+    return passed, evidence
+
+
+def _count_in(check: Check, ctx: Ctx, window: int) -> Outcome:
     codes = check.params["holds"]
-    found = ctx.history.count(codes, ctx.period.years)
+    found = ctx.history.count(codes, window)
     passed = found >= check.params["count"]
     if not ctx.explain:
         return quiet(passed)
-    evidence = ctx.award_facts(codes, ctx.period.years)
+    evidence = ctx.award_facts(codes, window)
     if not passed:
         evidence.append({"type": "missing", "codes": sorted(codes), "count": check.params["count"] - found})
     return passed, evidence
@@ -302,6 +330,7 @@ CHECKS: dict[str, Callable[[Check, Ctx], Outcome]] = {
     "prior": prior,
     "period_years": period_years,
     "count_in_period": count_in_period,
+    "count_unused_in_period": count_unused_in_period,
     "ratings_in_period": ratings_in_period,
     "member_share": member_share,
     "members_rated": members_rated,
@@ -336,12 +365,25 @@ class RuleResult:
 @dataclass(slots=True)
 class RouteResult:
     route: Route
-    passed: bool | None  # None: the route rests on the council's judgement
+    passed: bool | None  # None: the route rests on the council's judgement (its prerequisites met)
     rules: list[RuleResult]
 
 
 def _enter(ctx: Ctx, route: Route) -> None:
     ctx.period = compute_period(ctx.history, route.period, ctx.year, ctx.restart) if route.period else None
+
+
+def judgement_open(award: Award, history: History, year: int, ruleset: RuleSet) -> bool:
+    """Whether a route resting on the council's judgement is open to the subject: one without
+    prerequisites, or one whose prerequisite rules all pass (the batch's path, no evidence)."""
+    ctx = Ctx(history, year, award, ruleset, False, history.last_before(award.family, year))
+    if ctx.restart == year:  # one achievement, one award, whatever the route
+        return False
+    for route in award.judgement_routes(history.kind):
+        ctx.period = compute_period(history, route.period, year, ctx.restart) if route.period else None
+        if all(CHECKS[rule.check.kind](rule.check, ctx)[0] for rule in route.rules):
+            return True
+    return False
 
 
 def first_passing(award: Award, history: History, year: int, ruleset: RuleSet) -> str | None:
@@ -366,9 +408,6 @@ def evaluate_routes(award: Award, history: History, year: int, ruleset: RuleSet)
     ctx = Ctx(history, year, award, ruleset, True, history.last_before(award.family, year))
     results = []
     for route in award.routes_for(history.kind):
-        if route.judgement:
-            results.append(RouteResult(route, None, []))
-            continue
         _enter(ctx, route)
         rules = []
         if ctx.restart == year:
@@ -379,5 +418,6 @@ def evaluate_routes(award: Award, history: History, year: int, ruleset: RuleSet)
             rules.append(
                 RuleResult(rule.id, rule.article, rule.label, passed, evidence, rule.check.all_verified)
             )
-        results.append(RouteResult(route, all(r.passed for r in rules), rules))
+        met = all(r.passed for r in rules)
+        results.append(RouteResult(route, None if met and route.judgement else met, rules))
     return results

@@ -329,7 +329,7 @@ def _award(award: Award, ruleset: RuleSet, detail: bool = False) -> dict[str, An
             for r in award.routes
         ]
         out["dossier"] = [
-            {"kind": d.kind, "label": ruleset.dossier_kinds[d.kind]["label"], "when": d.when}
+            {"kind": d.kind, "label": ruleset.dossier_kind(d.kind, award)["label"], "when": d.when}
             for d in award.dossier
         ]
     return out
