@@ -246,7 +246,7 @@ def _units(session: Session, ids: set[int]) -> dict[int, Unit]:
     return {u.id: u for u in session.exec(select(Unit).where(col(Unit.id).in_(ids)))} if ids else {}
 
 
-def _by_state(session: Session, where) -> dict[str, int]:
+def by_state_counts(session: Session, where) -> dict[str, int]:
     rows = session.exec(select(Nomination.state, func.count()).where(where).group_by(Nomination.state))
     return {state.value: count for state, count in rows}
 
@@ -289,7 +289,7 @@ def submission(submission_id: PathId, session: SessionDep, actor: ActorDep) -> d
     carried = col(Nomination.id).in_(
         select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == batch.id)
     )
-    return _submissions(session, [batch])[0] | {"by_state": _by_state(session, carried)}
+    return _submissions(session, [batch])[0] | {"by_state": by_state_counts(session, carried)}
 
 
 def _meetings(session: Session, actor: Actor, meetings: list[CouncilSession]) -> list[dict]:
@@ -356,7 +356,7 @@ def council_session(session_id: PathId, session: SessionDep, actor: ActorDep) ->
     return _meetings(session, actor, [meeting])[0] | {
         "chair": ref(meeting.chair_id),
         "secretary": ref(meeting.secretary_id),
-        "by_state": _by_state(session, on_agenda),
+        "by_state": by_state_counts(session, on_agenda),
     }
 
 
@@ -406,7 +406,7 @@ def decisions(
 def decision(decision_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     found = one(session, Decision, decision_id, sight.decisions(actor), "quyết định")
     return _decisions(session, [found])[0] | {
-        "by_state": _by_state(session, col(Nomination.decision_id) == found.id)
+        "by_state": by_state_counts(session, col(Nomination.decision_id) == found.id)
     }
 
 

@@ -194,14 +194,17 @@ def on_group(
     ids: list[int],
     whole: bool,
     step: Callable[[list[int]], workflow_api.Done],
-) -> workflow_api.Done | Response:
-    """Take a step (the API's own function) on the nominations a group's form names; refused,
-    nothing of it stays and the group's page shows why."""
+    landed: Callable[[workflow_api.Done], tuple[str, str]],
+) -> Response:
+    """Take a step (the API's own function) on the nominations a group's form names, then go
+    where `landed` says with its message; refused, nothing of it stays and the group's page
+    shows why."""
     try:
-        return step(members(session, actor, group, ids, whole))
+        done = step(members(session, actor, group, ids, whole))
     except (DomainError, ValidationError) as error:
         session.rollback()
         return refused(request, session, actor, group, error)
+    return go(request, *landed(done))
 
 
 @router.post("/nhom", response_class=HTMLResponse)
@@ -219,10 +222,10 @@ def draft(
     def draft_it(ids: list[int]) -> workflow_api.Done:
         return workflow_api.draft_decision(workflow_api.Batch(nomination_ids=ids), session, actor)
 
-    done = on_group(request, session, actor, group, nomination_id, ca_nhom, draft_it)
-    if isinstance(done, Response):
-        return done
-    return go(request, f"{HERE}/{done.id}", f"Đã dự thảo quyết định #{done.id}, chờ người có thẩm quyền ký.")
+    def landed(done: workflow_api.Done) -> tuple[str, str]:
+        return f"{HERE}/{done.id}", f"Đã dự thảo quyết định #{done.id}, chờ người có thẩm quyền ký."
+
+    return on_group(request, session, actor, group, nomination_id, ca_nhom, draft_it, landed)
 
 
 @router.post("/nhom/to-trinh", response_class=HTMLResponse)
@@ -242,10 +245,10 @@ def propose(
         body = workflow_api.Proposal(nomination_ids=ids, signed_on=signed_on or None)
         return workflow_api.propose(body, session, actor)
 
-    done = on_group(request, session, actor, group, nomination_id, ca_nhom, sign_it)
-    if isinstance(done, Response):
-        return done
-    return go(request, f"{HERE}/to-trinh/{done.id}", f"Đã ký Tờ trình #{done.id} trình cấp trên.")
+    def landed(done: workflow_api.Done) -> tuple[str, str]:
+        return f"{HERE}/to-trinh/{done.id}", f"Đã ký Tờ trình #{done.id} trình cấp trên."
+
+    return on_group(request, session, actor, group, nomination_id, ca_nhom, sign_it, landed)
 
 
 @router.get("/danh-sach", response_class=HTMLResponse)

@@ -139,7 +139,7 @@ def unit_nominations(
         filters=f,
         page=found,
         reasons=lists.return_reasons(session, returned),
-        counts=api_lists._by_state(session, and_(*[w for w in where if w is not None])),
+        counts=api_lists.by_state_counts(session, and_(*[w for w in where if w is not None])),
         states=[s for s in State if s is not State.DELETED],
         query={k: v for k, v in query.items() if v},
         awards=api_directory.awards(session, actor),
