@@ -279,3 +279,23 @@ def test_the_golden_book_from_the_command_line(app_db, prov, api, tmp_path):
     assert ("0001/2025", "Ông Nguyễn Văn An") in values
     refused = CliRunner().invoke(cli, ["golden-book", code, "2025", "--format", "pdf"])
     assert refused.exit_code == 1 and "xlsx hoặc docx" in refused.output
+
+
+def test_the_golden_book_page_shows_the_year_and_links_its_files(app_db, prov, api, browse):
+    s = files_season(app_db, prov, api)
+    decision = ok(api["officer"].get(f"/api/v1/decisions/{s['decision']}"))
+    unit_id = decision["issuer"]["id"]
+    secretariat = browse("unit_secretariat")
+    page = secretariat.get(f"/thu-ky/so-vang?don_vi={unit_id}&nam=2025")
+    assert page.status_code == 200, page.text
+    assert decision["reference"] in page.text and "0001/2025" in page.text and "Nguyễn Văn An" in page.text
+    files = f"/api/v1/units/{unit_id}/golden-book?year=2025&amp;format="
+    assert f'href="{files}docx"' in page.text and f'href="{files}xlsx"' in page.text
+    assert "Chưa có quyết định nào" in secretariat.get(f"/thu-ky/so-vang?don_vi={unit_id}&nam=2024").text
+
+    assert browse("province_secretariat").get(f"/thu-ky/so-vang?don_vi={unit_id}").status_code == 404
+    assert browse("officer").get("/thu-ky/so-vang").status_code == 403  # keeps no book
+    assert secretariat.get("/thu-ky/so-vang?nam=1800").status_code == 422
+    director = browse("director")  # the unit's authority signs in the book: it reads it too
+    assert director.get("/ky-duyet").text.count('href="/thu-ky/so-vang"') == 1
+    assert "0001/2025" in director.get(f"/thu-ky/so-vang?don_vi={unit_id}&nam=2025").text

@@ -3,7 +3,18 @@ API's own functions. One module per area, each with its `router`; the foundation
 
 from fastapi import APIRouter
 
-from service.web import account, authority, cases, council, decisions, meetings, season, secretariat, unit
+from service.web import (
+    account,
+    authority,
+    cases,
+    council,
+    decisions,
+    meetings,
+    registers,
+    season,
+    secretariat,
+    unit,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -15,3 +26,4 @@ router.include_router(meetings.router)
 router.include_router(season.router)
 router.include_router(decisions.router)
 router.include_router(authority.router)
+router.include_router(registers.router)

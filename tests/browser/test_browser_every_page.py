@@ -45,6 +45,7 @@ PAGES = {
     "/thu-ky/quyet-dinh/to-trinh": ("unit_secretariat", {}),
     "/thu-ky/quyet-dinh/to-trinh/{submission_id}": ("unit_secretariat", {"submission_id": "batch"}),
     "/thu-ky/quyet-dinh/{decision_id}": ("unit_secretariat", {"decision_id": "decision"}),
+    "/thu-ky/so-vang": ("unit_secretariat", {}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
 }
