@@ -82,6 +82,7 @@ def test_queues_follow_a_nomination_from_intake_to_signature(app_db, prov, api):
         {"on_agenda": 2},
     )
     assert "ballots" not in seen and seen["chair"]["id"] == prov.members["stc"][0].person_id
+    assert seen["tally"] == []  # nothing counted before the voting ends
 
     for member_id, key in [(m.id, f"stc:{n}") for n, m in enumerate(prov.members["stc"])]:
         ok(
@@ -99,6 +100,13 @@ def test_queues_follow_a_nomination_from_intake_to_signature(app_db, prov, api):
     assert ok(api["stc:0"].get("/api/v1/queues/agenda"))["items"] == []
     assert ok(api["stc:0"].get(f"/api/v1/council-sessions/{meeting}"))["voted"] is True
     ok(api["unit_secretariat"].post(f"/api/v1/council-sessions/{meeting}/close"))
+    seats = len(prov.members["stc"])
+    counted = ok(api["stc:0"].get(f"/api/v1/council-sessions/{meeting}"))["tally"]
+    assert {t["nomination_id"]: (t["yes"], t["no"], t["ballots_issued"], t["passed"]) for t in counted} == {
+        i: (seats, 0, seats, True) for i in (good, diligent)
+    }
+    assert [t["nominee"] for t in counted] == sorted(t["nominee"] for t in counted) and counted[0]["nominee"]
+    assert {t["present"] for t in counted} == {t["members_total"] for t in counted} == {seats}
 
     decision = ok(
         api["unit_secretariat"].post("/api/v1/decisions", json={"nomination_ids": [good, diligent]}), 201

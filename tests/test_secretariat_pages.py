@@ -237,6 +237,10 @@ def test_a_council_session_opened_attended_added_to_and_closed(app_db, prov, sec
         assert session.get(CouncilSession, session_id).state is SessionState.TALLIED
     after = secretariat.get(url)
     assert "Kết quả" in after.text and "Kết thúc bỏ phiếu và kiểm phiếu" not in after.text
+    # the council's own table of the tally: nobody voted, so neither passed
+    assert "Kết quả biểu quyết từng hồ sơ" in after.text and after.text.count("Không đề nghị</strong>") == 2
+    assert "Hội đồng có 5 thành viên; 3 có mặt; 0 phiếu" in after.text  # 3 of 5 is short of the quorum
+    assert "<strong>Không đủ số thành viên dự họp.</strong>" in after.text
     again = secretariat.post(f"{url}/ket-thuc", data={"csrf_token": secretariat.csrf})
     assert again.status_code == 409
     listed = secretariat.get("/thu-ky/phien-hop")

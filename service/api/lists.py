@@ -13,7 +13,15 @@ from sqlmodel import Session, col, func, select
 from models import lists, sight
 from models.access import Actor, today
 from models.catalogue import default_catalogue
-from models.councils import BallotCast, Council, CouncilMember, CouncilSession, SessionItem, SessionState
+from models.councils import (
+    BallotCast,
+    Council,
+    CouncilMember,
+    CouncilSession,
+    SessionItem,
+    SessionState,
+    TallyResult,
+)
 from models.decisions import Decision, DecisionState
 from models.errors import NotFound
 from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionState
@@ -203,9 +211,29 @@ class CouncilSessionOut(BaseModel):
     voted: bool  # the caller returned a ballot (never what it said)
 
 
+class TallyLine(BaseModel):
+    """One nominee's counted ballots, as the minutes report them (never who voted how)."""
+
+    nomination_id: int
+    nominee: str
+    award: AwardRef
+    members_total: int
+    present: int
+    ballots_issued: int
+    valid: int
+    invalid: int  # said neither yes nor no
+    yes: int
+    no: int
+    base: int  # the denominator the vote rule names: all members, or those present
+    threshold: str  # "9/10"
+    quorum_met: bool
+    passed: bool
+
+
 class CouncilSessionDetail(CouncilSessionOut, Summary):
     chair: Ref | None
     secretary: Ref | None
+    tally: list[TallyLine]  # once counted: each nominee on the agenda, by name
 
 
 class DecisionOut(BaseModel):
@@ -357,7 +385,27 @@ def council_session(session_id: PathId, session: SessionDep, actor: ActorDep) ->
         "chair": ref(meeting.chair_id),
         "secretary": ref(meeting.secretary_id),
         "by_state": by_state_counts(session, on_agenda),
+        "tally": tally(session, meeting.id),
     }
+
+
+def tally(session: Session, meeting_id: int) -> list[dict]:
+    """The meeting's counted results (models.voting.tally), each with its nominee, by name; the
+    ballots that said neither yes nor no are the invalid ones."""
+    results = {
+        r.nomination_id: r
+        for r in session.exec(select(TallyResult).where(TallyResult.session_id == meeting_id))
+    }
+    if not results:
+        return []
+    names = lists.Paging(per_page=len(results), sort="name")
+    rows, _ = lists.page(session, [col(Nomination.id).in_(results)], names, today())
+    counted = [(row, results[row["id"]]) for row in rows]
+    return [
+        r.model_dump()
+        | {"nominee": row["nominee"], "award": row["award"], "invalid": r.ballots_issued - r.valid}
+        for row, r in counted
+    ]
 
 
 def _decisions(session: Session, decisions: list[Decision]) -> list[dict]:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from models import lists, sight
 from models.access import Actor, today
-from models.councils import Choice, SessionItem, SessionState, TallyResult
+from models.councils import Choice, SessionItem, SessionState
 from models.db import utcnow
 from models.errors import DomainError
 from models.nominations import Nomination
@@ -69,21 +69,6 @@ def agenda(session: Session, actor: Actor, session_id: int, paging: lists.Paging
     return lists.page(session, [w for w in where if w is not None], paging, today())
 
 
-def tally(session: Session, session_id: int) -> list[dict]:
-    """The results the tally recorded (models.voting.tally), each with its nominee; ballots
-    that said neither yes nor no are the invalid ones."""
-    results = {
-        r.nomination_id: r
-        for r in session.exec(select(TallyResult).where(TallyResult.session_id == session_id))
-    }
-    if not results:
-        return []
-    names = lists.Paging(per_page=len(results), sort="name")
-    rows, _ = lists.page(session, [col(Nomination.id).in_(results)], names, today())
-    counted = [(row, results[row["id"]]) for row in rows]
-    return [row | {"result": r, "invalid": r.ballots_issued - r.valid} for row, r in counted]
-
-
 # ------------------------------------------------------------------------------ the pages
 
 
@@ -119,7 +104,7 @@ def meeting_page(
         meeting=meeting,
         dossiers=[dossier(session, actor, item) for item in items],
         found=api_lists.as_page(items, total, paging),
-        tally=tally(session, session_id) if tallied else [],
+        tally=api_lists.tally(session, session_id) if tallied else [],
         minutes=api_documents.council_session_files(session_id, session, actor) if tallied else [],
     )
 
