@@ -33,7 +33,7 @@ from service.api import (
     workflow,
 )
 from service.deps import Busy
-from service.web.pages import not_found_page
+from service.web.pages import error_page, not_found_page
 
 log = logging.getLogger("vinhdanh.api")
 STATIC = Path(__file__).parent / "static"
@@ -125,22 +125,23 @@ async def conflict(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def too_large_message(limit: int) -> str:
+    return f"Nội dung yêu cầu vượt quá {limit} byte (request body larger than {limit} bytes)"
+
+
 class PayloadTooLarge(HTTPException):
     """Raised while the app reads a body that outgrows its limit. An HTTPException, because
-    FastAPI turns any other error met while reading a body into a 400."""
+    FastAPI turns any other error met while reading a body into a 400; its detail is what a page
+    route's error page says (service/web/pages.page_error)."""
 
     def __init__(self, limit: int):
-        super().__init__(413)
+        super().__init__(413, too_large_message(limit))
         self.limit = limit
 
 
 def too_large(limit: int) -> JSONResponse:
     return JSONResponse(
-        status_code=413,
-        content={
-            "error": "payload_too_large",
-            "message": f"Nội dung yêu cầu vượt quá {limit} byte (request body larger than {limit} bytes)",
-        },
+        status_code=413, content={"error": "payload_too_large", "message": too_large_message(limit)}
     )
 
 
@@ -169,7 +170,9 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await too_large(limit)(scope, receive, send)
+            api = scope["path"].startswith("/api/")
+            refusal = too_large(limit) if api else error_page(Request(scope), 413, too_large_message(limit))
+            await refusal(scope, receive, send)
             return
         received = 0
 

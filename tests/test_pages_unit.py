@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.access import load_actor
+from models.config import get_settings
 from models.nominations import DossierDocument, Nomination, State
 from models.workflow import apply
 from tests.factories import docx_bytes
@@ -187,6 +188,17 @@ def test_bad_input_is_refused_with_a_page_that_says_why(officer, prov, unit_id):
     assert "Nguyễn Văn An: hồ sơ" in answer.text  # the nomination's page again, with the reason
     no_file = officer.post(url, data={"csrf_token": officer.csrf, "kind": "bao_cao_thanh_tich"})
     assert no_file.status_code == 422 and "Chưa chọn tệp" in no_file.text
+    huge = {
+        "file": (
+            "Báo cáo.pdf",
+            b"%PDF-1.4" + bytes(get_settings().max_upload_bytes + 1024 * 1024),
+            "application/pdf",
+        )
+    }
+    too_big = officer.post(url, data={"csrf_token": officer.csrf, "kind": "bao_cao_thanh_tich"}, files=huge)
+    assert (
+        too_big.status_code == 413 and "<html" in too_big.text and "Nội dung yêu cầu vượt quá" in too_big.text
+    )
     wrong_kind = officer.post(url, data={"csrf_token": officer.csrf, "kind": "to_trinh"}, files=report())
     assert wrong_kind.status_code == 422 and "không thuộc hồ sơ đề nghị" in wrong_kind.text
     missing = form(
