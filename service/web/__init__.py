@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from service.web import (
     account,
+    admin,
     authority,
     cases,
     council,
@@ -27,3 +28,4 @@ router.include_router(season.router)
 router.include_router(decisions.router)
 router.include_router(authority.router)
 router.include_router(registers.router)
+router.include_router(admin.router)

@@ -85,6 +85,7 @@ ROLE_PAGES = {
     "council": ("/hoi-dong", "Hội đồng"),
     "secretariat": ("/thu-ky", "Thường trực Hội đồng"),
     "authority": ("/ky-duyet", "Ký duyệt"),
+    "admin": ("/quan-tri", "Quản trị"),
 }
 
 
@@ -120,6 +121,7 @@ def held_roles(actor: Actor) -> list[str]:
         "council": bool(actor.councils),
         "secretariat": Role.SECRETARIAT in roles or Role.SECRETARIAT_HEAD in roles,
         "authority": Role.AUTHORITY in roles,
+        "admin": False,  # an administrator's, as every page
     }
     return [key for key, holds in held.items() if holds or actor.is_admin]
 

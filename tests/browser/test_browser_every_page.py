@@ -6,13 +6,16 @@ import re
 
 from sqlmodel import select
 
+from models.access import system_actor
+from models.accounts import UserAccount, create_user, new_person
 from models.db import session_scope
 from models.decide import draft_decision
 from models.nominations import SubmissionItem
+from models.org import Role, RoleGrant
 from models.workflow import apply, submit
 from service.web import router
 from tests.browser.test_browser_council import convened
-from tests.factories import NOW, history, person
+from tests.factories import NOW, history, password_of, person
 from tests.test_workflow import draft, report, through_unit_council
 
 # htmx fragments, shown inside pages the sweep opens; file downloads, which are not pages
@@ -48,6 +51,8 @@ PAGES = {
     "/thu-ky/so-vang": ("unit_secretariat", {}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
+    "/quan-tri": ("quantri", {}),
+    "/quan-tri/tai-khoan/{user_id}": ("quantri", {"user_id": "account"}),
 }
 
 
@@ -66,7 +71,8 @@ def page_routes() -> set[str]:
 def seeded(site) -> dict[str, int]:
     """Records of their own (other browser tests nominate the province's people): a nomination
     returned with a reason, one waiting at intake, a council session with its members present,
-    a decision drafted and waiting for its signature, and a recommended one waiting for one."""
+    a decision drafted and waiting for its signature, a recommended one waiting for one; and an
+    administrator."""
     _, prov, engine = site
     with session_scope(engine) as session:
         names = ("Lò Văn Quét", "Cầm Thị Duyệt", "Hà Văn Trang", "Vi Thị Khắp")
@@ -84,7 +90,12 @@ def seeded(site) -> dict[str, int]:
         batch = session.exec(
             select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == returned.id)
         ).one()
+        admin = new_person(session, system_actor(), "Quản Trị Viên", prov.units["province"].id)
+        session.add(RoleGrant(person_id=admin.id, role=Role.ADMIN, unit_id=prov.units["province"].id))
+        create_user(session, system_actor(), "quantri", admin.id, password_of("quantri"))
+        officer = session.exec(select(UserAccount.id).where(UserAccount.username == "officer")).one()
         records = {
+            "account": officer,
             "returned": returned.id,
             "waiting": waiting.id,
             "nominee": prov.people["sweep_0"].id,
