@@ -81,7 +81,7 @@ def tally(session: Session, session_id: int) -> list[dict]:
     names = lists.Paging(per_page=len(results), sort="name")
     rows, _ = lists.page(session, [col(Nomination.id).in_(results)], names, today())
     counted = [(row, results[row["id"]]) for row in rows]
-    return [row | {"result": r, "invalid": r.ballots_issued - r.valid} for row, r in counted]
+    return [row | {"result": r, "invalid": r.ballots_issued + r.written - r.valid} for row, r in counted]
 
 
 # ------------------------------------------------------------------------------ the pages
