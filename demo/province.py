@@ -351,8 +351,8 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         for i in range(size * scale):
             at = subs[i % len(subs)] if subs else unit
             # the office's head is the secretariat's Chánh Văn phòng above: it gets two deputies
-            head = at.head_title if i < len(subs) and at is not subs[0] else f"Phó {at.head_title}"
-            post = head if subs and i < 2 * len(subs) else "Chuyên viên"
+            leads = at.head_title if i < len(subs) and at is not subs[0] else f"Phó {at.head_title}"
+            post = leads if subs and i < 2 * len(subs) else "Chuyên viên"
             b.simulate(b.person(at, post, code), b.rng.random(), first, last)
         staff = d.staff[code]
         b.council(unit, [head, *staff], 7)

@@ -420,8 +420,8 @@ def bao_cao_thanh_tich():
         for cell, head in zip(table.rows[0].cells, heads, strict=True):
             para(cell, head, 12, bold=True)
         looped_rows(table, f"h in {rows}", ("{{ h.year }}", "{{ h.award }}", "{{ h.decision }}"))
-        para(doc, after=6)
-    before_signature(doc)
+        spacer = para(doc, after=6)
+    keep_with_next(spacer)  # the last one: held to the signing blocks
     cells = grid(doc, [Cm(8.25), Cm(8.25)]).rows[0].cells
     for cell, signer in zip(cells, ("confirmer", "reporter"), strict=True):
         para(cell, f"{{%p for line in {signer}.lines %}}", 13)
