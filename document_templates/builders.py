@@ -40,7 +40,15 @@ from document_templates.wording import (
 )
 from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
-from models.councils import Attendance, Council, CouncilMember, CouncilSession, SessionItem, TallyResult
+from models.councils import (
+    Attendance,
+    Council,
+    CouncilMember,
+    CouncilSession,
+    SessionItem,
+    TallyResult,
+    council_name,
+)
 from models.decisions import Decision
 from models.errors import GuardFailed
 from models.history import AwardRecord, Initiative, Rating, RatingLevel
@@ -203,7 +211,7 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
             f"{number_text(sent.number)}/{sent.symbol} {date_text(sent.signed_on)}"
         )
     if not senders:
-        bases.append(f"Theo đề nghị của Thường trực Hội đồng Thi đua - Khen thưởng {issuer.name}")
+        bases.append(f"Theo đề nghị của Thường trực {council_name(issuer.name)}")
     # For an award of the President, the Government or the Prime Minister, the ministry or province
     # that proposed it pays (Law 06/2022 Art. 11(4)).
     proposers = list(dict.fromkeys(session.get(Unit, sent.from_unit_id).name for sent in senders))

@@ -6,6 +6,7 @@ nominee's votes, ballots issued = members present, one signing block per role in
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -39,6 +40,28 @@ def texts(content: bytes) -> list[str]:
     """Every paragraph of the body, tables included, in order."""
     body = Document(io.BytesIO(content)).element.body
     return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def placeholders_in(folder: Path) -> list[str]:
+    """Every paragraph of every Word file under `folder` holding a placeholder, named by file."""
+    return [
+        f"{path.name}: {text!r}"
+        for path in sorted(folder.rglob("*.docx"))
+        for text in texts(path.read_bytes())
+        if any(p in text for p in PLACEHOLDERS)
+    ]
+
+
+def ballots_beyond_members_present(folder: Path) -> list[str]:
+    """Minutes under `folder` whose tally issues other than one ballot per member present."""
+    wrong = []
+    for path in sorted(folder.rglob("BB_*.docx")):
+        document = Document(io.BytesIO(path.read_bytes()))
+        present = next(p.text for p in document.paragraphs if p.text.startswith("- Có mặt:"))
+        issued = {row.cells[3].text for row in document.tables[1].rows[1:]}
+        if issued != {str(int(re.search(r"\d+", present).group()))}:
+            wrong.append(f"{path.name}: {present} but {issued} ballots issued")
+    return wrong
 
 
 def generated(session, season) -> dict[str, bytes]:
