@@ -19,6 +19,7 @@ from document_templates.wording import award_name, person_entry, post_at, signin
 from models.access import load_actor
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilSession, council_name
+from models.db import make_engine, migrate
 from models.decisions import GeneratedDocument
 from models.dossier import Store
 from models.org import Membership, Person
@@ -312,3 +313,28 @@ def test_a_collectives_report_has_one_block_per_role(session, season):
     assert right[0] == "THỦ TRƯỞNG ĐƠN VỊ"
     assert sum(line == "THỦ TRƯỞNG ĐƠN VỊ" for line in left + right) == 1
     assert "- Năm 2025: Hoàn thành xuất sắc nhiệm vụ" in texts(content)
+
+
+def test_a_tally_recorded_before_takes_the_written_opinions_out_of_the_ballots_issued(tmp_path):
+    """Migration 0009: a tally that counted the written opinion among the ballots issued (5 with
+    4 members present) reads 4 issued and 1 written opinion."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0008")
+    raw = engine.raw_connection()  # the rows alone, without their parents: outside a transaction
+    cursor = raw.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    for member in range(1, 6):
+        cursor.execute(
+            "INSERT INTO ballotcast (session_id, member_id, written, cast_at) VALUES (1, ?, ?, ?)",
+            (member, member == 5, "2025-12-15 02:00:00"),
+        )
+    cursor.execute(
+        "INSERT INTO tallyresult (session_id, nomination_id, members_total, present, ballots_issued, "
+        "valid, yes, no, base, threshold, quorum_met, passed) VALUES (1, 1, 5, 4, 5, 5, 5, 0, 5, '1/2', 1, 1)"
+    )
+    raw.close()
+    migrate(engine)
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT ballots_issued, written FROM tallyresult").one()
+    assert tuple(row) == (4, 1)
+    engine.dispose()
