@@ -206,7 +206,7 @@ class Builder:
                 year=year,
                 scope=scope,
                 title=f"{title} ({year})",
-                recognised_by=f"Hội đồng sáng kiến {scope.value}",
+                recognised_by=f"Hội đồng sáng kiến cấp {scope.label}",
             )
         )
 

@@ -585,8 +585,8 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
         owner = AwardRecord.person_id == person.id
         rated = Rating.person_id == person.id
         known += [
-            f"Sáng kiến “{i.title}” (năm {i.year}, hiệu quả phạm vi {i.scope.label}"
-            + (f", {i.recognised_by}" if i.recognised_by else "")
+            f"Sáng kiến “{i.title}” (năm {i.year}, hiệu quả trong phạm vi {i.scope.label}"
+            + (f"; {i.recognised_by} công nhận" if i.recognised_by else "")
             + ")"
             for i in session.exec(
                 select(Initiative)
@@ -623,7 +623,7 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
     ratings = session.exec(
         select(Rating).where(rated, col(Rating.year).in_(years)).order_by(col(Rating.year))
     )
-    known += [f"Năm {r.year}: {RatingLevel(r.level).label}" for r in ratings]
+    known += [f"Kết quả đánh giá, xếp loại năm {r.year}: {RatingLevel(r.level).label}" for r in ratings]
     history = session.exec(
         select(AwardRecord)
         .where(owner, AwardRecord.revoked.is_(False))

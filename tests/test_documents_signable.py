@@ -299,8 +299,8 @@ def test_an_individuals_report_is_signed_by_the_nominee_and_confirmed_by_the_hea
     lines = texts(content)
     for filled in (
         "- Giới tính: Nam",
-        "- Năm 2025: Hoàn thành xuất sắc nhiệm vụ",
-        "- Sáng kiến “Số hoá hồ sơ ngân sách xã” (năm 2024, hiệu quả phạm vi tỉnh)",
+        "- Kết quả đánh giá, xếp loại năm 2025: Hoàn thành xuất sắc nhiệm vụ",
+        "- Sáng kiến “Số hoá hồ sơ ngân sách xã” (năm 2024, hiệu quả trong phạm vi tỉnh)",
     ):
         assert filled in lines
 
@@ -312,7 +312,7 @@ def test_a_collectives_report_has_one_block_per_role(session, season):
     assert left[:2] == ["THỦ TRƯỞNG ĐƠN VỊ CẤP TRÊN TRỰC TIẾP", "XÁC NHẬN, ĐỀ NGHỊ"]
     assert right[0] == "THỦ TRƯỞNG ĐƠN VỊ"
     assert sum(line == "THỦ TRƯỞNG ĐƠN VỊ" for line in left + right) == 1
-    assert "- Năm 2025: Hoàn thành xuất sắc nhiệm vụ" in texts(content)
+    assert "- Kết quả đánh giá, xếp loại năm 2025: Hoàn thành xuất sắc nhiệm vụ" in texts(content)
 
 
 def test_a_tally_recorded_before_takes_the_written_opinions_out_of_the_ballots_issued(tmp_path):
