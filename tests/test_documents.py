@@ -71,6 +71,13 @@ def test_numbers_below_ten_take_a_leading_zero_and_drafts_leave_room():
         ("Giám đốc", "Phó Giám đốc", "", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
         ("Giám đốc", "Chánh Văn phòng", "", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
         ("Chủ tịch", "Chủ tịch", "Ủy ban nhân dân", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+        (
+            "Chủ tịch",
+            "Phó Chủ tịch",
+            "Ủy ban nhân dân",
+            ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+        ),
+        ("Bộ trưởng", "Thứ trưởng", "", ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"]),  # a minister's deputy
     ],
 )
 def test_signing_block_prefixes_follow_app_i_ii_7b(head, post, behalf, lines):
