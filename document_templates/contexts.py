@@ -188,7 +188,7 @@ class ReportDoc(Schema):
     """Báo cáo thành tích, pre-filled with what the engine knows, for the unit to complete."""
 
     place_date: NFCStr
-    proposed_award: NFCStr  # "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    proposed_award: NFCStr  # "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
     individual: bool
     subject: NFCStr  # name of the person or the collective
     facts: list[NFCStr]  # CV lines: "Ngày, tháng, năm sinh: 17/05/1980", …

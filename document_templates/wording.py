@@ -95,8 +95,8 @@ def count_text(collectives: int, individuals: int) -> str:
 
 def award_name(award: Award, authority: str = "", body: str = "") -> str:
     """The award as its decision names it, with who gives it: 'Bằng khen của Bộ trưởng Bộ Công
-    Thương', 'Giấy khen của Giám đốc Sở Tài chính', 'Cờ thi đua của Ủy ban nhân dân tỉnh Quảng
-    Ngãi', 'Chiến sĩ thi đua Bộ Công Thương' (Law 06/2022 Arts. 72, 75: the catalogue's names are
+    Thương', 'Giấy khen của Giám đốc Sở Tài chính', 'Cờ thi đua của Ủy ban nhân dân tỉnh …',
+    'Chiến sĩ thi đua Bộ Công Thương' (Law 06/2022 Arts. 72, 75: the catalogue's names are
     generic); `authority` is who decides, `body` the body it heads."""
     for form in ("Bằng khen", "Giấy khen"):
         if authority and award.name.startswith(form):

@@ -31,7 +31,7 @@ class Council(SQLModel, table=True):
 
 def council_name(unit_name: str) -> str:
     """'Hội đồng Thi đua - Khen thưởng Sở Tài chính'; a province's council bears the province's
-    name, not its People's Committee's: 'Hội đồng Thi đua - Khen thưởng tỉnh Quảng Ngãi'."""
+    name, not its People's Committee's: 'Hội đồng Thi đua - Khen thưởng tỉnh …'."""
     return f"Hội đồng Thi đua - Khen thưởng {unit_name.removeprefix('Ủy ban nhân dân ')}"
 
 
