@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models.campaigns import Cluster, ClusterLead, ClusterMember
 from models.catalogue import RuleSet
-from models.councils import Council, CouncilMember, Position
+from models.councils import Council, CouncilMember, Position, council_name
 from models.eligibility import History, verdict
 from models.history import AwardRecord, Initiative, Rating, RatingLevel, Scope
 from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind
@@ -52,19 +52,36 @@ LEVELS = [RatingLevel.HTXS, RatingLevel.HTT, RatingLevel.HT, RatingLevel.KHT]
 PAST_ODDS = {"LDTT": 1.0, "CSTDCS": 0.55, "BK_TINH": 0.45, "CSTD_TINH": 0.5, "BK_TTG": 0.6}
 
 
+# The instrument each issuer's decisions cite for its own powers, with its number and date
+# (Decree 30/2020 App. I §II.5). The Government's, the province's and the ministry's are the real
+# ones; the departments' and the ministry's agency's are the demo's own, like its tenant's
+# regulation (demo/tenants/QNG.toml): replace them with the unit's own decision.
+POWERS = {
+    "TW": "Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025",
+    TENANT: "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+    "BCT": "Nghị định số 40/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ",
+    "BCT-XTTM": "Quyết định số 1187/QĐ-BCT ngày 28 tháng 02 năm 2025 của Bộ trưởng Bộ Công Thương",
+    "SNV": "Quyết định số 21/2025/QĐ-UBND ngày 04 tháng 3 năm 2025 của Ủy ban nhân dân tỉnh Quảng Ngãi",
+    "STC": "Quyết định số 22/2025/QĐ-UBND ngày 04 tháng 3 năm 2025 của Ủy ban nhân dân tỉnh Quảng Ngãi",
+    "SGDDT": "Quyết định số 23/2025/QĐ-UBND ngày 04 tháng 3 năm 2025 của Ủy ban nhân dân tỉnh Quảng Ngãi",
+    "BQLKKT": "Quyết định số 24/2025/QĐ-UBND ngày 04 tháng 3 năm 2025 của Ủy ban nhân dân tỉnh Quảng Ngãi",
+}
+# The head of a sub-unit, by the word its name opens with.
+SUBUNIT_HEADS = {"Văn phòng": "Chánh Văn phòng", "Phòng": "Trưởng phòng", "Trung tâm": "Giám đốc"}
+
+
 def organisation_basis(code: str, name: str, kind: UnitKind) -> str:
-    """The căn cứ on an issuer's own powers that opens its decisions (demo wording)."""
-    if kind is UnitKind.CENTRAL:
-        return "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025"
-    if kind is UnitKind.PROVINCE:
-        return "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
-    powers = f"quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của {name}"
-    if kind is UnitKind.MINISTRY:
-        return f"Căn cứ Nghị định của Chính phủ {powers}"
-    if kind is UnitKind.AGENCY:
-        issuer = "Bộ Công Thương" if code.startswith("BCT") else "Ủy ban nhân dân tỉnh"
-        return f"Căn cứ Quyết định của {issuer} {powers}"
-    return ""
+    """The căn cứ on an issuer's own powers that opens its decisions: a law by its date, a
+    decree or decision by its number and date, and what it provides."""
+    if code not in POWERS:
+        return ""
+    if kind in {UnitKind.CENTRAL, UnitKind.PROVINCE}:
+        return f"Căn cứ {POWERS[code]}"
+    return f"Căn cứ {POWERS[code]} quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của {name}"
+
+
+def subunit_head(name: str) -> str:
+    return next((head for word, head in SUBUNIT_HEADS.items() if name.startswith(f"{word} ")), "")
 
 
 @dataclass
@@ -144,7 +161,7 @@ class Builder:
         self.demo.roles[key] = p
 
     def council(self, at: Unit, candidates: list[Person], size: int) -> Council:
-        c = Council(unit_id=at.id, name=f"Hội đồng Thi đua - Khen thưởng {at.name}")
+        c = Council(unit_id=at.id, name=council_name(at.name))
         self.session.add(c)
         self.session.flush()
         members = list({p.id: p for p in candidates}.values())[:size]  # each person once, in order
@@ -189,7 +206,7 @@ class Builder:
                 year=year,
                 scope=scope,
                 title=f"{title} ({year})",
-                recognised_by=f"Hội đồng sáng kiến {scope.value}",
+                recognised_by=f"Hội đồng sáng kiến cấp {scope.label}",
             )
         )
 
@@ -304,7 +321,15 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
             head_title="Trưởng ban" if code == "BQLKKT" else "Giám đốc",
         )
         subs = [
-            b.unit(f"{code}-{i + 1}", sub, "", UnitKind.SUBUNIT, unit, founded_on=date(2004 + i, 7, 1))
+            b.unit(
+                f"{code}-{i + 1}",
+                sub,
+                "",
+                UnitKind.SUBUNIT,
+                unit,
+                founded_on=date(2004 + i, 7, 1),
+                head_title=subunit_head(sub),
+            )
             for i, sub in enumerate(subunits)
         ]
         grassroots[code] = (unit, subs, size)
@@ -325,13 +350,9 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         )
         for i in range(size * scale):
             at = subs[i % len(subs)] if subs else unit
-            post = (
-                "Trưởng phòng"
-                if i < len(subs)
-                else "Phó Trưởng phòng"
-                if i < 2 * len(subs)
-                else "Chuyên viên"
-            )
+            # the office's head is the secretariat's Chánh Văn phòng above: it gets two deputies
+            leads = at.head_title if i < len(subs) and at is not subs[0] else f"Phó {at.head_title}"
+            post = leads if subs and i < 2 * len(subs) else "Chuyên viên"
             b.simulate(b.person(at, post, code), b.rng.random(), first, last)
         staff = d.staff[code]
         b.council(unit, [head, *staff], 7)

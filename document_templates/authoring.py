@@ -157,6 +157,12 @@ def grid(doc, widths: list[Cm], borders: bool = False):
     return table
 
 
+def keep_with_next(paragraph) -> None:
+    """The paragraph stays on the page of the one after it: the text before a signing block is
+    never left behind while the block moves to a page of its own (Decree 30/2020 App. I §II.7)."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def _keep_together(row) -> None:
     """A row never splits across pages: a signing block moves to the next page whole."""
     properties = row._tr.get_or_add_trPr()
@@ -216,10 +222,19 @@ def looped_rows(table, items: str, fields: tuple[str, ...], size: int = 12) -> N
             run.font.size, run.font.name = Pt(size), FONT
 
 
-def looped(doc, items: str, text: str, **style) -> None:
+def looped(doc, items: str, text: str, keep: bool = False, **style) -> None:
+    """A paragraph repeated for each item; `keep` holds each to the next (the last text before a
+    signing block)."""
     para(doc, f"{{%p for {items} %}}")
-    para(doc, text, **style)
+    paragraph = para(doc, text, **style)
+    if keep:
+        keep_with_next(paragraph)
     para(doc, "{%p endfor %}")
+
+
+def before_signature(doc) -> None:
+    """The blank line between the text and its signing block, held to the block."""
+    keep_with_next(para(doc))
 
 
 # ---------------------------------------------------------------------------------- kinds
@@ -237,8 +252,9 @@ def quyet_dinh():
     article = para(doc, "Điều {{ a.number }}.", bold=True, align=J, indent=True, after=6)
     run = article.add_run(" {{ a.text }}")
     run.font.size, run.font.name = Pt(14), FONT
+    keep_with_next(article)
     para(doc, "{%p endfor %}")
-    para(doc)
+    before_signature(doc)
     signing_table(doc)
     return doc
 
@@ -268,12 +284,12 @@ def to_trinh():
     looped(doc, "a in addressees", "- {{ a }}{{ '.' if loop.last else ';' }}")
     para(doc, "{%p endif %}")
     para(doc, after=6)
-    looped(doc, "p in paragraphs", "{{ p }}", align=J, indent=True, after=6)
+    looped(doc, "p in paragraphs", "{{ p }}", keep=True, align=J, indent=True, after=6)
     para(doc, "{%p if attachments %}")
-    para(doc, "Hồ sơ kèm theo:", 14, italic=True, align=J, indent=True)
-    looped(doc, "a in attachments", "- {{ a }}", align=J, indent=True)
+    keep_with_next(para(doc, "Hồ sơ kèm theo:", 14, italic=True, align=J, indent=True))
+    looped(doc, "a in attachments", "- {{ a }}", keep=True, align=J, indent=True)
     para(doc, "{%p endif %}")
-    para(doc)
+    before_signature(doc)
     signing_table(doc)
     return doc
 
@@ -294,26 +310,27 @@ def bien_ban():
     looped(doc, "a in attendance", "- {{ a }}", align=J, indent=True, after=3)
     para(doc, "Nội dung:", bold=True, align=J, indent=True, after=3)
     looped(doc, "p in proceedings", "{{ p }}", align=J, indent=True, after=6)
-    widths = [Cm(1.0), Cm(4.0), Cm(3.4), Cm(1.5), Cm(1.4), Cm(1.4), Cm(2.0), Cm(1.8)]
+    widths = [Cm(0.9), Cm(4.4), Cm(3.0), Cm(1.4), Cm(1.4), Cm(1.3), Cm(1.3), Cm(1.5), Cm(1.3)]
     table = grid(doc, widths, borders=True)
     heads = (
         "TT",
-        "Họ và tên / Tập thể",
+        "Họ và tên, đơn vị / Tập thể",
         "Danh hiệu, hình thức",
         "Phiếu phát ra",
+        "Ý kiến bằng văn bản",
         "Hợp lệ",
         "Đồng ý",
         "Tỷ lệ",
         "Kết quả",
     )
     for cell, head in zip(table.rows[0].cells, heads, strict=True):
-        para(cell, head, 12, bold=True)
-    fields = ("order", "nominee", "award", "issued", "valid", "yes", "share", "outcome")
-    looped_rows(table, "t in tallies", tuple(f"{{{{ t.{f} }}}}" for f in fields))
+        para(cell, head, 11, bold=True)
+    fields = ("order", "nominee", "award", "issued", "written", "valid", "yes", "share", "outcome")
+    looped_rows(table, "t in tallies", tuple(f"{{{{ t.{f} }}}}" for f in fields), size=11)
     para(doc, "{{ rule }}", 13, italic=True, align=J, indent=True, after=6)
     para(doc, "Kết luận:", bold=True, align=J, indent=True, after=3)
-    looped(doc, "c in conclusions", "{{ c }}", align=J, indent=True, after=3)
-    para(doc, "{{ closed }}", align=J, indent=True, after=12)
+    looped(doc, "c in conclusions", "{{ c }}", keep=True, align=J, indent=True, after=3)
+    keep_with_next(para(doc, "{{ closed }}", align=J, indent=True, after=12))
     left, right = grid(doc, [Cm(8.25), Cm(8.25)]).rows[0].cells
     for cell, role, name in (
         (left, "THƯ KÝ", "{{ secretary_name }}"),
@@ -386,9 +403,12 @@ def bao_cao_thanh_tich():
         "đề tài, giải pháp đã được công nhận, áp dụng):",
         "3. Các biện pháp, giải pháp công tác, việc học tập, rèn luyện:",
     )
-    for line in guidance:
+    for number, line in enumerate(guidance, 1):
         para(doc, line, italic=True, align=J, indent=True, after=3)
-        para(doc, "." * 140, 11, align=J, after=3)
+        if number == 2:  # what the records already say, for the unit to build on
+            looped(doc, "k in known", "- {{ k }}", align=J, indent=True, after=3)
+        for _ in range(3):  # room for the unit to write
+            para(doc, after=3)
     para(doc, "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", 14, bold=True, align=L, after=3)
     for number, label, rows in (
         ("1", "Danh hiệu thi đua", "titles"),
@@ -400,13 +420,17 @@ def bao_cao_thanh_tich():
         for cell, head in zip(table.rows[0].cells, heads, strict=True):
             para(cell, head, 12, bold=True)
         looped_rows(table, f"h in {rows}", ("{{ h.year }}", "{{ h.award }}", "{{ h.decision }}"))
-        para(doc, after=6)
-    left, right = grid(doc, [Cm(8.25), Cm(8.25)]).rows[0].cells
-    para(left, "{{ unit_head_title }}", 13, bold=True)
-    para(left, "XÁC NHẬN, ĐỀ NGHỊ", 13, bold=True)
-    para(left, "(Ký, đóng dấu)", 13, italic=True)
-    para(right, "{{ 'NGƯỜI BÁO CÁO THÀNH TÍCH' if individual else 'THỦ TRƯỞNG ĐƠN VỊ' }}", 13, bold=True)
-    para(right, "(Ký, ghi rõ họ và tên)", 13, italic=True)
+        spacer = para(doc, after=6)
+    keep_with_next(spacer)  # the last one: held to the signing blocks
+    cells = grid(doc, [Cm(8.25), Cm(8.25)]).rows[0].cells
+    for cell, signer in zip(cells, ("confirmer", "reporter"), strict=True):
+        para(cell, f"{{%p for line in {signer}.lines %}}", 13)
+        para(cell, "{{ line }}", 13, bold=True)
+        para(cell, "{%p endfor %}", 13)
+        para(cell, f"{{{{ {signer}.note }}}}", 13, italic=True)
+        for _ in range(4):
+            para(cell)
+        para(cell, f"{{{{ {signer}.name }}}}", 13, bold=True)
     return doc
 
 

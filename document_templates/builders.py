@@ -2,8 +2,10 @@
 session, a certificate or an achievement report says is read from the records the workflow
 already keeps — nothing is typed twice."""
 
+import re
 from datetime import date, timedelta, timezone
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from document_templates.contexts import (
@@ -15,6 +17,7 @@ from document_templates.contexts import (
     ListDoc,
     MinutesDoc,
     ReportDoc,
+    ReportSigner,
     Section,
     SubmissionDoc,
     Tally,
@@ -22,11 +25,13 @@ from document_templates.contexts import (
     number_text,
 )
 from document_templates.wording import (
+    award_name,
     collective_entry,
     conferring,
     count_text,
     header,
     person_entry,
+    post_at,
     posting,
     salutation,
     sentence_list,
@@ -34,12 +39,21 @@ from document_templates.wording import (
     unit_path,
 )
 from models.campaigns import Campaign
-from models.catalogue import RuleSet, default_catalogue
-from models.councils import Attendance, Council, CouncilMember, CouncilSession, SessionItem, TallyResult
+from models.catalogue import Award, RuleSet, default_catalogue
+from models.councils import (
+    Attendance,
+    Council,
+    CouncilMember,
+    CouncilSession,
+    SessionItem,
+    TallyResult,
+    council_name,
+)
 from models.decisions import Decision
-from models.history import AwardRecord
+from models.errors import GuardFailed
+from models.history import AwardRecord, Initiative, Rating, RatingLevel
 from models.nominations import Nomination, Submission, SubmissionItem
-from models.org import Person, Unit, UnitKind
+from models.org import Membership, Person, Unit, UnitKind
 from models.routing import Org
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -55,16 +69,78 @@ def _decree(rules: RuleSet) -> str:
     return rules.basis["decree"].split(" ngày ")[0]
 
 
-def _split(session: Session, nominations: list[Nomination], year: int) -> tuple[list[str], list[str]]:
-    """The list's two sections: collectives, then individuals, each entry as lists print it."""
-    collectives = [
-        collective_entry(session, session.get(Unit, n.collective_id)) for n in nominations if n.collective_id
-    ]
-    people = []
-    for n in nominations:
-        if n.person_id:
-            name, detail = person_entry(session, session.get(Person, n.person_id), year)
-            people.append(f"{name}, {detail}" if detail else name)
+DATED = re.compile(r"ngày \d{1,2} tháng \d{1,2} năm \d{4}")
+NUMBERED = re.compile(r"\bsố \S+/\S+")
+
+
+def cited(line: str) -> bool:
+    """A căn cứ names its instrument with the date, and all but a law with the number too
+    ('Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022'; 'Căn cứ Nghị định số
+    152/2025/NĐ-CP ngày …'): Decree 30/2020 App. I §II.5."""
+    instrument = line.removeprefix("Căn cứ ")
+    law = instrument.startswith(("Luật", "Bộ luật", "Hiến pháp"))
+    return bool(DATED.search(instrument)) and (law or bool(NUMBERED.search(instrument)))
+
+
+def legal_bases(
+    session: Session, unit: Unit, rules: RuleSet, own_powers: bool = True
+) -> tuple[list[str], list[str]]:
+    """(the căn cứ lines, what is missing): the unit's own powers, the law, the decree in force,
+    the tenant's regulation — each from data; one without its number or date is left out and
+    named in the second list, for the secretariat to complete the record."""
+    candidates = [(f"văn bản quy định chức năng, nhiệm vụ của {unit.name}", unit.organisation_basis)]
+    candidates = candidates if own_powers else []
+    candidates += [("Luật Thi đua, khen thưởng", f"Căn cứ {rules.basis['law']}")]
+    candidates += [("nghị định quy định chi tiết", f"Căn cứ {rules.basis['decree']}")]
+    tenant = rules.tenant
+    if tenant.get("code") and Org.of(session).tenant(unit.id) == tenant["code"]:
+        regulation = tenant.get("regulation")
+        candidates.append(
+            (f"quy chế thi đua, khen thưởng của {tenant.get('name', tenant['code'])}", regulation)
+        )
+    lines, gaps = [], []
+    for what, line in candidates:
+        line = f"Căn cứ {line.removeprefix('Căn cứ ')}" if line else ""
+        if line and cited(line):
+            lines.append(line)
+        else:
+            gaps.append(f"Thiếu số, ngày ban hành của {what}: dòng căn cứ bị bỏ")
+    return lines, gaps
+
+
+def decider(session: Session, nomination: Nomination, award: Award, day: date) -> Unit | None:
+    """The unit whose head gives the award to this nominee: the last level of its route."""
+    try:
+        return Org.of(session).route_units(award, nomination.unit_id, day)[-1]
+    except GuardFailed:
+        return None
+
+
+def nominee(session: Session, nomination: Nomination, year: int) -> str:
+    """'Bà Nguyễn Thị Thu Hà, Trưởng phòng Ngân sách, Sở Tài chính' or 'Phòng Ngân sách, Sở Tài
+    chính': the nominee with his or her unit, as lists print it."""
+    if nomination.person_id:
+        return _person(session, session.get(Person, nomination.person_id), year)
+    return collective_entry(session, session.get(Unit, nomination.collective_id))
+
+
+def _person(session: Session, person: Person, year: int) -> str:
+    """'Ông Nguyễn Hoàng Giang, Chủ tịch Ủy ban nhân dân tỉnh': a person with the post held."""
+    name, detail = person_entry(session, person, year)
+    return f"{name}, {detail}" if detail else name
+
+
+def _split(
+    session: Session, nominations: list[Nomination], year: int, notes: dict[int, str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The list's two sections: collectives, then individuals, each entry as lists print it,
+    followed by its note (the council's votes) when there is one."""
+    notes = notes or {}
+    entries = {
+        n.id: nominee(session, n, year) + (f" ({notes[n.id]})" if n.id in notes else "") for n in nominations
+    }
+    collectives = [entries[n.id] for n in nominations if n.collective_id]
+    people = [entries[n.id] for n in nominations if n.person_id]
     return collectives, people
 
 
@@ -110,19 +186,13 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
     nominations = decision_nominations(session, decision)
     rules = _rules(session, issuer, decision.signed_on)
     award = rules.award(decision.award_code)
-    verb, what = conferring(award, campaign.year)
+    verb, what = conferring(award, campaign.year, issuer)
     collectives, people = _split(session, nominations, campaign.year)
-    org = Org.of(session)
-    bases = [issuer.organisation_basis] if issuer.organisation_basis else []
-    bases += [f"Căn cứ {rules.basis['law']}", f"Căn cứ {rules.basis['decree']}"]
-    tenant = rules.tenant
-    if tenant.get("regulation") and org.tenant(issuer.id) == tenant.get("code"):
-        bases.append(f"Căn cứ {tenant['regulation']}")
+    bases, gaps = legal_bases(session, issuer, rules)
     meeting = reviewing_session(session, nominations, issuer)
     if meeting is not None:
-        bases.append(
-            f"Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {issuer.name} {_local(meeting.held_at)[1]}"
-        )
+        council = session.get(Council, meeting.council_id)
+        bases.append(f"Căn cứ kết quả họp {council.name} {_local(meeting.held_at)[1]}")
     senders = session.exec(
         select(Submission)
         .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
@@ -141,10 +211,13 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
             f"{number_text(sent.number)}/{sent.symbol} {date_text(sent.signed_on)}"
         )
     if not senders:
-        bases.append(f"Theo đề nghị của Thường trực Hội đồng Thi đua - Khen thưởng {issuer.name}")
+        bases.append(f"Theo đề nghị của Thường trực {council_name(issuer.name)}")
+    # For an award of the President, the Government or the Prime Minister, the ministry or province
+    # that proposed it pays (Law 06/2022 Art. 11(4)).
+    proposers = list(dict.fromkeys(session.get(Unit, sent.from_unit_id).name for sent in senders))
     payer = (
-        "Bộ, ban, ngành, tỉnh trình khen thưởng"
-        if issuer.kind in {UnitKind.CENTRAL, UnitKind.STATE}
+        ", ".join(proposers)
+        if issuer.kind in {UnitKind.CENTRAL, UnitKind.STATE} and proposers
         else issuer.name
     )
     articles = [
@@ -173,6 +246,7 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
         articles=articles,
         recipients=sentence_list(["Như Điều 3", "Lưu: VT, TĐKT"]),
         signature=signing_block(session, issuer, decision.signer_id, campaign.year),
+        gaps=gaps,
     )
     attached = ListDoc(
         subtitle=f"{_who(collectives, people)} ĐƯỢC {verb.upper()} {what.upper()}",
@@ -211,8 +285,9 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
         if n.person_id:
             recipient, detail = person_entry(session, session.get(Person, n.person_id), campaign.year)
         else:
-            unit = session.get(Unit, n.collective_id)
-            recipient, detail = unit.name, unit_path(session, session.get(Unit, unit.parent_id))
+            recipient, _, detail = collective_entry(session, session.get(Unit, n.collective_id)).partition(
+                ", "
+            )
         record = records.get((n.person_id, n.collective_id))
         achievement = (
             n.achievement or f"đã có thành tích xuất sắc trong phong trào thi đua năm {campaign.year}"
@@ -250,31 +325,56 @@ def carried(session: Session, submission: Submission) -> list[Nomination]:
     return list(session.exec(query))
 
 
+def _votes(row: TallyResult) -> str:
+    """'11/11 phiếu đồng ý, đạt 100% tổng số thành viên Hội đồng': a nominee's tally as the
+    vote rule counts it (its base: all members, or those who voted)."""
+    share = f"{100 * row.yes / row.base:.1f}".replace(".", ",").removesuffix(",0") if row.base else "0"
+    of = (
+        "tổng số thành viên Hội đồng"
+        if row.base == row.members_total
+        else "số thành viên tham gia biểu quyết"
+    )
+    return f"{row.yes}/{row.base} phiếu đồng ý, đạt {share}% {of}"
+
+
 def submission_docs(session: Session, submission: Submission) -> tuple[SubmissionDoc, ListDoc]:
-    """The Tờ trình a unit sends up (Mẫu 1.4, 'Kính gửi'), with its Danh sách."""
+    """The Tờ trình a unit sends up (Mẫu 1.4, 'Kính gửi'), with its Danh sách; both give each
+    nominee's votes in the council that reviewed them (Law 06/2022 Art. 84(1)(c))."""
     sender, receiver = session.get(Unit, submission.from_unit_id), session.get(Unit, submission.to_unit_id)
     campaign = session.get(Campaign, submission.campaign_id)
     nominations = carried(session, submission)
+    day = submission.signed_on or date.today()
     rules = _rules(session, sender, submission.signed_on)
-    awards = sorted({n.award_code for n in nominations})
-    phrases = [conferring(rules.award(code), campaign.year) for code in awards]
+    first = {}
+    for n in nominations:
+        first.setdefault(n.award_code, n)
+    phrases = [
+        conferring(rules.award(code), campaign.year, decider(session, n, rules.award(code), day))
+        for code, n in sorted(first.items())
+    ]
     wanted = "; ".join(f"{verb[0].lower()}{verb[1:]} {what}" for verb, what in phrases)
-    collectives, people = _split(session, nominations, campaign.year)
     addressee = receiver.authority
-    paragraphs = [f"Căn cứ {rules.basis['law']}; căn cứ {rules.basis['decree']};"]
+    bases, gaps = legal_bases(session, sender, rules, own_powers=False)
+    paragraphs = ["; ".join(bases[:1] + [f"c{line[1:]}" for line in bases[1:]]) + ";"] if bases else []
     meeting = reviewing_session(session, nominations, sender)
+    votes: dict[int, str] = {}
     if meeting is not None:
-        passed = session.exec(
-            select(TallyResult).where(TallyResult.session_id == meeting.id, TallyResult.passed)
+        rows = session.exec(
+            select(TallyResult).where(
+                TallyResult.session_id == meeting.id,
+                col(TallyResult.nomination_id).in_([n.id for n in nominations]),
+            )
         ).all()
-        first = passed[0] if passed else None
-        attendance = f", {first.present}/{first.members_total} thành viên dự họp" if first else ""
+        votes = {row.nomination_id: _votes(row) for row in rows}
+        attendance = f", {rows[0].present}/{rows[0].members_total} thành viên dự họp" if rows else ""
+        council = session.get(Council, meeting.council_id)
+        results = "; ".join(f"{_short_name(session, n)} {votes[n.id]}" for n in nominations if n.id in votes)
         paragraphs.append(
-            f"{_local(meeting.held_at)[1].capitalize()}, Hội đồng Thi đua - Khen thưởng {sender.name} "
-            f"đã họp xét{attendance}; "
-            f"kết quả bỏ phiếu kín có {len(passed):02d} trường hợp đạt tỷ lệ phiếu đồng ý theo quy định "
+            f"{_local(meeting.held_at)[1].capitalize()}, {council.name} đã họp xét{attendance}; "
+            f"kết quả bỏ phiếu kín: {results} "
             f"(Biên bản số {number_text(meeting.number)}/{meeting.symbol})."
         )
+    collectives, people = _split(session, nominations, campaign.year, votes)
     paragraphs.append(
         f"{sender.name} kính đề nghị {addressee} xem xét, {wanted} "
         f"cho {count_text(len(collectives), len(people))} "
@@ -300,7 +400,8 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
             ]
         ),
         recipients=sentence_list(["Như trên", "Lưu: VT, TĐKT"]),
-        signature=signing_block(session, sender, submission.signer_id, campaign.year),
+        signature=signing_block(session, sender, submission.signer_id, campaign.year, on_behalf=True),
+        gaps=gaps,
     )
     attached = ListDoc(
         subtitle=f"{_who(collectives, people)} ĐỀ NGHỊ {wanted.upper()}",
@@ -312,8 +413,18 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
     return document, attached
 
 
+def _short_name(session: Session, nomination: Nomination) -> str:
+    """'Bà Nguyễn Thị Thu Hà' or 'Phòng Ngân sách': the nominee without the unit."""
+    if nomination.person_id:
+        person = session.get(Person, nomination.person_id)
+        return f"{salutation(person)} {person.full_name}"
+    return unit_path(session, session.get(Unit, nomination.collective_id)).partition(", ")[0]
+
+
 def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
-    """Biên bản (Mẫu 1.9) from the recorded session: attendance, ballots, the tally per nominee."""
+    """Biên bản (Mẫu 1.9) from the recorded session: attendance, ballots, the tally per nominee.
+    Ballots issued are those handed out to the members present; absent members' written
+    opinions are counted apart and added to the votes (models.voting.tally)."""
     council = session.get(Council, meeting.council_id)
     unit = session.get(Unit, council.unit_id)
     campaign = session.get(Campaign, meeting.campaign_id) if meeting.campaign_id else None
@@ -343,26 +454,25 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
     tallies, recommended, rejected = [], {}, []
     for order, row in enumerate(rows, 1):
         n = session.get(Nomination, row.nomination_id)
-        name = (
-            session.get(Person, n.person_id).full_name
-            if n.person_id
-            else session.get(Unit, n.collective_id).name
-        )
         award = rules.award(n.award_code)
+        by = decider(session, n, award, meeting.held_at.date())
+        named = award_name(award, by.authority, by.name) if by else award.name
         share = f"{100 * row.yes / row.base:.1f}%".replace(".", ",") if row.base else "—"
         tallies.append(
             Tally(
                 order=order,
-                nominee=name,
-                award=award.name,
+                nominee=nominee(session, n, year),
+                award=named,
                 issued=row.ballots_issued,
+                written=row.written,
                 valid=row.valid,
                 yes=row.yes,
                 share=share,
                 outcome="Đạt" if row.passed else "Không đạt",
             )
         )
-        (recommended.setdefault(award.name, []).append(name) if row.passed else rejected.append(name))
+        name = _short_name(session, n)
+        (recommended.setdefault(named, []).append(name) if row.passed else rejected.append(name))
     conclusions = [
         f"Hội đồng thống nhất đề nghị {award}: {', '.join(names)}." for award, names in recommended.items()
     ]
@@ -380,6 +490,17 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         )
         for v in sorted(votes, key=lambda v: v.name)
     )
+    issued = rows[0].ballots_issued if rows else 0
+    ballots = (
+        "Hội đồng thảo luận, thống nhất bỏ phiếu kín; "
+        f"phát ra {issued:02d} phiếu cho {len(present):02d} thành viên có mặt"
+    )
+    if written:
+        ballots += (
+            f"; {len(written):02d} ý kiến bằng văn bản của thành viên vắng mặt "
+            "được kiểm riêng và tính vào kết quả"
+        )
+    ballots += "."
     chair = session.get(Person, meeting.chair_id) if meeting.chair_id else None
     secretary = session.get(Person, meeting.secretary_id) if meeting.secretary_id else None
     opened_time, opened_day = _local(meeting.held_at)
@@ -393,11 +514,11 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
             place=header(session, unit, None, "", None).place,
             day=meeting.held_at.astimezone(VIETNAM).date(),
         ),
-        summary=f"Họp Hội đồng Thi đua - Khen thưởng {unit.name} xét đề nghị khen thưởng năm {year}",
+        summary=f"Họp {council.name} xét đề nghị khen thưởng năm {year}",
         opened=f"Thời gian bắt đầu: {opened_time}, {opened_day}.",
         place=meeting.place,
-        chair=f"{chair.full_name}, Chủ tịch Hội đồng" if chair else "",
-        secretary=secretary.full_name if secretary else "",
+        chair=f"{_person(session, chair, year)}, Chủ tịch Hội đồng" if chair else "",
+        secretary=_person(session, secretary, year) if secretary else "",
         attendance=sentence_list(
             [
                 *lines,
@@ -408,8 +529,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         proceedings=[
             f"Thường trực Hội đồng báo cáo tổng hợp {len(rows):02d} hồ sơ đề nghị khen thưởng "
             "đã được kiểm tra, đủ thủ tục theo quy định.",
-            "Hội đồng thảo luận, thống nhất bỏ phiếu kín; thành viên vắng mặt gửi ý kiến bằng văn bản "
-            "được tính vào kết quả.",
+            ballots,
             "Kết quả kiểm phiếu như sau:",
         ],
         tallies=tallies,
@@ -425,35 +545,85 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
 
 
 def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
-    """The achievement report form (báo cáo thành tích) pre-filled for the unit to complete."""
+    """The achievement report form (báo cáo thành tích) pre-filled with everything the engine
+    knows — the CV, the ratings and initiatives of the last five years, the award history — for
+    the unit to complete, with one signing block per role: an individual's report is signed by
+    the nominee and confirmed by the unit's head; a collective's by its head and confirmed by
+    the level above (the forms of Decree 98/2023 App. I as the old Decree 91/2017 Mẫu 01/02
+    laid them out: verified = false, domain.md §5)."""
     campaign = session.get(Campaign, nomination.campaign_id)
     unit = session.get(Unit, nomination.unit_id)
     rules = _rules(session, unit, None)
     award = rules.award(nomination.award_code)
+    by = decider(session, nomination, award, date.today())
+    proposed = award_name(award, by.authority, by.name) if by else award.name
+    years = range(campaign.year - 4, campaign.year + 1)
+    known = [f"Thành tích đề nghị khen thưởng: {nomination.achievement}"] if nomination.achievement else []
     if nomination.person_id:
         person = session.get(Person, nomination.person_id)
         post, posted = posting(session, person.id, campaign.year)
-        subject = f"{salutation(person)} {person.full_name}, {post}, {unit_path(session, posted)}"
+        since = (
+            session.exec(
+                select(Membership.start_on)
+                .where(Membership.person_id == person.id, Membership.unit_id == posted.id)
+                .order_by(col(Membership.start_on))
+            ).first()
+            if posted
+            else None
+        )
+        subject = _person(session, person, campaign.year)
         facts = [
             f"Họ và tên: {person.full_name}",
-            f"Giới tính: {person.gender or '…'}",
+            f"Giới tính: {person.gender.capitalize()}",
             f"Ngày, tháng, năm sinh: {person.birth_date:%d/%m/%Y}"
             if person.birth_date
-            else "Ngày, tháng, năm sinh: …",
-            f"Quê quán: {person.hometown or '…'}",
-            f"Đơn vị công tác: {unit_path(session, posted)}",
-            f"Chức vụ: {post}",
+            else "Ngày, tháng, năm sinh:",
+            f"Quê quán: {person.hometown}",
+            f"Đơn vị công tác: {unit_path(session, posted)}" + (f" (từ năm {since.year})" if since else ""),
+            f"Chức vụ: {post_at(post, unit_path(session, posted))}",
         ]
         owner = AwardRecord.person_id == person.id
+        rated = Rating.person_id == person.id
+        known += [
+            f"Sáng kiến “{i.title}” (năm {i.year}, hiệu quả trong phạm vi {i.scope.label}"
+            + (f"; {i.recognised_by} công nhận" if i.recognised_by else "")
+            + ")"
+            for i in session.exec(
+                select(Initiative)
+                .where(Initiative.person_id == person.id, col(Initiative.year).in_(years))
+                .order_by(col(Initiative.year), col(Initiative.id))
+            )
+        ]
+        confirmer = ReportSigner(lines=["THỦ TRƯỞNG ĐƠN VỊ", "XÁC NHẬN, ĐỀ NGHỊ"], note="(Ký, đóng dấu)")
+        reporter = ReportSigner(
+            lines=["NGƯỜI BÁO CÁO THÀNH TÍCH"], note="(Ký, ghi rõ họ và tên)", name=person.full_name
+        )
     else:
         collective = session.get(Unit, nomination.collective_id)
         subject = unit_path(session, collective)
+        staff = session.exec(
+            select(func.count(func.distinct(Membership.person_id))).where(
+                Membership.unit_id == collective.id,
+                Membership.start_on <= date(campaign.year, 12, 31),
+                or_(col(Membership.end_on).is_(None), col(Membership.end_on) >= date(campaign.year, 1, 1)),
+            )
+        ).one()
         facts = [
-            f"Tên tập thể: {collective.name}",
-            f"Năm thành lập: {collective.founded_on.year if collective.founded_on else '…'}",
-            f"Cơ quan cấp trên: {unit_path(session, session.get(Unit, collective.parent_id))}",
+            f"Tên tập thể: {subject.partition(', ')[0]}",
+            f"Năm thành lập: {collective.founded_on.year}" if collective.founded_on else "Năm thành lập:",
+            f"Cơ quan cấp trên trực tiếp: {unit_path(session, session.get(Unit, collective.parent_id))}",
+            f"Tổng số cán bộ, công chức, viên chức, người lao động năm {campaign.year}: {staff:02d} người",
         ]
         owner = AwardRecord.collective_id == collective.id
+        rated = Rating.collective_id == collective.id
+        confirmer = ReportSigner(
+            lines=["THỦ TRƯỞNG ĐƠN VỊ CẤP TRÊN TRỰC TIẾP", "XÁC NHẬN, ĐỀ NGHỊ"], note="(Ký, đóng dấu)"
+        )
+        reporter = ReportSigner(lines=["THỦ TRƯỞNG ĐƠN VỊ"], note="(Ký, đóng dấu, ghi rõ họ và tên)")
+    ratings = session.exec(
+        select(Rating).where(rated, col(Rating.year).in_(years)).order_by(col(Rating.year))
+    )
+    known += [f"Kết quả đánh giá, xếp loại năm {r.year}: {RatingLevel(r.level).label}" for r in ratings]
     history = session.exec(
         select(AwardRecord)
         .where(owner, AwardRecord.revoked.is_(False))
@@ -465,21 +635,24 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
         day = f" ngày {record.decision_date:%d/%m/%Y}" if record.decision_date else ""
         return HistoryRow(
             year=record.year,
-            award=named.name if named else record.code,
+            award=award_name(named, record.issuer) if named else record.code,
             decision=f"Số {record.decision_number}{day} của {record.issuer}".strip(),
         )
 
     titles = [row(r) for r in history if r.code in rules.awards and rules.awards[r.code].kind == "title"]
     forms = [row(r) for r in history if r.code not in rules.awards or rules.awards[r.code].kind == "form"]
     # A unit without a place of its own writes under the nearest one above it; with none known the
-    # place is left blank for the unit to fill in, like the form's other missing facts.
-    place = next((u.place for u in Org.of(session).ancestors(unit.id) if u.place), "…")
+    # date line starts with the date, for the unit to write the place before it.
+    place = next((u.place for u in Org.of(session).ancestors(unit.id) if u.place), "")
     return ReportDoc(
-        place_date=f"{place}, {date_text(None)}",
-        proposed_award=award.name.upper(),
+        place_date=f"{place}, {date_text(None)}" if place else date_text(None).capitalize(),
+        proposed_award=proposed.upper(),
         individual=nomination.person_id is not None,
         subject=subject,
         facts=facts,
+        known=known,
         titles=titles,
         forms=forms,
+        confirmer=confirmer,
+        reporter=reporter,
     )

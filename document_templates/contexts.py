@@ -4,7 +4,7 @@ template prints it the same way."""
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from models.text import NFCStr
 
@@ -54,20 +54,27 @@ class Signature(Schema):
     name: NFCStr
 
 
+# A deputy's title where it is not "Phó" and the head's (Decree 30/2020 App. I §II.7(b): "KT. BỘ
+# TRƯỞNG / THỨ TRƯỞNG").
+DEPUTIES = {"BỘ TRƯỞNG": "THỨ TRƯỞNG"}
+
+
 def signature(head_title: str, signer_post: str, name: str, on_behalf_of: str = "") -> Signature:
-    """The signing block (Decree 30/2020 App. I §II.7(b)): the head signs with their own title
-    (TM. on behalf of a collective body); a deputy signs KT. (ký thay); anyone else TL."""
+    """The signing block (Decree 30/2020 App. I §II.7(b)): the head signs with their own title,
+    a deputy KT. (ký thay), anyone else TL. (thừa lệnh); on behalf of a collective body the block
+    opens with TM. (thay mặt): 'TM. ỦY BAN NHÂN DÂN' / 'KT. CHỦ TỊCH' / 'PHÓ CHỦ TỊCH'."""
     head, post = head_title.upper().strip(), signer_post.upper().strip()
-    if on_behalf_of:
-        lines = [f"TM. {on_behalf_of.upper()}", head]
-    elif post == head or post.startswith(head + " "):  # "Chủ tịch Ủy ban nhân dân tỉnh" is the head
+    deputy = DEPUTIES.get(head, f"PHÓ {head}")
+    if post == head or post.startswith(head + " "):  # "Chủ tịch Ủy ban nhân dân tỉnh" is the head
         lines = [head]
-    elif post.startswith(f"PHÓ {head}"):
-        lines = [f"KT. {head}", f"PHÓ {head}"]
+    elif post.startswith(deputy):
+        lines = [f"KT. {head}", deputy]
     elif post.startswith("PHÓ"):
         lines = [f"KT. {head}", post]
     else:
         lines = [f"TL. {head}", post]
+    if on_behalf_of:
+        lines.insert(0, f"TM. {on_behalf_of.upper()}")
     return Signature(lines=lines, name=name)
 
 
@@ -91,6 +98,8 @@ class DecisionDoc(Schema):
     articles: list[Article]
     recipients: list[NFCStr]  # nơi nhận, the last "Lưu: VT, …"
     signature: Signature
+    # căn cứ left out for want of a number or date: for the secretariat, not printed
+    gaps: list[NFCStr] = []
 
 
 class ListDoc(Schema):
@@ -112,13 +121,16 @@ class SubmissionDoc(Schema):
     attachments: list[NFCStr]
     recipients: list[NFCStr]
     signature: Signature
+    # căn cứ left out for want of a number or date: for the secretariat, not printed
+    gaps: list[NFCStr] = []
 
 
 class Tally(Schema):
     order: int
     nominee: NFCStr
     award: NFCStr
-    issued: int
+    issued: int  # ballots handed out to the members present
+    written: int  # absent members' written opinions, counted apart
     valid: int
     yes: int
     share: NFCStr  # "90,9%" of the base the vote rule names
@@ -164,17 +176,27 @@ class HistoryRow(Schema):
     decision: NFCStr  # "Số 05/QĐ-UBND ngày 05/01/2026 của Chủ tịch …"
 
 
+class ReportSigner(Schema):
+    """One signing block of the report: the role's lines, the note under them, the name if known."""
+
+    lines: list[NFCStr]  # "THỦ TRƯỞNG ĐƠN VỊ", "XÁC NHẬN, ĐỀ NGHỊ"
+    note: NFCStr  # "(Ký, đóng dấu)"
+    name: NFCStr = ""
+
+
 class ReportDoc(Schema):
     """Báo cáo thành tích, pre-filled with what the engine knows, for the unit to complete."""
 
     place_date: NFCStr
-    proposed_award: NFCStr  # "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
+    proposed_award: NFCStr  # "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
     individual: bool
     subject: NFCStr  # name of the person or the collective
     facts: list[NFCStr]  # CV lines: "Ngày, tháng, năm sinh: 17/05/1980", …
+    known: list[NFCStr]  # achievements on record: the nomination's, ratings, initiatives
     titles: list[HistoryRow]  # danh hiệu thi đua
     forms: list[HistoryRow]  # hình thức khen thưởng
-    unit_head_title: NFCStr = Field(default="THỦ TRƯỞNG ĐƠN VỊ")
+    confirmer: ReportSigner  # left: the level above confirms and proposes
+    reporter: ReportSigner  # right: who reports
 
 
 class RewardRow(Schema):

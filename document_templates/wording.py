@@ -35,12 +35,42 @@ def posting(session: Session, person_id: int, year: int) -> tuple[str, Unit | No
 
 
 def unit_path(session: Session, unit: Unit | None) -> str:
-    """'Phòng Ngân sách, Sở Tài chính': a unit followed by its parents up to the department."""
-    parts = []
+    """'Phòng Ngân sách, Sở Tài chính': a unit followed by its parents up to the department; an
+    office named after its parent's kind joins it ('Văn phòng Sở' of 'Sở Tài chính' is 'Văn phòng
+    Sở Tài chính')."""
+    parts: list[str] = []
     while unit is not None and unit.kind not in TOP | {UnitKind.CENTRAL, UnitKind.STATE}:
-        parts.append(unit.name)
+        kind_word = unit.name.split(" ")[0]
+        if parts and parts[-1].endswith(f" {kind_word}"):
+            parts[-1] = parts[-1][: -len(kind_word)] + unit.name
+        else:
+            parts.append(unit.name)
         unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
     return ", ".join(parts)
+
+
+# A head's title ends with the word that opens the name of the unit it heads: "Trưởng phòng" of
+# "Phòng Ngân sách" writes "Trưởng phòng Ngân sách", "Chánh Văn phòng" of "Văn phòng Sở Tài
+# chính" writes "Chánh Văn phòng Sở Tài chính".
+HEADED = ("Văn phòng", "Phòng")
+
+
+def post_at(post: str, path: str) -> str:
+    """A post and the unit it is held in, as a Vietnamese document writes them: 'Trưởng phòng
+    Ngân sách, Sở Tài chính', 'Chuyên viên Phòng Ngân sách, Sở Tài chính', 'Giám đốc Sở Tài
+    chính'; a post that already names its unit is not followed by it again."""
+    if not path:
+        return post
+    if not post:
+        return path
+    unit, _, rest = path.partition(", ")
+    tail = f", {rest}" if rest else ""
+    if unit.lower() in post.lower():
+        return post + tail
+    for kind_word in HEADED:
+        if unit.startswith(f"{kind_word} ") and post.lower().endswith(kind_word.lower()):
+            return post + unit[len(kind_word) :] + tail
+    return f"{post}, {path}" if "," in post else f"{post} {path}"
 
 
 def salutation(person: Person) -> str:
@@ -48,10 +78,9 @@ def salutation(person: Person) -> str:
 
 
 def person_entry(session: Session, person: Person, year: int) -> tuple[str, str]:
-    """('Ông Nguyễn Văn An', 'Chuyên viên, Phòng Ngân sách, Sở Tài chính') as lists print them."""
+    """('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính') as lists print them."""
     post, unit = posting(session, person.id, year)
-    detail = ", ".join(part for part in (post, unit_path(session, unit)) if part)
-    return f"{salutation(person)} {person.full_name}", detail
+    return f"{salutation(person)} {person.full_name}", post_at(post, unit_path(session, unit))
 
 
 def collective_entry(session: Session, unit: Unit) -> str:
@@ -64,21 +93,47 @@ def count_text(collectives: int, individuals: int) -> str:
     return " và ".join(parts)
 
 
-def conferring(award: Award, year: int) -> tuple[str, str]:
+def award_name(award: Award, authority: str = "", body: str = "") -> str:
+    """The award as its decision names it, with who gives it: 'Bằng khen của Bộ trưởng Bộ Công
+    Thương', 'Giấy khen của Giám đốc Sở Tài chính', 'Cờ thi đua của Ủy ban nhân dân tỉnh …',
+    'Chiến sĩ thi đua Bộ Công Thương' (Law 06/2022 Arts. 72, 75: the catalogue's names are
+    generic); `authority` is who decides, `body` the body it heads."""
+    for form in ("Bằng khen", "Giấy khen"):
+        if authority and award.name.startswith(form):
+            return f"{form} của {authority}"
+    for generic in ("Bộ, ban, ngành", "Ủy ban nhân dân tỉnh"):
+        if award.name.endswith(generic) and body.startswith(generic.split(",")[0]):
+            return award.name[: -len(generic)] + body
+    return award.name
+
+
+def conferring(award: Award, year: int, decider: Unit | None = None) -> tuple[str, str]:
     """(verb phrase, what): 'Công nhận danh hiệu', '“Lao động tiên tiến” năm 2025' for a title;
-    'Tặng', 'Bằng khen của …' for a form."""
+    'Tặng', 'Bằng khen của …' for a form, named after `decider`, the unit whose head gives it."""
+    name = award_name(award, decider.authority, decider.name) if decider else award.name
     if award.kind == "title":
-        return "Công nhận danh hiệu", f"“{award.name}” năm {year}"
-    return "Tặng", award.name
+        return "Công nhận danh hiệu", f"“{name}” năm {year}"
+    return "Tặng", name
 
 
-def signing_block(session: Session, unit: Unit, signer_id: int | None, year: int) -> Signature:
-    """The block under the text: the head's own title, KT. for a deputy, TL. otherwise."""
+# Bodies that decide collectively: their head signs on the body's behalf, "TM. ỦY BAN NHÂN DÂN"
+# (Decree 30/2020 Art. 13(1), App. I §II.7(b)).
+COLLECTIVE_BODIES = {UnitKind.PROVINCE: "Ủy ban nhân dân", UnitKind.COMMUNE: "Ủy ban nhân dân"}
+
+
+def signing_block(
+    session: Session, unit: Unit, signer_id: int | None, year: int, on_behalf: bool = False
+) -> Signature:
+    """The block under the text: the head's own title, KT. for a deputy, TL. otherwise; with
+    `on_behalf`, a document the collective body issues (a province's Tờ trình) opens with TM.
+    A decision the Chairman takes in his own name (Law 06/2022 Art. 79) is signed without it."""
+    body = COLLECTIVE_BODIES.get(unit.kind, "") if on_behalf else ""
+    head = unit.head_title or "Thủ trưởng"
     signer = session.get(Person, signer_id) if signer_id else None
     if signer is None:
-        return Signature(lines=[(unit.head_title or "Thủ trưởng").upper()], name="")
+        return signature(head, head, "", body)
     post, _ = posting(session, signer.id, year)
-    return signature(unit.head_title or post, post or unit.head_title, signer.full_name)
+    return signature(unit.head_title or post, post or unit.head_title, signer.full_name, body)
 
 
 def sentence_list(items: list[str]) -> list[str]:

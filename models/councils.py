@@ -29,6 +29,12 @@ class Council(SQLModel, table=True):
     name: str = Field(max_length=300)
 
 
+def council_name(unit_name: str) -> str:
+    """'Hội đồng Thi đua - Khen thưởng Sở Tài chính'; a province's council bears the province's
+    name, not its People's Committee's: 'Hội đồng Thi đua - Khen thưởng tỉnh …'."""
+    return f"Hội đồng Thi đua - Khen thưởng {unit_name.removeprefix('Ủy ban nhân dân ')}"
+
+
 class CouncilMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("council_id", "person_id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -110,7 +116,8 @@ class TallyResult(SQLModel, table=True):
     nomination_id: int = Field(foreign_key="nomination.id", primary_key=True)
     members_total: int
     present: int
-    ballots_issued: int
+    ballots_issued: int  # handed out at the meeting: one to each member present
+    written: int = 0  # absent members' written opinions, counted apart from the ballots issued
     valid: int
     yes: int
     no: int

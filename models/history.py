@@ -28,8 +28,18 @@ class RatingLevel(StrEnum):
     def rank(self) -> int:
         return RATING_RANK[self]
 
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self]
+
 
 RATING_RANK = {RatingLevel.KHT: 0, RatingLevel.HT: 1, RatingLevel.HTT: 2, RatingLevel.HTXS: 3}
+RATING_LABELS = {
+    RatingLevel.HTXS: "Hoàn thành xuất sắc nhiệm vụ",
+    RatingLevel.HTT: "Hoàn thành tốt nhiệm vụ",
+    RatingLevel.HT: "Hoàn thành nhiệm vụ",
+    RatingLevel.KHT: "Không hoàn thành nhiệm vụ",
+}
 
 
 class Scope(StrEnum):
@@ -43,6 +53,12 @@ class Scope(StrEnum):
     @property
     def rank(self) -> int:
         return {"unit": 1, "ministry": 2, "province": 2, "national": 3}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"unit": "cơ sở", "ministry": "Bộ, ban, ngành", "province": "tỉnh", "national": "toàn quốc"}[
+            self.value
+        ]
 
 
 class DisciplineLevel(StrEnum):

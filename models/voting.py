@@ -247,7 +247,16 @@ def tally(
     present = session.exec(
         select(func.count()).where(Attendance.session_id == session_id, Attendance.present)
     ).one()
-    issued = session.exec(select(func.count()).where(BallotCast.session_id == session_id)).one()
+    # Ballots are handed out to the members present; an absent member's written opinion is
+    # counted apart and adds to the voters (the minutes report both).
+    cast = dict(
+        session.exec(
+            select(BallotCast.written, func.count())
+            .where(BallotCast.session_id == session_id)
+            .group_by(BallotCast.written)
+        ).all()
+    )
+    issued, written = cast.get(False, 0), cast.get(True, 0)
     counts: dict[int, dict[Choice, int]] = {}
     for nomination_id, choice, count in session.exec(
         select(BallotEntry.nomination_id, BallotEntry.choice, func.count())
@@ -268,13 +277,14 @@ def tally(
             .vote
         )
         yes, no = (counts.get(nomination_id, {}).get(choice, 0) for choice in (Choice.YES, Choice.NO))
-        quorum_met, passed, base = rule.decide(members_total, present, issued, yes)
+        quorum_met, passed, base = rule.decide(members_total, present, issued + written, yes)
         result = TallyResult(
             session_id=session_id,
             nomination_id=nomination_id,
             members_total=members_total,
             present=present,
             ballots_issued=issued,
+            written=written,
             valid=yes + no,
             yes=yes,
             no=no,
@@ -295,6 +305,12 @@ def tally(
     meeting.number = next_number(session, council.unit_id, vietnam_today(meeting.closed_at).year, "BB")
     meeting.symbol, meeting.state = "BB-HĐTĐKT", step.target
     session.add(meeting)
-    facts = {"members": members_total, "present": present, "ballots": issued, "minutes": meeting.number}
+    facts = {
+        "members": members_total,
+        "present": present,
+        "ballots": issued,
+        "written": written,
+        "minutes": meeting.number,
+    }
     audit.record(session, actor, step.action, step.record, session_id, data=facts, at=now)
     return results

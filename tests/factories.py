@@ -14,7 +14,7 @@ from sqlmodel import Session
 from models.access import Actor, load_actor, system_actor
 from models.campaigns import Campaign
 from models.config import configured
-from models.councils import Council, CouncilMember, Position
+from models.councils import Council, CouncilMember, Position, council_name
 from models.decide import issue, number_submission, sign
 from models.history import AwardRecord, Initiative, Rating
 from models.nominations import Nomination
@@ -88,7 +88,7 @@ def grant(session: Session, p: Person, role: Role, at: Unit) -> None:
 
 
 def council(session: Session, prov: Province, key: str, at: Unit, size: int) -> None:
-    c = Council(unit_id=at.id, name=f"Hội đồng Thi đua - Khen thưởng {at.name}")
+    c = Council(unit_id=at.id, name=council_name(at.name))
     session.add(c)
     session.flush()
     prov.councils[key] = c

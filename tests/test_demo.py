@@ -18,6 +18,7 @@ from models.nominations import Nomination, State
 from models.runs import FlowRun
 from service.app import create_app
 from service.cli import cli
+from tests.test_documents_signable import ballots_beyond_members_present, placeholders_in
 
 
 def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
@@ -54,6 +55,9 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
         with configured(data_dir=tmp_path):  # the demo's audit key is in its own folder
             assert verify(session) is None
     engine.dispose()
+    # every document an officer would sign: no placeholder, one ballot per member present (issue 11)
+    assert placeholders_in(tmp_path / "van_ban") == []
+    assert ballots_beyond_members_present(tmp_path / "van_ban") == []
     logins_of_the_demo_accounts(result.output, tmp_path)
 
 

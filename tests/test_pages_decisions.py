@@ -79,6 +79,8 @@ def test_the_secretariat_drafts_the_authority_previews_and_signs(app_db, prov, a
     for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Về việc tặng Giấy khen", "QUYẾT ĐỊNH:", "Điều 1."):
         assert words in preview.text
     assert "Nguyễn Văn An" in preview.text and "Ký quyết định" in preview.text
+    # the department's record lacks the decision on its powers: the signer is told, not the line faked
+    assert "Thiếu số, ngày ban hành của văn bản quy định chức năng, nhiệm vụ của Sở Tài chính" in preview.text
     assert "Ký quyết định" not in secretariat.get(f"/ky-duyet/{decision_id}").text  # the secretariat may not
 
     signed = director.post(

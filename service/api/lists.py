@@ -219,7 +219,8 @@ class TallyLine(BaseModel):
     award: AwardRef
     members_total: int
     present: int
-    ballots_issued: int
+    ballots_issued: int  # to the members present
+    written: int  # opinions in writing of members absent, counted with the ballots
     valid: int
     invalid: int  # said neither yes nor no
     yes: int
@@ -391,7 +392,7 @@ def council_session(session_id: PathId, session: SessionDep, actor: ActorDep) ->
 
 def tally(session: Session, meeting_id: int) -> list[dict]:
     """The meeting's counted results (models.voting.tally), each with its nominee, by name; the
-    ballots that said neither yes nor no are the invalid ones."""
+    ballots and written opinions that said neither yes nor no are the invalid ones."""
     results = {
         r.nomination_id: r
         for r in session.exec(select(TallyResult).where(TallyResult.session_id == meeting_id))
@@ -400,10 +401,14 @@ def tally(session: Session, meeting_id: int) -> list[dict]:
         return []
     names = lists.Paging(per_page=len(results), sort="name")
     rows, _ = lists.page(session, [col(Nomination.id).in_(results)], names, today())
-    counted = [(row, results[row["id"]]) for row in rows]
+    counted = [(n, results[n["id"]]) for n in rows]
     return [
         r.model_dump()
-        | {"nominee": row["nominee"], "award": row["award"], "invalid": r.ballots_issued - r.valid}
+        | {
+            "nominee": row["nominee"],
+            "award": row["award"],
+            "invalid": r.ballots_issued + r.written - r.valid,
+        }
         for row, r in counted
     ]
 
