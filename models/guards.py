@@ -54,10 +54,12 @@ class Situation:
         self.session, self.nomination, self.now = session, nomination, now
         self.today = vietnam_today(now)
         self.org = org or Org.of(session)
-        self.tenant = self.org.tenant(nomination.unit_id)
+        self.tenant = self.org.tenant(nomination.unit_id, self.today)
         self.ruleset: RuleSet = default_catalogue().for_date(self.today, self.tenant)
         self.award: Award = self.ruleset.award(nomination.award_code)
-        self.units: list[Unit] = self.org.route_units(self.award, nomination.unit_id, self.today)
+        route = self.org.route_levels(self.ruleset, self.award, nomination.unit_id, self.today)
+        self.levels: list[str] = [self.org.level_name(name, unit) for name, unit in route]
+        self.units: list[Unit] = [unit for _, unit in route]
         self.campaign = session.get(Campaign, nomination.campaign_id)
 
     def unit_for(self, scope: str) -> int:
@@ -72,7 +74,7 @@ class Situation:
 
     @property
     def level_name(self) -> str:
-        return self.org.level_name(self.award, self.nomination.level, self.units[self.nomination.level])
+        return self.levels[self.nomination.level]
 
     @property
     def has_council(self) -> bool:
