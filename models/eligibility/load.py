@@ -190,7 +190,7 @@ def load_collectives(
     """Histories of collectives, each with its members' histories for the composition rules
     (a collective's members are everyone posted in it or in its sub-units that year)."""
     unit_ids = list(unit_ids)
-    merged_into = _merged_into(session, unit_ids)
+    merged_into = _merged_into(session, unit_ids, year)
     lineage = [*unit_ids, *(u for found in merged_into.values() for u in found if u not in unit_ids)]
     histories = _load(session, "collective", lineage, year, explain)
     trees = {uid: subtree(session, uid) for uid in unit_ids}
@@ -222,14 +222,15 @@ def load_collectives(
     return {uid: histories[uid] for uid in unit_ids}
 
 
-def _merged_into(session: Session, unit_ids: list[int]) -> dict[int, list[int]]:
-    """Each unit's direct predecessors (the units merged into it), and theirs, for the units
-    given and every predecessor found: their records are the successor's where the rule set
-    says so (models/eligibility/history.py, History.inheriting)."""
+def _merged_into(session: Session, unit_ids: list[int], year: int) -> dict[int, list[int]]:
+    """Each unit's direct predecessors (the units merged into it by the end of the review year),
+    and theirs, for the units given and every predecessor found: their records are the
+    successor's where the rule set says so (models/eligibility/history.py, History.inheriting)."""
     found: dict[int, list[int]] = {}
     seen, todo = set(unit_ids), list(unit_ids)
+    merged = select(Unit.successor_id, Unit.id).where(Unit.valid_to < date(year, 12, 31))
     while todo:
-        rows = session.exec(select(Unit.successor_id, Unit.id).where(Unit.successor_id.in_(todo))).all()
+        rows = session.exec(merged.where(Unit.successor_id.in_(todo))).all()
         todo = [unit_id for _, unit_id in rows if unit_id not in seen]
         seen.update(todo)
         for successor, unit_id in rows:
