@@ -12,6 +12,7 @@ from models.errors import GuardFailed
 from models.org import GRASSROOTS_KINDS, Unit, UnitKind
 
 LEVEL_KINDS = {
+    "district": {UnitKind.DISTRICT},
     "province": {UnitKind.PROVINCE},
     "ministry": {UnitKind.MINISTRY},
     "top": {UnitKind.PROVINCE, UnitKind.MINISTRY},
