@@ -60,6 +60,13 @@ class Situation:
         route = self.org.route_levels(self.ruleset, self.award, nomination.unit_id, self.today)
         self.levels: list[str] = [self.org.level_name(name, unit) for name, unit in route]
         self.units: list[Unit] = [unit for _, unit in route]
+        if nomination.level >= len(route):  # its level abolished today (the districts, 1/7/2025)
+            raise GuardFailed(
+                "route_changed",
+                f"Cấp đang xử lý hồ sơ không còn trên tuyến trình ngày {self.today:%d/%m/%Y}; "
+                f"hồ sơ được bàn giao cho {self.units[-1].name} trong lượt rà soát hằng ngày",
+                unit=self.units[-1].id,
+            )
         self.campaign = session.get(Campaign, nomination.campaign_id)
 
     def unit_for(self, scope: str) -> int:

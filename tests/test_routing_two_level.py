@@ -11,15 +11,17 @@ import pytest
 from sqlmodel import Session, select
 
 from models import sight
-from models.access import load_actor
+from models.access import load_actor, system_actor
+from models.audit import Event
 from models.catalogue import HERE, Catalogue, CatalogueError, default_catalogue
 from models.db import session_scope
+from models.deadlines import sweep
 from models.eligibility import verdict
 from models.eligibility.load import load_collectives, load_people, staff_of
 from models.errors import GuardFailed
 from models.guards import Situation
 from models.history import AwardRecord, Rating
-from models.nominations import Nomination
+from models.nominations import Nomination, State
 from models.org import Membership, Role, Unit, UnitKind
 from models.routing import Org
 from models.workflow import nominate
@@ -364,3 +366,63 @@ def test_the_unit_json_says_what_merged_into_it_and_where_it_went(prov, api, app
         and gone["valid_to"] == "2025-06-30"
     )
     assert gone["successor_id"] == board
+
+
+# ------------------------------------------------------------------- handed over on the day
+
+
+def waiting_at(
+    session: Session, province, nominating: Unit, award: str, level: int, handling: Unit
+) -> Nomination:
+    n = Nomination(
+        campaign_id=province.campaign.id,
+        award_code=award,
+        collective_id=nominating.id,
+        unit_id=nominating.id,
+        handling_unit_id=handling.id,
+        level=level,
+        state=State.SUBMITTED,
+        stage_entered_at=on(date(2025, 6, 25)),
+    )
+    session.add(n)
+    session.flush()
+    return n
+
+
+def test_the_sweep_hands_what_a_gone_unit_handled_to_the_unit_of_the_day(session, province, units):
+    """On 1 July the district's CSTĐCS goes back to the commune that replaced the old one (its
+    chairman decides it now), Kon Tum's Bằng khen to Quảng Ngãi at the same level; a unit
+    dissolved with no successor keeps its own; each move is in the audit log."""
+    u = units
+    at_district = waiting_at(session, province, u["old_commune"], "TTLDTT", 1, u["district"])
+    at_kon_tum = waiting_at(session, province, u["kt_board"], "BK_TINH", 1, u["kon_tum"])
+    at_board = waiting_at(session, province, u["kt_board"], "BK_TINH", 0, u["kt_board"])
+    stranded = waiting_at(session, province, u["project_board"], "BK_TINH", 0, u["project_board"])
+    assert sweep(session, system_actor(), now=on(EVE)) == {}  # nothing gone yet on 30 June
+    assert sweep(session, system_actor(), now=on(REFORM))["hand_over"] == 3
+    where = {
+        n.id: (n.level, session.get(Unit, n.handling_unit_id).code)
+        for n in (at_district, at_kon_tum, at_board, stranded)
+    }
+    assert where == {
+        at_district.id: (0, "X-TH2"),
+        at_kon_tum.id: (1, "QNG"),
+        at_board.id: (0, "QNG-BQL"),
+        stranded.id: (0, "QNG-DA"),
+    }
+    moves = session.exec(
+        select(Event).where(Event.action == "hand_over", Event.entity_id == at_district.id)
+    ).one()
+    assert moves.data == {
+        "from": {"state": "submitted", "level": 1, "unit": u["district"].id},
+        "to": {"state": "submitted", "level": 0, "unit": u["new_commune"].id},
+    }
+    assert "hand_over" not in sweep(session, system_actor(), now=on(REFORM))  # once
+
+
+def test_a_step_on_a_level_abolished_today_is_refused_until_handed_over(session, province, units):
+    at_district = waiting_at(session, province, units["old_commune"], "TTLDTT", 1, units["district"])
+    assert Situation(session, at_district, on(EVE)).units[1].code == "H-ST"
+    with pytest.raises(GuardFailed, match="bàn giao cho Ủy ban nhân dân xã Tịnh Hà") as refusal:
+        Situation(session, at_district, on(REFORM))
+    assert refusal.value.code == "route_changed"
