@@ -426,3 +426,18 @@ def test_a_step_on_a_level_abolished_today_is_refused_until_handed_over(session,
     with pytest.raises(GuardFailed, match="bàn giao cho Ủy ban nhân dân xã Tịnh Hà") as refusal:
         Situation(session, at_district, on(REFORM))
     assert refusal.value.code == "route_changed"
+
+
+def test_the_unit_page_says_what_merged_into_it_and_where_it_went(prov, browse, app_db):
+    with session_scope(app_db) as session:
+        units = reorganised(session, prov)
+        for key in ("board", "kt_board"):  # the officer serves both, for the test
+            grant(session, prov.people["officer"], Role.UNIT_OFFICER, units[key])
+        board, kt_board = units["board"].id, units["kt_board"].id
+    officer = browse("officer")
+    page = officer.get(f"/don-vi/{board}")
+    assert page.status_code == 200
+    assert "Sáp nhập từ: Ban Quản lý Khu kinh tế tỉnh Kon Tum (hoạt động đến ngày 30/06/2025)." in page.text
+    gone = officer.get(f"/don-vi/{kt_board}").text
+    assert "Đã sáp nhập vào Ban Quản lý Khu kinh tế Dung Quất (hoạt động đến ngày 30/06/2025)." in gone
+    assert "Sáp nhập" not in officer.get(f"/don-vi/{prov.units['stc'].id}").text
