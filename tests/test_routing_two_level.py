@@ -31,67 +31,52 @@ from tests.test_workflow_api import ok
 EVE, REFORM = date(2025, 6, 30), date(2025, 7, 1)  # Kon Tum's and the districts' last day; the first without
 
 
+# key → code, name, kind, parent, first day, last day, merged into (each after what it names)
+REORGANISED = {
+    "district": ("H-ST", "Ủy ban nhân dân huyện Sơn Tịnh", UnitKind.DISTRICT, "province", None, EVE, None),
+    "new_commune": ("X-TH2", "Ủy ban nhân dân xã Tịnh Hà", UnitKind.COMMUNE, "province", REFORM, None, None),
+    "old_commune": (
+        "X-TH1",
+        "Ủy ban nhân dân xã Tịnh Hà (huyện Sơn Tịnh)",
+        UnitKind.COMMUNE,
+        "district",
+        None,
+        EVE,
+        "new_commune",
+    ),
+    "board": ("QNG-BQL", "Ban Quản lý Khu kinh tế Dung Quất", UnitKind.AGENCY, "province", None, None, None),
+    "kon_tum": ("KTM", "Ủy ban nhân dân tỉnh Kon Tum", UnitKind.PROVINCE, None, None, EVE, "province"),
+    "kt_board": (
+        "KTM-BQL",
+        "Ban Quản lý Khu kinh tế tỉnh Kon Tum",
+        UnitKind.AGENCY,
+        "kon_tum",
+        None,
+        EVE,
+        "board",
+    ),
+    "kt_department": ("KTM-STC", "Sở Tài chính tỉnh Kon Tum", UnitKind.AGENCY, "kon_tum", None, None, None),
+    "project_board": ("QNG-DA", "Ban Quản lý dự án", UnitKind.AGENCY, "province", None, EVE, None),
+}
+
+
 def reorganised(session: Session, province) -> dict[str, Unit]:
     """Beside the test province (Quảng Ngãi): a district with a commune until 30/6/2025 and the
     commune that replaced it; Kon Tum and its economic-zone board, merged into Quảng Ngãi and its
     board; a project board dissolved with no successor."""
     u = dict(province.units)
-    u["district"] = unit(
-        session,
-        "H-ST",
-        "Ủy ban nhân dân huyện Sơn Tịnh",
-        "UBND",
-        UnitKind.DISTRICT,
-        u["province"],
-        valid_to=EVE,
-    )
-    u["new_commune"] = unit(
-        session,
-        "X-TH2",
-        "Ủy ban nhân dân xã Tịnh Hà",
-        "UBND",
-        UnitKind.COMMUNE,
-        u["province"],
-        valid_from=REFORM,
-    )
-    u["old_commune"] = unit(
-        session,
-        "X-TH1",
-        "Ủy ban nhân dân xã Tịnh Hà (huyện Sơn Tịnh)",
-        "UBND",
-        UnitKind.COMMUNE,
-        u["district"],
-        valid_to=EVE,
-        successor_id=u["new_commune"].id,
-    )
-    u["board"] = unit(
-        session, "QNG-BQL", "Ban Quản lý Khu kinh tế Dung Quất", "BQL", UnitKind.AGENCY, u["province"]
-    )
-    u["kon_tum"] = unit(
-        session,
-        "KTM",
-        "Ủy ban nhân dân tỉnh Kon Tum",
-        "UBND",
-        UnitKind.PROVINCE,
-        valid_to=EVE,
-        successor_id=u["province"].id,
-    )
-    u["kt_board"] = unit(
-        session,
-        "KTM-BQL",
-        "Ban Quản lý Khu kinh tế tỉnh Kon Tum",
-        "BQL",
-        UnitKind.AGENCY,
-        u["kon_tum"],
-        valid_to=EVE,
-        successor_id=u["board"].id,
-    )
-    u["kt_department"] = unit(
-        session, "KTM-STC", "Sở Tài chính tỉnh Kon Tum", "STC", UnitKind.AGENCY, u["kon_tum"]
-    )
-    u["project_board"] = unit(
-        session, "QNG-DA", "Ban Quản lý dự án", "BQLDA", UnitKind.AGENCY, u["province"], valid_to=EVE
-    )
+    for key, (code, name, kind, parent, first, last, successor) in REORGANISED.items():
+        u[key] = unit(
+            session,
+            code,
+            name,
+            "UBND",
+            kind,
+            u.get(parent),
+            valid_from=first,
+            valid_to=last,
+            successor_id=u[successor].id if successor else None,
+        )
     return u
 
 
@@ -217,46 +202,45 @@ STREAKS = [
 ]
 
 
+def board_earns_collective_certificate(session: Session, units, year: int = 2025, ruleset=None) -> bool:
+    """Whether the merged board's record, as loaded for `year`, earns it a Bằng khen tỉnh."""
+    history = load_collectives(session, year, [units["board"].id])[units["board"].id]
+    ruleset = ruleset or default_catalogue().for_date(date(year, 12, 15), "QNG")
+    return verdict(ruleset.award("BK_TINH"), history, year, ruleset).eligible
+
+
 @pytest.mark.parametrize(("case", "ratings", "titles", "eligible"), STREAKS, ids=[c[0] for c in STREAKS])
 def test_a_merged_collectives_streak_counts_its_predecessors_years(
     session, units, case, ratings, titles, eligible
 ):
     rated(session, units["board"], {2025: "HTXS"})
     rated(session, units["kt_board"], ratings, titles)
-    history = load_collectives(session, 2025, [units["board"].id])[units["board"].id]
-    ruleset = default_catalogue().for_date(date(2025, 12, 15), "QNG")
-    assert verdict(ruleset.award("BK_TINH"), history, 2025, ruleset).eligible is eligible
+    assert board_earns_collective_certificate(session, units) is eligible
 
 
 def test_without_the_merger_the_same_years_do_not_count(session, units):
     units["kt_board"].successor_id = None
     rated(session, units["board"], {2025: "HTXS"})
     rated(session, units["kt_board"], {2024: "HTXS"})
-    history = load_collectives(session, 2025, [units["board"].id])[units["board"].id]
-    ruleset = default_catalogue().for_date(date(2025, 12, 15), "QNG")
-    assert not verdict(ruleset.award("BK_TINH"), history, 2025, ruleset).eligible
+    assert not board_earns_collective_certificate(session, units)
 
 
 def test_a_rule_set_that_does_not_inherit_judges_the_successor_alone(session, units):
     """No text read settles it ([merger] verified = false): the rule set decides."""
     rated(session, units["board"], {2025: "HTXS"})
     rated(session, units["kt_board"], {2024: "HTXS"})
-    history = load_collectives(session, 2025, [units["board"].id])[units["board"].id]
     ruleset = default_catalogue().for_date(date(2025, 12, 15), "QNG")
     assert ruleset.inherits_on_merger and ruleset.merger["verified"] is False
     alone = dataclasses.replace(ruleset, merger={"inherit_record": False})
-    assert verdict(ruleset.award("BK_TINH"), history, 2025, ruleset).eligible
-    assert not verdict(alone.award("BK_TINH"), history, 2025, alone).eligible
+    assert board_earns_collective_certificate(session, units, ruleset=ruleset)
+    assert not board_earns_collective_certificate(session, units, ruleset=alone)
 
 
 def test_a_merger_after_the_review_year_lends_nothing_to_it(session, units):
     """Kon Tum's board merged in 2025: the board's 2024 review stands on its own record."""
     rated(session, units["board"], {2024: "HTXS"})
     rated(session, units["kt_board"], {2023: "HTXS"})
-    history = load_collectives(session, 2024, [units["board"].id])[units["board"].id]
-    ruleset = default_catalogue().for_date(date(2025, 3, 1), "QNG")
-    assert not verdict(ruleset.award("BK_TINH"), history, 2024, ruleset).eligible
-    assert history.predecessors is None
+    assert not board_earns_collective_certificate(session, units, 2024)
 
 
 def test_a_title_both_held_in_one_year_counts_once(session, units):
