@@ -93,11 +93,9 @@ class Org:
     def parents(self) -> dict[int, int | None]:
         return {child: parent for parent, children in self.children.items() for child in children}
 
-    def grassroots(self, unit_id: int, day: date | None = None) -> Unit | None:
-        """The nearest unit whose head decides grassroots titles (Law 06/2022 Art. 80); on `day`,
-        as the units stood then."""
-        chain = self.ancestors(unit_id) if day is None else self.ancestors_on(unit_id, day)
-        return next((u for u in chain if u.kind in GRASSROOTS_KINDS), None)
+    def grassroots(self, unit_id: int) -> Unit | None:
+        """The nearest unit whose head decides grassroots titles (Law 06/2022 Art. 80)."""
+        return next((u for u in self.ancestors(unit_id) if u.kind in GRASSROOTS_KINDS), None)
 
     def top(self, unit_id: int, day: date | None = None) -> Unit | None:
         chain = self.ancestors(unit_id) if day is None else self.ancestors_on(unit_id, day)
@@ -126,7 +124,7 @@ class Org:
         return chain
 
     def predecessors(self, unit_id: int) -> list[Unit]:
-        """The units merged into this one, at any remove, earliest merged last."""
+        """The units merged into this one, at any remove: its own predecessors first."""
         found, todo = {}, [unit_id]
         while todo:
             merged = [u for u in self.merged_into.get(todo.pop(), []) if u not in found and u != unit_id]
@@ -162,6 +160,13 @@ class Org:
                 found = next((u for u in self.of_kind(LEVEL_KINDS[level]) if u.active_on(day)), None)
             else:
                 found = next((u for u in chain if u.kind in LEVEL_KINDS[level]), None)
+            if found is not None and found.valid_from and day < found.valid_from:
+                raise GuardFailed(
+                    "unit_not_founded",
+                    f"{found.name} hoạt động từ ngày {found.valid_from:%d/%m/%Y}, "
+                    f"chưa hoạt động vào ngày {day:%d/%m/%Y}",
+                    unit=found.id,
+                )
             if found is not None and not found.active_on(day):
                 raise GuardFailed(
                     "unit_dissolved",

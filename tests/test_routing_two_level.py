@@ -148,9 +148,9 @@ def test_a_unit_dissolved_without_successor_is_still_refused(session, units):
 
 
 def test_a_unit_not_yet_founded_is_refused_too(session, units):
-    with pytest.raises(GuardFailed) as refusal:
+    with pytest.raises(GuardFailed, match="hoạt động từ ngày 01/07/2025") as refusal:
         route_on(session, units["new_commune"], "LDTT", EVE)
-    assert refusal.value.code == "unit_dissolved"
+    assert refusal.value.code == "unit_not_founded"
 
 
 def test_a_nomination_of_a_merged_unit_goes_its_successors_way_after_the_merger(session, province, units):
