@@ -341,6 +341,10 @@ def test_the_unit_json_says_what_merged_into_it_and_where_it_went(prov, api, app
     with session_scope(app_db) as session:
         units = reorganised(session, prov)
         board, kt_board = units["board"].id, units["kt_board"].id
+        person(session, "Y Thịnh", units["kt_board"])  # Kon Tum's board's staff, in sight too
+    found = ok(api["province_secretariat"].get("/api/v1/people?q=y thinh"))["items"]
+    assert [p["full_name"] for p in found] == ["Y Thịnh"]
+    assert ok(api["officer"].get("/api/v1/people?q=y thinh"))["items"] == []
     merged = ok(api["province_secretariat"].get(f"/api/v1/units/{board}"))
     assert [u["name"] for u in merged["merged_from"]] == ["Ban Quản lý Khu kinh tế tỉnh Kon Tum"]
     assert merged["merged_into"] is None
