@@ -1,5 +1,5 @@
 """Nominations handed over when the unit handling them goes: a unit merged into another
-(Resolution 202/2025/QH15 merged Kon Tum into Quảng Ngãi) or abolished (the districts, from 1 July
+(Resolution 202/2025/QH15 made 34 provinces of 63) or abolished (the districts, from 1 July
 2025) handles nothing more. Each nomination still in progress there goes to the unit its route
 names that day, at the same level or, where the route is shorter now, at its last: a commune's
 Chiến sĩ thi đua cơ sở waiting at the district goes back to the commune, whose chairman decides
