@@ -5,7 +5,7 @@ of ratings and awards are simulated under the catalogue's own rules, so every hi
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session
@@ -47,6 +47,10 @@ DEPARTMENTS = {
         40,
     ),
 }
+# Resolution 202/2025/QH15 merged Kon Tum into Quảng Ngãi; the merged province's government
+# took office on 1 July 2025, Kon Tum's serving until then. Its economic-zone board merged into
+# Quảng Ngãi's (demo data: the boards' own merger decision is not cited here).
+LAST_DAY_OF_KON_TUM = date(2025, 6, 30)
 LEVELS = [RatingLevel.HTXS, RatingLevel.HTT, RatingLevel.HT, RatingLevel.KHT]
 # How likely an eligible person was to receive each award in past seasons.
 PAST_ODDS = {"LDTT": 1.0, "CSTDCS": 0.55, "BK_TINH": 0.45, "CSTD_TINH": 0.5, "BK_TTG": 0.6}
@@ -211,16 +215,23 @@ class Builder:
         )
 
     def award(
-        self, p: Person | None, h: History, year: int, code: str, collective: Unit | None = None
+        self,
+        p: Person | None,
+        h: History,
+        year: int,
+        code: str,
+        collective: Unit | None = None,
+        issuer: Unit | None = None,
     ) -> None:
         """A past award, numbered in its issuer's series: the unit's head for grassroots titles,
         the province (or ministry) or the Prime Minister for the higher ones."""
         h.add_award(code, year)
-        home = self.home[p.id] if p else self.demo.units_by_id[collective.parent_id]
-        level = self.ruleset.award(code).route[-1]
-        issuer = {"unit": home, "central": self.demo.units["TW"]}.get(level) or self.demo.units_by_id[
-            home.parent_id
-        ]
+        if issuer is None:
+            home = self.home[p.id] if p else self.demo.units_by_id[collective.parent_id]
+            level = self.ruleset.award(code).route[-1]
+            issuer = {"unit": home, "central": self.demo.units["TW"]}.get(level) or self.demo.units_by_id[
+                home.parent_id
+            ]
         key = (issuer.code, year)
         self.decisions[key] = self.decisions.get(key, 0) + 1
         self.session.add(
@@ -379,9 +390,65 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
     for code in ("SNV", *DEPARTMENTS):
         session.add(ClusterMember(cluster_id=cluster.id, unit_id=d.units[code].id))
     session.add(ClusterLead(cluster_id=cluster.id, year=year, unit_id=d.units["BQLKKT"].id))
+    _kon_tum(b, first, last)
     _storyline(b, first, last)
     session.flush()
     return d
+
+
+def _kon_tum(b: Builder, first: int, last: int) -> None:
+    """Kon Tum's province and economic-zone board, merged into Quảng Ngãi's on 1 July 2025, with
+    the board's past seasons: its two excellent last years are the merged board's record now.
+    One of its officials moved to the merged board and keeps his own record."""
+    d, merged = b.demo, {"valid_to": LAST_DAY_OF_KON_TUM}
+    kon_tum = b.unit(
+        "KTM",
+        "Ủy ban nhân dân tỉnh Kon Tum",
+        "UBND",
+        UnitKind.PROVINCE,
+        place="Kon Tum",
+        head_title="Chủ tịch",
+        successor_id=d.units[TENANT].id,
+        **merged,
+    )
+    board = b.unit(
+        "KTM-BQLKKT",
+        "Ban Quản lý Khu kinh tế tỉnh Kon Tum",
+        "BQLKKT",
+        UnitKind.AGENCY,
+        kon_tum,
+        place="Kon Tum",
+        head_title="Trưởng ban",
+        founded_on=date(2015, 1, 1),
+        successor_id=d.units["BQLKKT"].id,
+        **merged,
+    )
+    record = History("collective")
+    for y in range(first, last + 1):
+        level = RatingLevel.HTXS if y >= last - 1 else RatingLevel.HTT
+        b.session.add(Rating(collective_id=board.id, year=y, level=level))
+        if level is RatingLevel.HTXS:  # Law 06/2022 Art. 79(4): the province's chairman
+            b.award(None, record, y, "TTLDXS", collective=board, issuer=kon_tum)
+        else:  # Art. 80(1): the board's head
+            b.award(None, record, y, "TTLDTT", collective=board, issuer=board)
+    # his posts are dated: Kon Tum's board until the merger, the merged board's division since
+    p = Person(full_name="Đinh Văn Thắng", gender="nam", birth_date=date(1984, 5, 12), hometown="Kon Tum")
+    b.session.add(p)
+    b.session.flush()
+    post = "Phó Trưởng phòng Quản lý đầu tư"
+    b.session.add(
+        Membership(
+            person_id=p.id, unit_id=board.id, post=post, start_on=date(2012, 1, 1), end_on=LAST_DAY_OF_KON_TUM
+        )
+    )
+    after = LAST_DAY_OF_KON_TUM + timedelta(days=1)
+    b.session.add(Membership(person_id=p.id, unit_id=d.units["BQLKKT-2"].id, post=post, start_on=after))
+    b.home[p.id], d.posts[p.id] = board, post  # his past titles are Kon Tum's board's decisions
+    d.staff["BQLKKT"].append(p)
+    h = History("individual")
+    for y in range(first, last + 1):
+        b.rate(p, h, y, RatingLevel.HTT)
+        b.award(p, h, y, "LDTT")
 
 
 def _storyline(b: Builder, first: int, last: int) -> None:

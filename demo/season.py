@@ -508,9 +508,14 @@ class Season:
         plan += [
             ("TTLDXS", {"collective_id": u}, "periodic") for u, v in sorted(excellent.items()) if v.eligible
         ][:1]
-        flags = check_many({unit.id: collectives[unit.id]}, "CO_TD_TINH", day, self.year, tenant=TENANT)
+        # the department itself, its record including the units merged into it: Kon Tum's board
+        # brings its excellent 2024 to the merged board's Bằng khen (two excellent years)
+        own = {unit.id: collectives[unit.id]}
         return plan + [
-            ("CO_TD_TINH", {"collective_id": u}, "periodic") for u, v in flags.items() if v.eligible
+            (award, {"collective_id": u}, "periodic")
+            for award in ("BK_TINH", "CO_TD_TINH")
+            for u, v in check_many(own, award, day, self.year, tenant=TENANT).items()
+            if v.eligible
         ]
 
 

@@ -12,6 +12,7 @@ from models.audit import Event, verify
 from models.catalogue import default_catalogue
 from models.deadlines import StageAlert
 from models.decisions import Decision, DecisionState
+from models.history import AwardRecord
 from models.nominations import Nomination
 from models.notify import Notification
 from models.org import Unit, UnitKind
@@ -48,6 +49,34 @@ def level_counts(session: Session) -> dict[str, Counter]:
     return counts
 
 
+def merger_lines(session: Session, units: dict[int, Unit], names: dict[str, str]) -> list[str]:
+    """Each merger; what the merged units' records took over from their predecessors, and the
+    season's nominations of those units, judged on that record (the rule set's [merger])."""
+    merged = sorted((u for u in units.values() if u.successor_id is not None), key=lambda u: u.id)
+    if not merged:
+        return []
+    lines = ["", "Sáp nhập (chính quyền địa phương hai cấp từ 01/7/2025):"]
+    lines += [f"  {u.name} → {units[u.successor_id].name} (đến {u.valid_to:%d/%m/%Y})" for u in merged]
+    catalogue = default_catalogue().ruleset("law06-2022+nd152-2025")
+    for unit in merged:
+        held: dict[str, list[int]] = {}
+        query = select(AwardRecord.code, AwardRecord.year).where(AwardRecord.collective_id == unit.id)
+        for code, year in session.exec(query.order_by(AwardRecord.year)):
+            held.setdefault(code, []).append(year)
+        heir = select(Nomination).where(Nomination.collective_id == unit.successor_id)
+        nominated = session.exec(heir.order_by(Nomination.id)).all()
+        if not held or not nominated:
+            continue
+        titles = "; ".join(f"{names[code]} {', '.join(map(str, years))}" for code, years in held.items())
+        lines.append(f"  {units[unit.successor_id].name} kế thừa thành tích của {unit.name}: {titles}")
+        for n in nominated:
+            award = catalogue.award(n.award_code)
+            route = next((r for r in award.routes if r.id == (n.verdict or {}).get("route")), None)
+            basis = f" ({route.label}, {route.article})" if route else ""
+            lines.append(f"    → {award.name}{basis}: {n.state.label}")
+    return lines
+
+
 def summary(
     engine: Engine, year: int, blocked: list[str], database: Path, seconds: float, logins: list[DemoAccount]
 ) -> str:
@@ -72,8 +101,14 @@ def summary(
         failed = len(session.exec(select(FlowRun.id).where(FlowRun.state == "failed")).all())
         inbox = Counter(session.exec(select(Notification.kind)).all())
         alerts = Counter(session.exec(select(StageAlert.kind)).all())
-    # the season's own top units name it: its province, then its ministry
-    tops = [u.name for k in (UnitKind.PROVINCE, UnitKind.MINISTRY) for u in units.values() if u.kind is k]
+        merged = merger_lines(session, units, names)
+    # the season's own top units name it: its province, then its ministry (not those merged away)
+    tops = [
+        u.name
+        for k in (UnitKind.PROVINCE, UnitKind.MINISTRY)
+        for u in units.values()
+        if u.kind is k and u.successor_id is None
+    ]
     lines = [
         "",
         f"TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM {year}",
@@ -89,6 +124,7 @@ def summary(
         issuer = units[d.issuer_unit_id]
         award = f"{names[d.award_code]} ({listed[d.id]})"
         lines.append(f"  Số {d.reference:<14} ngày {d.signed_on:%d/%m/%Y}  {issuer.name}: {award}")
+    lines += merged
     if blocked:
         lines += ["", "Không đủ điều kiện khi gửi đề nghị (động cơ kiểm tra, dẫn chiếu điều luật):"]
         lines += [f"  - {line}" for line in blocked]

@@ -13,6 +13,7 @@ from models import audit
 from models.access import Actor
 from models.db import utcnow
 from models.guards import Situation
+from models.handover import hand_over
 from models.nominations import Nomination, State
 from models.notify import holders, notify
 from models.org import Person, Role, Unit
@@ -57,8 +58,10 @@ def _due(situation: Situation, stage: dict, given: set[str]) -> list[str]:
 
 
 def sweep(session: Session, actor: Actor, *, now: datetime | None = None) -> Counter:
-    """Give every overdue or nearly due nomination what it is owed; how many of each kind."""
+    """Give every overdue or nearly due nomination what it is owed; how many of each kind. First
+    what units no longer in force handled goes where its route leads today (models/handover.py)."""
     now = now or utcnow()
+    handed = len(hand_over(session, actor, now))
     waiting = session.exec(
         select(Nomination).where(col(Nomination.state).in_(WHO_ACTS), col(Nomination.due_on).is_not(None))
     ).all()
@@ -67,7 +70,7 @@ def sweep(session: Session, actor: Actor, *, now: datetime | None = None) -> Cou
         select(StageAlert).where(col(StageAlert.nomination_id).in_([n.id for n in waiting]))
     ):
         given.setdefault((alert.nomination_id, alert.stage_entered_at), set()).add(alert.kind)
-    org, done = Org.of(session), Counter()
+    org, done = Org.of(session), Counter({"hand_over": handed} if handed else {})
     for n in waiting:
         situation = Situation(session, n, now, org)
         stage = situation.ruleset.stages[n.state.value]

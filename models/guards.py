@@ -54,10 +54,19 @@ class Situation:
         self.session, self.nomination, self.now = session, nomination, now
         self.today = vietnam_today(now)
         self.org = org or Org.of(session)
-        self.tenant = self.org.tenant(nomination.unit_id)
+        self.tenant = self.org.tenant(nomination.unit_id, self.today)
         self.ruleset: RuleSet = default_catalogue().for_date(self.today, self.tenant)
         self.award: Award = self.ruleset.award(nomination.award_code)
-        self.units: list[Unit] = self.org.route_units(self.award, nomination.unit_id, self.today)
+        route = self.org.route_levels(self.ruleset, self.award, nomination.unit_id, self.today)
+        self.levels: list[str] = [self.org.level_name(name, unit) for name, unit in route]
+        self.units: list[Unit] = [unit for _, unit in route]
+        if nomination.level >= len(route):  # its level abolished today (the districts, 1/7/2025)
+            raise GuardFailed(
+                "route_changed",
+                f"Cấp đang xử lý hồ sơ không còn trên tuyến trình ngày {self.today:%d/%m/%Y}; "
+                f"hồ sơ được bàn giao cho {self.units[-1].name} trong lượt rà soát hằng ngày",
+                unit=self.units[-1].id,
+            )
         self.campaign = session.get(Campaign, nomination.campaign_id)
 
     def unit_for(self, scope: str) -> int:
@@ -72,7 +81,7 @@ class Situation:
 
     @property
     def level_name(self) -> str:
-        return self.org.level_name(self.award, self.nomination.level, self.units[self.nomination.level])
+        return self.levels[self.nomination.level]
 
     @property
     def has_council(self) -> bool:

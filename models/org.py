@@ -14,6 +14,7 @@ class UnitKind(StrEnum):
     STATE = "state"  # Văn phòng Chủ tịch nước: the President decides orders (Art. 77)
     MINISTRY = "ministry"  # Bộ, ban, ngành
     PROVINCE = "province"  # Ủy ban nhân dân tỉnh
+    DISTRICT = "district"  # Ủy ban nhân dân huyện (Art. 80(2)); none from 1/7/2025 (two-level government)
     AGENCY = "agency"  # sở, ban; unit with legal personality under a ministry (Art. 80(1))
     ENTERPRISE = "enterprise"  # doanh nghiệp, hợp tác xã (Art. 80(4))
     COMMUNE = "commune"  # Ủy ban nhân dân xã, phường (Art. 80(3))
@@ -40,6 +41,9 @@ class Unit(SQLModel, table=True):
     founded_on: date | None = None
     valid_from: date | None = None
     valid_to: date | None = None  # dissolved or merged after this day
+    # merged into (sáp nhập, hợp nhất) the day after `valid_to`: the successor takes over its
+    # nominations and, where the rule set says so, its collective record
+    successor_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
 
     @property
     def authority(self) -> str:
@@ -53,6 +57,9 @@ class Unit(SQLModel, table=True):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    def ended_before(self, day: date) -> bool:
+        return self.valid_to is not None and self.valid_to < day
 
 
 class Person(SQLModel, table=True):

@@ -3,7 +3,8 @@ database and not in Python. Each mirrors the rule its record's own page applies,
 never shows what the page would deny, nor hides what it shows:
 
 - a nomination: `models.workflow.visible` (its nominee; their units nominating or handling it;
-  the units it passed through; their councils' agendas);
+  the units it passed through; their councils' agendas), a unit's including the units merged
+  into it;
 - a council session: `route.hidden` (a role at the council's unit, or a seat on it);
 - a decision: `route.hidden` (a role at the issuing unit);
 - a Tờ trình: a role at the unit that sent it or the one it went to.
@@ -37,18 +38,28 @@ def role_units(actor: Actor, roles=None) -> set[int]:
     return {unit for role, unit in actor.grants if roles is None or role in roles}
 
 
+def inherited(units: set[int]) -> sa.Select:
+    """These units and every unit merged into one of them, at any remove (WITH RECURSIVE over
+    successors): a merged unit's files are its successor's to follow (Resolution 202/2025/QH15
+    merges provinces; the successor's secretariat answers for their nominations)."""
+    tree = select(Unit.id).where(col(Unit.id).in_(units)).cte("inherited", recursive=True)
+    tree = tree.union_all(select(Unit.id).join(tree, col(Unit.successor_id) == tree.c.id))
+    return select(tree.c.id)
+
+
 def nominations(actor: Actor) -> Condition:
     """Never a deleted draft (its trail stays in the log), except to the engine."""
     if actor.system:
         return None
-    n, units = Nomination, role_units(actor)
+    n, held = Nomination, role_units(actor)
     alive = col(n.state) != State.DELETED
     if actor.is_admin:
         return alive
     seen = [col(n.person_id) == actor.person_id]
     # EXISTS, looked up by nomination: the database checks only the rows its other conditions
     # leave (a name search's dozen), where an IN would read every batch item of the units first
-    if units:
+    if held:
+        units = inherited(held)
         passed = (
             select(SubmissionItem.submission_id)
             .join(Submission, col(Submission.id) == SubmissionItem.submission_id)
@@ -94,9 +105,16 @@ def own_units(session: Session, actor: Actor) -> set[int]:
     return set(session.exec(select(Membership.unit_id).where(Membership.person_id == actor.person_id)))
 
 
+def held_units(session: Session, actor: Actor) -> set[int]:
+    """The units where the actor holds a role, and those merged into them (their people and
+    files are the successor's to follow)."""
+    org, held = Org.of(session), role_units(actor)
+    return held | {p.id for u in held for p in org.predecessors(u)}
+
+
 def units_below(session: Session, actor: Actor) -> set[int]:
-    """The units at and below those where the actor holds a role: whose people they see."""
-    return Org.of(session).below(role_units(actor))
+    """The units at and below `held_units`: whose people they see."""
+    return Org.of(session).below(held_units(session, actor))
 
 
 def below_roles(session: Session, actor: Actor, column) -> sa.ColumnElement[bool]:
@@ -104,7 +122,7 @@ def below_roles(session: Session, actor: Actor, column) -> sa.ColumnElement[bool
     thousand unit ids bound into every query cost more to send and plan than the walk. PostgreSQL
     takes the walk as an array, computed once per query; as an IN it joins the thousand units
     again for each row checked (a name search of 564 people: 31 → 7 ms)."""
-    tree = select(Unit.id).where(col(Unit.id).in_(role_units(actor))).cte("below", recursive=True)
+    tree = select(Unit.id).where(col(Unit.id).in_(held_units(session, actor))).cte("below", recursive=True)
     tree = tree.union_all(select(Unit.id).join(tree, col(Unit.parent_id) == tree.c.id))
     below = select(tree.c.id)
     if session.get_bind().dialect.name == "postgresql":

@@ -187,7 +187,7 @@ def admissible(
     or the award's route rule out, or that repeats one of the campaign's."""
     kind = "individual" if person_id is not None else "collective"
     grassroots = org.units[unit_id]
-    ruleset = default_catalogue().for_date(vietnam_today(now), org.tenant(unit_id))
+    ruleset = default_catalogue().for_date(vietnam_today(now), org.tenant(unit_id, vietnam_today(now)))
     try:
         award = ruleset.award(award_code)
     except UnknownAward as error:
@@ -224,7 +224,7 @@ def admissible(
     ).first()
     if duplicate:
         raise InvalidInput(f"Đối tượng này đã có đề nghị {award.name} (#{duplicate}) trong đợt này")
-    org.route_units(award, unit_id, vietnam_today(now))  # refuses now if the route cannot be followed
+    org.route_units(ruleset, award, unit_id, vietnam_today(now))  # refused now if it cannot be followed
 
 
 def nominate(
@@ -277,8 +277,8 @@ def _route(session: Session, nominations: list[Nomination], now: datetime) -> li
     if any((n.campaign_id, n.handling_unit_id, n.level) != key for n in nominations):
         raise InvalidInput("Một Tờ trình chỉ gồm hồ sơ của cùng một đợt, cùng một cấp")
     org, today = Org.of(session), vietnam_today(now)
-    award = default_catalogue().for_date(today, org.tenant(first.unit_id)).award(first.award_code)
-    return org.route_units(award, first.unit_id, today)
+    ruleset = default_catalogue().for_date(today, org.tenant(first.unit_id, today))
+    return org.route_units(ruleset, ruleset.award(first.award_code), first.unit_id, today)
 
 
 def _new_submission(

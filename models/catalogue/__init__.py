@@ -19,6 +19,7 @@ from typing import Any
 
 from models.config import get_settings
 from models.history import DisciplineLevel, RatingLevel, Scope
+from models.org import GRASSROOTS_KINDS
 
 HERE = Path(__file__).parent
 
@@ -247,6 +248,8 @@ class RuleSet:
     votes: Mapping[str, VoteRule]
     awards: Mapping[str, Award]
     tenant: Mapping[str, Any] = field(default_factory=dict)
+    merger: Mapping[str, Any] = field(default_factory=dict)
+    unit_deciders: Mapping[str, tuple[frozenset[str], str]] = field(default_factory=dict)
 
     def award(self, code: str) -> Award:
         try:
@@ -267,6 +270,17 @@ class RuleSet:
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def decided_above(self, kind: str, code: str) -> list[str]:
+        """The level that decides `code` for a grassroots unit of this kind when its own head may
+        not ([levels.unit.by_kind]): none when the head decides it (Law 06/2022 Art. 80)."""
+        decides, otherwise = self.unit_deciders.get(kind, (None, None))
+        return [] if decides is None or code in decides else [otherwise]
+
+    @property
+    def inherits_on_merger(self) -> bool:
+        """Whether a collective's record includes the units merged into it ([merger])."""
+        return bool(self.merger.get("inherit_record", False))
 
 
 # ------------------------------------------------------------------------------------- loading
@@ -512,6 +526,19 @@ class _Builder:
                 self.fail(f"stage {name}", f"on_timeout is one of {TIMEOUTS}")
         return stages
 
+    def unit_deciders(self) -> dict[str, tuple[frozenset[str], str]]:
+        """[levels.unit.by_kind.<kind>]: a grassroots kind whose head decides only `decides`
+        (award codes or groups); the `otherwise` level decides the rest (Law 06/2022 Art. 80)."""
+        deciders = {}
+        for kind, spec in self.raw["levels"]["unit"].get("by_kind", {}).items():
+            where = f"levels.unit.by_kind.{kind}"
+            if kind not in GRASSROOTS_KINDS:
+                self.fail(where, f"not a grassroots unit kind; one of {sorted(GRASSROOTS_KINDS)}")
+            if spec.get("otherwise") not in set(self.raw["levels"]) - {"unit"}:
+                self.fail(where, "`otherwise` names the level deciding the rest")
+            deciders[kind] = (self.names(where, spec.get("decides", [])), spec["otherwise"])
+        return deciders
+
     def build(self) -> RuleSet:
         meta = self.raw["ruleset"]
         awards = {code: self.award(code, spec) for code, spec in self.raw["awards"].items()}
@@ -538,6 +565,8 @@ class _Builder:
             votes=self.votes,
             awards=awards,
             tenant=self.raw.get("tenant", {}),
+            merger=self.raw.get("merger", {}),
+            unit_deciders=self.unit_deciders(),
         )
 
 

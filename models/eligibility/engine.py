@@ -110,6 +110,8 @@ def review_year(as_of: date, history: History) -> int:
 def verdict(award: Award, history: History, year: int, ruleset: RuleSet, explain: bool = True) -> Verdict:
     if history.kind not in award.subjects:
         raise SubjectMismatch(award, history.kind)
+    if ruleset.inherits_on_merger:
+        history = history.inheriting()
     if explain:
         routes = evaluate_routes(award, history, year, ruleset)
         passing = next((r.route.id for r in routes if r.passed), None)

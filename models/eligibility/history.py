@@ -56,6 +56,7 @@ class History:
     members: list["History"] | None = None
     name: str = ""
     records: dict[tuple[str, int], list[dict[str, Any]]] | None = None
+    predecessors: list["History"] | None = None  # a collective's: the units merged into it
 
     # -- building
 
@@ -93,6 +94,47 @@ class History:
     def add_cluster_lead(self, organiser: str, year: int) -> None:
         led = self.clusters or self._set("clusters")
         led[organiser] = led.get(organiser, 0) | bit(year)
+
+    def inheriting(self) -> "History":
+        """The collective's record with its predecessors': their titles and cluster leads in every
+        year (a title two of them held in one year counts once), their ratings in the years it
+        has none of its own (the year of a merger is the successor's), the earliest founding.
+        Its members are its own: people carry their own records wherever they move."""
+        if not self.predecessors:
+            return self
+        merged = History(
+            self.kind,
+            dict(self.awards),
+            list(self.ratings) if self.ratings else None,
+            {code: dict(years) for code, years in (self.extra or EMPTY).items()} or None,
+            flag_eligible=self.flag_eligible,
+            founded=self.founded,
+            members=self.members,
+            name=self.name,
+            records={key: list(found) for key, found in (self.records or EMPTY).items()} or None,
+            clusters=dict(self.clusters) if self.clusters else None,
+        )
+        for before in (p.inheriting() for p in self.predecessors):
+            rated = merged.rated(RatingLevel.KHT)
+            for code, years in before.awards.items():  # both holding it in one year count once
+                new = years & ~merged.awards.get(code, 0)
+                merged.awards[code] = merged.awards.get(code, 0) | years
+                for year, more in (before.extra or EMPTY).get(code, EMPTY).items():
+                    if new & bit(year):
+                        (merged.extra or merged._set("extra")).setdefault(code, {})[year] = more
+            for (code, year), found in (before.records or EMPTY).items():
+                for record in found:
+                    merged.add_record(code, year, record)
+            if before.ratings:
+                merged.ratings = merged.ratings or [0, 0, 0, 0]
+                for rank, years in enumerate(before.ratings):
+                    merged.ratings[rank] |= years & ~rated
+            for organiser, years in (before.clusters or EMPTY).items():
+                led = merged.clusters or merged._set("clusters")
+                led[organiser] = led.get(organiser, 0) | years
+            if before.founded and (merged.founded is None or before.founded < merged.founded):
+                merged.founded = before.founded
+        return merged
 
     # -- reading
 

@@ -190,7 +190,9 @@ def load_collectives(
     """Histories of collectives, each with its members' histories for the composition rules
     (a collective's members are everyone posted in it or in its sub-units that year)."""
     unit_ids = list(unit_ids)
-    histories = _load(session, "collective", unit_ids, year, explain)
+    merged_into = _merged_into(session, unit_ids, year)
+    lineage = [*unit_ids, *(u for found in merged_into.values() for u in found if u not in unit_ids)]
+    histories = _load(session, "collective", lineage, year, explain)
     trees = {uid: subtree(session, uid) for uid in unit_ids}
     posted = members_in(session, set().union(*trees.values()), year) if trees else {}
     members_of = {uid: set().union(*(posted.get(u, set()) for u in tree)) for uid, tree in trees.items()}
@@ -210,11 +212,30 @@ def load_collectives(
         h = histories.setdefault(unit.id, History(kind="collective"))
         h.name, h.flag_eligible, h.founded = unit.name, unit.flag_eligible, unit.founded_on
         h.members = [people[pid] for pid in sorted(members_of[unit.id])]
-    for unit_id, y, organiser_kind in _rows(session, leads, ClusterLead.unit_id, unit_ids):
+    for unit_id, y, organiser_kind in _rows(session, leads, ClusterLead.unit_id, lineage):
         level = cluster_level.get(UnitKind(organiser_kind))
         if level:
-            histories[unit_id].add_cluster_lead(level, y)
-    return histories
+            histories.setdefault(unit_id, History(kind="collective")).add_cluster_lead(level, y)
+    for successor, merged in merged_into.items():
+        predecessors = [histories.setdefault(u, History("collective")) for u in merged]
+        histories.setdefault(successor, History("collective")).predecessors = predecessors
+    return {uid: histories[uid] for uid in unit_ids}
+
+
+def _merged_into(session: Session, unit_ids: list[int], year: int) -> dict[int, list[int]]:
+    """Each unit's direct predecessors (the units merged into it by the end of the review year),
+    and theirs, for the units given and every predecessor found: their records are the
+    successor's where the rule set says so (models/eligibility/history.py, History.inheriting)."""
+    found: dict[int, list[int]] = {}
+    seen, todo = set(unit_ids), list(unit_ids)
+    merged = select(Unit.successor_id, Unit.id).where(Unit.valid_to < date(year, 12, 31))
+    while todo:
+        rows = session.exec(merged.where(Unit.successor_id.in_(todo))).all()
+        todo = [unit_id for _, unit_id in rows if unit_id not in seen]
+        seen.update(todo)
+        for successor, unit_id in rows:
+            found.setdefault(successor, []).append(unit_id)
+    return found
 
 
 # ---------------------------------------------------------------- a batch's histories, read once

@@ -38,11 +38,14 @@ class UnitOut(BaseModel):
     founded_on: date | None
     valid_from: date | None
     valid_to: date | None
+    successor_id: int | None  # merged into it the day after valid_to
 
 
 class UnitDetail(UnitOut):
     parents: list[UnitOut]  # nearest first
     children: list[UnitOut]
+    merged_from: list[UnitOut]  # the units merged into it, at any remove ("Sáp nhập từ …")
+    merged_into: UnitOut | None  # "Đã sáp nhập vào …": where its nominations go now
 
 
 def _in(column, ids: set[int] | None):
@@ -93,6 +96,8 @@ def unit(unit_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     return found.model_dump() | {
         "parents": org.ancestors(unit_id)[1:],
         "children": sorted(children, key=lambda u: u.id),
+        "merged_from": org.predecessors(unit_id),
+        "merged_into": org.unit(found.successor_id),
     }
 
 

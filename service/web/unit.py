@@ -21,6 +21,7 @@ from models.access import Actor, today
 from models.errors import DomainError, InvalidInput, NotFound
 from models.nominations import Nomination, State
 from models.org import Role, Unit
+from models.routing import Org
 from models.text import nfc
 from service.api import MAX_ID, PRINTABLE, PathId
 from service.api import directory as api_directory
@@ -132,10 +133,13 @@ def unit_nominations(
     unfiltered_state = lists.Filters(unit_id=unit_id, year=f.year, award=f.award)
     where = [*lists.conditions(session, unfiltered_state, today()), sight.nominations(actor)]
     query = {"year": f.year, "award": f.award}
+    org = Org.of(session)
     return render(
         request,
         "unit/nominations.html",
         unit=unit,
+        merged_from=org.predecessors(unit_id),
+        merged_into=org.unit(unit.successor_id),
         filters=f,
         page=found,
         reasons=lists.return_reasons(session, returned),
