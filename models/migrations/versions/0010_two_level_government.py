@@ -1,7 +1,7 @@
 """two-level local government: a unit records the unit it was merged into
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 07:00:00
 
 From 1 July 2025 the districts are gone and 34 provinces replace 63 (Resolution 202/2025/QH15).
@@ -13,8 +13,8 @@ The new unit kind "district" needs no change: kinds are stored as plain strings 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
