@@ -109,9 +109,10 @@ def legal_bases(
 
 
 def decider(session: Session, nomination: Nomination, award: Award, day: date) -> Unit | None:
-    """The unit whose head gives the award to this nominee: the last level of its route."""
+    """The unit whose head gives the award to this nominee: the last level of its route on `day`."""
+    rules = _rules(session, session.get(Unit, nomination.unit_id), day)
     try:
-        return Org.of(session).route_units(award, nomination.unit_id, day)[-1]
+        return Org.of(session).route_units(rules, award, nomination.unit_id, day)[-1]
     except GuardFailed:
         return None
 
