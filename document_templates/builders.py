@@ -7,6 +7,8 @@ from datetime import date, timedelta, timezone
 from sqlmodel import Session, col, select
 
 from document_templates.contexts import (
+    AppraisalDoc,
+    AppraisedCase,
     Article,
     CertificateDoc,
     DecisionDoc,
@@ -38,7 +40,7 @@ from models.catalogue import RuleSet, default_catalogue
 from models.councils import Attendance, Council, CouncilMember, CouncilSession, SessionItem, TallyResult
 from models.decisions import Decision
 from models.history import AwardRecord
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.nominations import Nomination, Submission, SubmissionItem, SubmissionKind
 from models.org import Person, Unit, UnitKind
 from models.routing import Org
 
@@ -123,25 +125,7 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
         bases.append(
             f"Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng {issuer.name} {_local(meeting.held_at)[1]}"
         )
-    senders = session.exec(
-        select(Submission)
-        .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
-        .where(
-            Submission.to_unit_id == issuer.id,
-            Submission.level > 0,
-            col(SubmissionItem.nomination_id).in_([n.id for n in nominations]),
-        )
-        .distinct()
-        .order_by(col(Submission.id))
-    ).all()
-    for sent in senders:
-        sender = session.get(Unit, sent.from_unit_id)
-        bases.append(
-            f"Xét đề nghị của {sender.authority} tại Tờ trình số "
-            f"{number_text(sent.number)}/{sent.symbol} {date_text(sent.signed_on)}"
-        )
-    if not senders:
-        bases.append(f"Theo đề nghị của Thường trực Hội đồng Thi đua - Khen thưởng {issuer.name}")
+    bases += proposed_by(session, issuer, nominations)
     payer = (
         "Bộ, ban, ngành, tỉnh trình khen thưởng"
         if issuer.kind in {UnitKind.CENTRAL, UnitKind.STATE}
@@ -182,6 +166,43 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
         sections=_sections(collectives, people),
     )
     return document, attached
+
+
+def submissions_to(
+    session: Session, unit: Unit, nominations: list[Nomination], kind: SubmissionKind
+) -> list[Submission]:
+    """The numbered Tờ trình of a kind that carried these nominations to `unit`: the units' own
+    proposals to the level, or the appraising body's Tờ trình thẩm định to its authority."""
+    return list(
+        session.exec(
+            select(Submission)
+            .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
+            .where(
+                Submission.to_unit_id == unit.id,
+                Submission.kind == kind,
+                Submission.level > 0,
+                col(Submission.number).is_not(None),
+                col(SubmissionItem.nomination_id).in_([n.id for n in nominations]),
+            )
+            .distinct()
+            .order_by(col(Submission.id))
+        ).all()
+    )
+
+
+def proposed_by(session: Session, issuer: Unit, nominations: list[Nomination]) -> list[str]:
+    """A decision's 'Xét đề nghị' lines: where the level appraises, the appraising body's head's
+    Tờ trình thẩm định ('Giám đốc Sở Nội vụ', 'Bộ trưởng Bộ Nội vụ'); else the units' Tờ trình."""
+    sent = submissions_to(session, issuer, nominations, SubmissionKind.APPRAISAL) or submissions_to(
+        session, issuer, nominations, SubmissionKind.PROPOSAL
+    )
+    if not sent:
+        return [f"Theo đề nghị của Thường trực Hội đồng Thi đua - Khen thưởng {issuer.name}"]
+    return [
+        f"Xét đề nghị của {session.get(Unit, s.from_unit_id).authority} tại Tờ trình số "
+        f"{number_text(s.number)}/{s.symbol} {date_text(s.signed_on)}"
+        for s in sent
+    ]
 
 
 def reviewing_session(session: Session, nominations: list[Nomination], unit: Unit) -> CouncilSession | None:
@@ -250,15 +271,19 @@ def carried(session: Session, submission: Submission) -> list[Nomination]:
     return list(session.exec(query))
 
 
+def _wanted(rules: RuleSet, nominations: list[Nomination], year: int) -> str:
+    """'tặng Bằng khen của …; công nhận …': what a Tờ trình asks for its nominations."""
+    phrases = [conferring(rules.award(code), year) for code in sorted({n.award_code for n in nominations})]
+    return "; ".join(f"{verb[0].lower()}{verb[1:]} {what}" for verb, what in phrases)
+
+
 def submission_docs(session: Session, submission: Submission) -> tuple[SubmissionDoc, ListDoc]:
     """The Tờ trình a unit sends up (Mẫu 1.4, 'Kính gửi'), with its Danh sách."""
     sender, receiver = session.get(Unit, submission.from_unit_id), session.get(Unit, submission.to_unit_id)
     campaign = session.get(Campaign, submission.campaign_id)
     nominations = carried(session, submission)
     rules = _rules(session, sender, submission.signed_on)
-    awards = sorted({n.award_code for n in nominations})
-    phrases = [conferring(rules.award(code), campaign.year) for code in awards]
-    wanted = "; ".join(f"{verb[0].lower()}{verb[1:]} {what}" for verb, what in phrases)
+    wanted = _wanted(rules, nominations, campaign.year)
     collectives, people = _split(session, nominations, campaign.year)
     addressee = receiver.authority
     paragraphs = [f"Căn cứ {rules.basis['law']}; căn cứ {rules.basis['decree']};"]
@@ -307,6 +332,106 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
         reference=attached_to(
             "Tờ trình", submission.number, document.header.symbol, submission.signed_on, sender.name
         ),
+        sections=_sections(collectives, people),
+    )
+    return document, attached
+
+
+def appraisal_docs(session: Session, submission: Submission) -> tuple[AppraisalDoc, ListDoc]:
+    """The appraising body's Tờ trình thẩm định to the deciding authority (Mẫu 1.4, 'Kính gửi'):
+    the units' Tờ trình it appraised, the council's meeting and each nominee's votes, the
+    conclusion and the request; with its Danh sách."""
+    appraiser, deciding = session.get(Unit, submission.from_unit_id), session.get(Unit, submission.to_unit_id)
+    campaign = session.get(Campaign, submission.campaign_id)
+    nominations = carried(session, submission)
+    rules = _rules(session, appraiser, submission.signed_on)
+    wanted = _wanted(rules, nominations, campaign.year)
+    collectives, people = _split(session, nominations, campaign.year)
+    addressee = deciding.authority
+    ids = {n.id for n in nominations}
+    proposal_of, received = {}, []
+    for sent in submissions_to(session, deciding, nominations, SubmissionKind.PROPOSAL):
+        held = [
+            i
+            for i in session.exec(
+                select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == sent.id)
+            )
+            if i in ids
+        ]
+        proposal_of |= {i: f"{sent.reference} ngày {sent.signed_on:%d/%m/%Y}" for i in held}
+        received.append(
+            f"Tờ trình số {sent.reference} {date_text(sent.signed_on)} của "
+            f"{session.get(Unit, sent.from_unit_id).authority} ({len(held):02d} trường hợp)"
+        )
+    paragraphs = [f"Căn cứ {rules.basis['law']}; căn cứ {rules.basis['decree']};"]
+    if received:
+        paragraphs.append(f"{appraiser.name} nhận được: {'; '.join(received)}.")
+    meeting = reviewing_session(session, nominations, deciding)
+    tallies = {}
+    if meeting is not None:
+        tallies = {
+            r.nomination_id: r
+            for r in session.exec(select(TallyResult).where(TallyResult.session_id == meeting.id))
+        }
+        paragraphs.append(
+            f"{_local(meeting.held_at)[1].capitalize()}, Hội đồng Thi đua - Khen thưởng {deciding.name} "
+            f"đã họp xét (Biên bản số {number_text(meeting.number)}/{meeting.symbol}). "
+            "Kết quả thẩm định hồ sơ và bỏ phiếu kín của Hội đồng như sau:"
+        )
+    else:
+        paragraphs.append("Kết quả thẩm định hồ sơ như sau:")
+    cases = []
+    for order, n in enumerate(nominations, 1):
+        tally = tallies.get(n.id)
+        votes = "—"
+        if tally is not None:
+            share = f"{100 * tally.yes / tally.members_total:.1f}%".replace(".", ",")
+            votes = f"{tally.yes}/{tally.members_total} thành viên ({share})"
+        nominee = (
+            session.get(Person, n.person_id).full_name
+            if n.person_id
+            else session.get(Unit, n.collective_id).name
+        )
+        cases.append(
+            AppraisedCase(
+                order=order,
+                nominee=nominee,
+                award=rules.award(n.award_code).name,
+                proposal=proposal_of.get(n.id, "—"),
+                votes=votes,
+                outcome="Đủ điều kiện",
+            )
+        )
+    conclusions = [
+        f"Qua thẩm định, {len(nominations):02d} trường hợp đủ điều kiện, tiêu chuẩn và hồ sơ theo quy định "
+        f"của Luật Thi đua, khen thưởng và {_decree(rules)}.",
+        f"{appraiser.name} kính trình {addressee} xem xét, {wanted} cho "
+        f"{count_text(len(collectives), len(people))} (có danh sách kèm theo) đã có thành tích xuất sắc "
+        f"trong phong trào thi đua năm {campaign.year}.",
+        f"Kính trình {addressee} xem xét, quyết định./.",
+    ]
+    symbol = submission.symbol or f"TTr-{appraiser.abbreviation}"
+    document = AppraisalDoc(
+        header=header(session, appraiser, submission.number, symbol, submission.signed_on),
+        summary=f"Về việc đề nghị {wanted}",
+        addressees=[addressee],
+        paragraphs=paragraphs,
+        cases=cases,
+        conclusions=conclusions,
+        attachments=sentence_list(
+            [
+                "Danh sách đề nghị khen thưởng",
+                "Tờ trình của các cơ quan, đơn vị"
+                + (" và Biên bản họp Hội đồng Thi đua - Khen thưởng" if meeting else ""),
+                f"Hồ sơ đề nghị khen thưởng ({len(nominations):02d} bộ)",
+            ]
+        ),
+        recipients=sentence_list(["Như trên", "Lưu: VT, TĐKT"]),
+        signature=signing_block(session, appraiser, submission.signer_id, campaign.year),
+    )
+    attached = ListDoc(
+        subtitle=f"{_who(collectives, people)} ĐỀ NGHỊ {wanted.upper()}",
+        reference=attached_to("Tờ trình", submission.number, symbol, submission.signed_on, appraiser.name),
         sections=_sections(collectives, people),
     )
     return document, attached
