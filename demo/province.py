@@ -230,6 +230,21 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
     ministry = b.unit(
         "BCT", "Bộ Công Thương", "BCT", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
     )
+    # The bodies whose Tờ trình thẩm định the deciding authorities decide on (unit.appraiser_id):
+    # the Bộ Nội vụ (its Ban Thi đua - Khen thưởng Trung ương) for the Prime Minister, the
+    # ministry's Vụ Thi đua - Khen thưởng for the Minister, the Sở Nội vụ for the Chairman.
+    home_affairs = b.unit(
+        "BNV", "Bộ Nội vụ", "BNV", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
+    )
+    vu = b.unit(
+        "BCT-TDKT",
+        "Vụ Thi đua - Khen thưởng",
+        "TĐKT",
+        UnitKind.SUBUNIT,
+        ministry,
+        place="Hà Nội",
+        head_title="Vụ trưởng",
+    )
     cuc = b.unit(
         "BCT-XTTM",
         "Cục Xúc tiến thương mại",
@@ -251,6 +266,9 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         "SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, province, place="Quảng Ngãi", head_title="Giám đốc"
     )
     ban = b.unit("SNV-BTDKT", "Ban Thi đua - Khen thưởng", "BTĐKT", UnitKind.SUBUNIT, snv)
+    for deciding, appraiser in ((central, home_affairs), (ministry, vu), (province, snv)):
+        deciding.appraiser_id = appraiser.id
+        session.add(deciding)
 
     # The people who run the process at each level.
     b.grant(
@@ -274,11 +292,14 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         "BCT:authority",
     )
     b.grant(
-        b.person(ministry, "Vụ trưởng Vụ Thi đua - Khen thưởng", "BCT"),
-        Role.SECRETARIAT,
-        ministry,
-        "BCT:secretariat",
+        b.person(home_affairs, "Bộ trưởng Bộ Nội vụ", "BNV", "Đỗ Thanh Bình", "nam"),
+        Role.AUTHORITY,
+        home_affairs,
+        "BNV:authority",
     )
+    vu_head = b.person(vu, "Vụ trưởng Vụ Thi đua - Khen thưởng", "BCT")
+    b.grant(vu_head, Role.SECRETARIAT, ministry, "BCT:secretariat")
+    b.grant(vu_head, Role.AUTHORITY, vu, "BCT-TDKT:authority")
     b.grant(
         b.person(province, "Chủ tịch Ủy ban nhân dân tỉnh", TENANT, "Nguyễn Hoàng Giang", "nam"),
         Role.AUTHORITY,

@@ -229,7 +229,7 @@ def tell_appraisal(submission_id: int) -> int:
             "appraisal",
             f"Tờ trình thẩm định số {submission.reference} của {appraiser.name}",
             "Các hồ sơ trong Tờ trình đã đủ điều kiện dự thảo quyết định khen thưởng.",
-            about=("appraisal", submission_id),
+            about=("submission", submission_id),
             key=f"appraisal:{submission_id}",
         )
         return len(made)

@@ -37,7 +37,7 @@ FLOW_SUBJECT = {
     Flow.COUNCIL_SESSION: ("council_session", "session_id"),
     Flow.DECISION: ("decision", "decision_id"),
     Flow.FORWARD: ("submission", "submission_id"),
-    Flow.APPRAISAL: ("appraisal", "submission_id"),
+    Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
 }
 
 NEW = "new"  # the source of a step that creates its record
