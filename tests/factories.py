@@ -12,10 +12,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 from models.access import Actor, load_actor, system_actor
+from models.appraisal import appraise, number_appraisal, sign_appraisal
 from models.campaigns import Campaign
 from models.config import configured
 from models.councils import Council, CouncilMember, Position
-from models.appraisal import appraise, number_appraisal, sign_appraisal
 from models.decide import issue, number_submission, sign
 from models.history import AwardRecord, Initiative, Rating
 from models.nominations import Nomination
