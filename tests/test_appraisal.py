@@ -12,13 +12,17 @@ from docx import Document
 from document_templates.publish import publish_appraisal, publish_decision
 from models import appraisal, decide, workflow
 from models.access import system_actor
+from models.db import session_scope
 from models.decisions import DecisionState, GeneratedDocument
 from models.dossier import Store
 from models.errors import GuardFailed, NotFound
 from models.nominations import State, SubmissionState
 from tests.factories import NOW, appraise_and_number, sign_and_issue
 from tests.test_documents import bang_khen_season
+from tests.test_flows import snapshot
+from tests.test_pages_decisions import group_link
 from tests.test_route import placed
+from tests.test_workflow_api import ok
 
 
 def texts_of(store: Store, document: GeneratedDocument) -> tuple[list[str], list[list[str]]]:
@@ -174,3 +178,81 @@ def test_the_units_own_level_decides_without_an_appraisal(session, province):
     n = placed(session, province, State.RECOMMENDED)
     decision = decide.draft_decision(session, province.actors["unit_secretariat"], [n], now=NOW)
     assert decision.state is DecisionState.DRAFT
+
+
+# ------------------------------------------------------------------------------ API and pages
+
+
+def at_province(app_db, prov) -> int:
+    """A provincial fighter the province's council recommended, waiting for the Chairman."""
+    with session_scope(app_db) as session:
+        return placed(session, prov, State.RECOMMENDED, "CSTD_TINH", "fighter", level=1).id
+
+
+def test_the_appraisal_through_the_api_and_its_refusals(app_db, prov, api):
+    fighter = at_province(app_db, prov)
+    batch = {"nomination_ids": [fighter]}
+    early = api["province_secretariat"].post("/api/v1/decisions", json=batch)
+    assert (early.status_code, early.json()["error"]) == (422, "not_appraised")
+    before = snapshot(app_db)
+    for who, status in (("chairman", 403), ("snv_director", 404), ("ministry_officer", 404)):
+        refused = api[who].post("/api/v1/appraisals", json=batch)
+        assert refused.status_code == status, (who, refused.text)
+    assert snapshot(app_db) == before
+    drafted = ok(api["province_secretariat"].post("/api/v1/appraisals", json=batch), 201)
+    assert drafted["follow_up"] is None  # nothing follows a draft but its head's signature
+    again = api["province_secretariat"].post("/api/v1/appraisals", json=batch)
+    assert (again.status_code, again.json()["error"]) == (422, "already_appraised")
+    queue = ok(api["snv_director"].get("/api/v1/queues/appraisal-signature"))
+    assert [(s["id"], s["kind"], s["state"]) for s in queue["items"]] == [
+        (drafted["id"], "appraisal", "draft")
+    ]
+    sign = f"/api/v1/appraisals/{drafted['id']}/sign"
+    for who, body, status in (
+        ("chairman", {"signed_on": "2025-12-15"}, 403),  # not the Sở Nội vụ's head
+        ("ministry_officer", {"signed_on": "2025-12-15"}, 404),
+        ("snv_director", {"signed_on": "2031-01-01"}, 422),  # a date to come
+        ("snv_director", {}, 422),
+    ):
+        refused = api[who].post(sign, json=body)
+        assert refused.status_code == status, (who, body, refused.text)
+    signed = ok(api["snv_director"].post(sign, json={"signed_on": "2025-12-15"}))
+    assert signed["follow_up"] == {"flow": "appraisal", "started": True, "error": ""}
+    twice = api["snv_director"].post(sign, json={"signed_on": "2025-12-15"})
+    assert (twice.status_code, twice.json()["error"]) == (409, "illegal_transition")
+    read = ok(api["province_secretariat"].get(f"/api/v1/submissions/{drafted['id']}"))
+    assert (read["state"], read["number"], read["symbol"]) == ("issued", 1, "TTr-SNV")
+    (document,) = ok(api["province_secretariat"].get(f"/api/v1/submissions/{drafted['id']}/files"))
+    assert (document["kind"], document["filename"]) == ("to_trinh_tham_dinh", "TTr_01-TTr-SNV_tham_dinh.docx")
+    content = api["snv_director"].get(f"/api/v1/files/{document['id']}/content")
+    assert content.status_code == 200 and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi." in [
+        p.text for p in Document(io.BytesIO(content.content)).paragraphs
+    ]
+    (told,) = ok(api["province_secretariat"].get("/api/v1/inbox"))
+    assert told["title"] == "Tờ trình thẩm định số 01/TTr-SNV của Sở Nội vụ"
+    assert ok(api["snv_director"].get("/api/v1/queues/appraisal-signature"))["items"] == []
+    ok(api["province_secretariat"].post("/api/v1/decisions", json=batch), 201)
+
+
+def test_the_secretariat_drafts_it_from_a_group_and_the_head_signs_on_its_page(app_db, prov, api, browse):
+    fighter = at_province(app_db, prov)
+    secretariat = browse("province_secretariat")
+    group = group_link(secretariat.get("/thu-ky/quyet-dinh").text, "Dự thảo Tờ trình thẩm định")
+    assert "Dự thảo quyết định, gửi trình ký" not in secretariat.get(group).text
+    appraise = group.replace("/nhom?", "/nhom/tham-dinh?")
+    answer = secretariat.post(appraise, data={"csrf_token": secretariat.csrf, "nomination_id": [fighter]})
+    assert answer.status_code == 303, answer.text
+    page = answer.headers["location"]
+    assert "Ký Tờ trình thẩm định" not in secretariat.get(page).text  # not the secretariat's to sign
+    head = browse("snv_director")
+    assert page in head.get("/ky-duyet").text
+    refused = head.post(f"{page}/ky", data={"csrf_token": head.csrf, "signed_on": "2031-01-01"})
+    assert refused.status_code == 422 and "Ngày ký Tờ trình thẩm định" in refused.text
+    signed = head.post(f"{page}/ky", data={"csrf_token": head.csrf, "signed_on": "2025-12-15"})
+    assert signed.status_code == 303, signed.text
+    shown = head.get(page).text
+    assert "Tờ trình thẩm định số 01/TTr-SNV" in shown and "TTr_01-TTr-SNV_tham_dinh.docx" in shown
+    no_token = head.post(f"{page}/ky", data={"signed_on": "2025-12-15"})
+    assert no_token.status_code == 403
+    again = secretariat.get("/thu-ky/quyet-dinh").text
+    assert group_link(again, "Dự thảo quyết định")
