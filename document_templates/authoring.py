@@ -276,25 +276,26 @@ def _attachments_and_signature(doc) -> None:
     signing_table(doc)
 
 
-def to_trinh():
+def _to_trinh_opening():
+    """What every Tờ trình opens with: the header, its title, 'Kính gửi' and the paragraphs."""
     doc = new_document()
     header_table(doc)
     title(doc, "TỜ TRÌNH")
     para(doc)
     _kinh_gui(doc)
     looped(doc, "p in paragraphs", "{{ p }}", align=J, indent=True, after=6)
+    return doc
+
+
+def to_trinh():
+    doc = _to_trinh_opening()
     _attachments_and_signature(doc)
     return doc
 
 
 def to_trinh_tham_dinh():
     """The appraising body's Tờ trình: what it received, each nominee's appraisal and votes."""
-    doc = new_document()
-    header_table(doc)
-    title(doc, "TỜ TRÌNH")
-    para(doc)
-    _kinh_gui(doc)
-    looped(doc, "p in paragraphs", "{{ p }}", align=J, indent=True, after=6)
+    doc = _to_trinh_opening()
     table = grid(doc, [Cm(1.0), Cm(4.2), Cm(3.4), Cm(3.2), Cm(2.9), Cm(2.3)], borders=True)
     heads = (
         "TT",

@@ -16,10 +16,10 @@ from models.db import utcnow
 from models.decide import next_number
 from models.errors import InvalidInput, NotFound
 from models.guards import official_date
-from models.nominations import Nomination, Submission, SubmissionItem, SubmissionKind
+from models.nominations import Nomination, Submission, SubmissionKind
 from models.org import Unit
 from models.route import APPRAISAL, Step
-from models.workflow import admit
+from models.workflow import admit, new_submission
 
 
 def appraise(
@@ -35,18 +35,16 @@ def appraise(
         raise InvalidInput("Một Tờ trình thẩm định gồm hồ sơ của cùng một đợt, cùng một cấp")
     org = admit(session, step, actor, nominations, now)
     deciding = org.unit(first.handling_unit_id)
-    submission = Submission(
+    submission = new_submission(
+        session,
+        actor,
+        nominations,
+        deciding,
+        first.level,
         kind=SubmissionKind.APPRAISAL,
-        campaign_id=first.campaign_id,
         from_unit_id=deciding.appraiser_id,
-        to_unit_id=deciding.id,
-        level=first.level,
-        created_by=actor.person_id,
         created_at=now,
     )
-    session.add(submission)
-    session.flush()
-    session.add_all(SubmissionItem(submission_id=submission.id, nomination_id=n.id) for n in nominations)
     audit.record(
         session,
         actor,
