@@ -7,7 +7,7 @@ from the appraising body to the deciding unit, at the nominations' level."""
 
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models import audit, route
 from models.access import Actor
@@ -33,6 +33,11 @@ def appraise(
     key = (first.campaign_id, first.handling_unit_id, first.level)
     if any((n.campaign_id, n.handling_unit_id, n.level) != key for n in nominations):
         raise InvalidInput("Một Tờ trình thẩm định gồm hồ sơ của cùng một đợt, cùng một cấp")
+    # of two secretaries appraising the same nominations at once, the second waits here and then
+    # finds them in the first one's Tờ trình (409)
+    session.exec(
+        select(Nomination.id).where(col(Nomination.id).in_([n.id for n in nominations])).with_for_update()
+    )
     org = admit(session, step, actor, nominations, now)
     deciding = org.unit(first.handling_unit_id)
     submission = new_submission(

@@ -233,9 +233,10 @@ def guard_appraising(sit: Situation) -> None:
         )
     held = appraisal_holding(sit.session, sit.nomination)
     if held is not None:
-        raise GuardFailed(
+        raise GuardFailed(  # someone put it there first: a conflict
             "already_appraised",
             f"Hồ sơ #{sit.nomination.id} đã có trong Tờ trình thẩm định #{held.id}",
+            status=409,
             submission_id=held.id,
         )
 

@@ -202,7 +202,7 @@ def test_the_appraisal_through_the_api_and_its_refusals(app_db, prov, api):
     drafted = ok(api["province_secretariat"].post("/api/v1/appraisals", json=batch), 201)
     assert drafted["follow_up"] is None  # nothing follows a draft but its head's signature
     again = api["province_secretariat"].post("/api/v1/appraisals", json=batch)
-    assert (again.status_code, again.json()["error"]) == (422, "already_appraised")
+    assert (again.status_code, again.json()["error"]) == (409, "already_appraised")
     queue = ok(api["snv_director"].get("/api/v1/queues/appraisal-signature"))
     assert [(s["id"], s["kind"], s["state"]) for s in queue["items"]] == [
         (drafted["id"], "appraisal", "draft")
