@@ -230,21 +230,6 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
     ministry = b.unit(
         "BCT", "Bộ Công Thương", "BCT", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
     )
-    # The bodies whose Tờ trình thẩm định the deciding authorities decide on (unit.appraiser_id):
-    # the Bộ Nội vụ (its Ban Thi đua - Khen thưởng Trung ương) for the Prime Minister, the
-    # ministry's Vụ Thi đua - Khen thưởng for the Minister, the Sở Nội vụ for the Chairman.
-    home_affairs = b.unit(
-        "BNV", "Bộ Nội vụ", "BNV", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
-    )
-    vu = b.unit(
-        "BCT-TDKT",
-        "Vụ Thi đua - Khen thưởng",
-        "TĐKT",
-        UnitKind.SUBUNIT,
-        ministry,
-        place="Hà Nội",
-        head_title="Vụ trưởng",
-    )
     cuc = b.unit(
         "BCT-XTTM",
         "Cục Xúc tiến thương mại",
@@ -266,9 +251,6 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         "SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, province, place="Quảng Ngãi", head_title="Giám đốc"
     )
     ban = b.unit("SNV-BTDKT", "Ban Thi đua - Khen thưởng", "BTĐKT", UnitKind.SUBUNIT, snv)
-    for deciding, appraiser in ((central, home_affairs), (ministry, vu), (province, snv)):
-        deciding.appraiser_id = appraiser.id
-        session.add(deciding)
 
     # The people who run the process at each level.
     b.grant(
@@ -292,14 +274,11 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         "BCT:authority",
     )
     b.grant(
-        b.person(home_affairs, "Bộ trưởng Bộ Nội vụ", "BNV", "Đỗ Thanh Bình", "nam"),
-        Role.AUTHORITY,
-        home_affairs,
-        "BNV:authority",
+        b.person(ministry, "Vụ trưởng Vụ Thi đua - Khen thưởng", "BCT"),
+        Role.SECRETARIAT,
+        ministry,
+        "BCT:secretariat",
     )
-    vu_head = b.person(vu, "Vụ trưởng Vụ Thi đua - Khen thưởng", "BCT")
-    b.grant(vu_head, Role.SECRETARIAT, ministry, "BCT:secretariat")
-    b.grant(vu_head, Role.AUTHORITY, vu, "BCT-TDKT:authority")
     b.grant(
         b.person(province, "Chủ tịch Ủy ban nhân dân tỉnh", TENANT, "Nguyễn Hoàng Giang", "nam"),
         Role.AUTHORITY,
@@ -380,8 +359,35 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
         session.add(ClusterMember(cluster_id=cluster.id, unit_id=d.units[code].id))
     session.add(ClusterLead(cluster_id=cluster.id, year=year, unit_id=d.units["BQLKKT"].id))
     _storyline(b, first, last)
+    _appraisers(b, central, ministry, province, snv)
     session.flush()
     return d
+
+
+def _appraisers(b: Builder, central: Unit, ministry: Unit, province: Unit, snv: Unit) -> None:
+    """The bodies whose Tờ trình thẩm định the deciding authorities decide on (unit.appraiser_id):
+    the Bộ Nội vụ (its Ban Thi đua - Khen thưởng Trung ương) for the Prime Minister, the ministry's
+    Vụ Thi đua - Khen thưởng (its head, the ministry's secretariat, signs) for the Minister, the Sở
+    Nội vụ for the Chairman. Made last: the units and people made before them, and the season
+    drawn from them, stay what a seed made before there were appraisals."""
+    home_affairs = b.unit(
+        "BNV", "Bộ Nội vụ", "BNV", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
+    )
+    minister = b.person(home_affairs, "Bộ trưởng Bộ Nội vụ", "BNV", "Đỗ Thanh Bình", "nam")
+    b.grant(minister, Role.AUTHORITY, home_affairs, "BNV:authority")
+    vu = b.unit(
+        "BCT-TDKT",
+        "Vụ Thi đua - Khen thưởng",
+        "TĐKT",
+        UnitKind.SUBUNIT,
+        ministry,
+        place="Hà Nội",
+        head_title="Vụ trưởng",
+    )
+    b.grant(b.demo.roles["BCT:secretariat"], Role.AUTHORITY, vu, "BCT-TDKT:authority")
+    for deciding, appraiser in ((central, home_affairs), (ministry, vu), (province, snv)):
+        deciding.appraiser_id = appraiser.id
+        b.session.add(deciding)
 
 
 def _storyline(b: Builder, first: int, last: int) -> None:

@@ -323,8 +323,10 @@ class Season:
                             source=f"Đánh giá, xếp loại năm {self.year}",
                         )
                     )
-            for unit in self.demo.units.values():
-                if unit.kind is UnitKind.SUBUNIT or unit.code in DEPARTMENTS:
+            by_id = self.demo.units_by_id
+            for unit in self.demo.units.values():  # the departments, and the grassroots units' parts
+                part = unit.kind is UnitKind.SUBUNIT and by_id[unit.parent_id].code in GRASSROOTS
+                if part or unit.code in DEPARTMENTS:
                     excellent = unit.code in ("BQLKKT", "STC-2", "SGDDT-2") or self.rng.random() < 0.4
                     session.add(
                         Rating(

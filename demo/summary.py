@@ -72,8 +72,15 @@ def summary(
         failed = len(session.exec(select(FlowRun.id).where(FlowRun.state == "failed")).all())
         inbox = Counter(session.exec(select(Notification.kind)).all())
         alerts = Counter(session.exec(select(StageAlert.kind)).all())
-    # the season's own top units name it: its province, then its ministry
-    tops = [u.name for k in (UnitKind.PROVINCE, UnitKind.MINISTRY) for u in units.values() if u.kind is k]
+    # the season's own top units name it: its province, then its ministry (not the Bộ Nội vụ,
+    # which appraises for the central level)
+    appraisers = {u.appraiser_id for u in units.values()}
+    tops = [
+        u.name
+        for k in (UnitKind.PROVINCE, UnitKind.MINISTRY)
+        for u in units.values()
+        if u.kind is k and u.id not in appraisers
+    ]
     lines = [
         "",
         f"TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM {year}",
