@@ -1,8 +1,9 @@
 """The whole route in one place. A nomination travels through five kinds of record — itself, the
 Tờ trình batch that carries it up, the council session that votes on it, the appraisal Tờ trình
-that proposes it to the deciding authority, the decision that confers it — and every step anyone takes on any of them is one row below: the states it leaves, the state
-it enters, who takes it (a role, held at whose unit), the guards that must hold, the stage flow
-that follows it, and its Vietnamese label.
+that proposes it to the deciding authority, the decision that confers it — and every step anyone
+takes on any of them is one row below: the states it leaves, the state it enters, who takes it (a
+role, held at whose unit), the guards that must hold, the stage flow that follows it, and its
+Vietnamese label.
 
 The domain functions take their steps from these tables (`models.workflow`, `models.voting`,
 `models.decide`); the API starts the flow a step names; `available` answers "what may this person
@@ -54,9 +55,7 @@ class Step:
     source: frozenset[str]  # the states it leaves; for a step making its record from nominations, theirs
     target: str
     who: frozenset[str]
-    scope: (
-        str  # whose unit the role is held at: nominating | handling | sender | council | issuer | appraiser
-    )
+    scope: str  # the role's unit: nominating | handling | sender | council | issuer | appraiser
     guards: tuple[str, ...]
     flow: Flow | None  # the stage flow that follows it
     label: str
