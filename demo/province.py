@@ -392,6 +392,7 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
     session.add(ClusterLead(cluster_id=cluster.id, year=year, unit_id=d.units["BQLKKT"].id))
     _kon_tum(b, first, last)
     _storyline(b, first, last)
+    _appraisers(b, central, ministry, province, snv)
     session.flush()
     return d
 
@@ -449,6 +450,32 @@ def _kon_tum(b: Builder, first: int, last: int) -> None:
     for y in range(first, last + 1):
         b.rate(p, h, y, RatingLevel.HTT)
         b.award(p, h, y, "LDTT")
+
+
+def _appraisers(b: Builder, central: Unit, ministry: Unit, province: Unit, snv: Unit) -> None:
+    """The bodies whose Tờ trình thẩm định the deciding authorities decide on (unit.appraiser_id):
+    the Bộ Nội vụ (its Ban Thi đua - Khen thưởng Trung ương) for the Prime Minister, the ministry's
+    Vụ Thi đua - Khen thưởng (its head, the ministry's secretariat, signs) for the Minister, the Sở
+    Nội vụ for the Chairman. Made last: the units and people made before them, and the season
+    drawn from them, stay what a seed made before there were appraisals."""
+    home_affairs = b.unit(
+        "BNV", "Bộ Nội vụ", "BNV", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
+    )
+    minister = b.person(home_affairs, "Bộ trưởng Bộ Nội vụ", "BNV", "Đỗ Thanh Bình", "nam")
+    b.grant(minister, Role.AUTHORITY, home_affairs, "BNV:authority")
+    vu = b.unit(
+        "BCT-TDKT",
+        "Vụ Thi đua - Khen thưởng",
+        "TĐKT",
+        UnitKind.SUBUNIT,
+        ministry,
+        place="Hà Nội",
+        head_title="Vụ trưởng",
+    )
+    b.grant(b.demo.roles["BCT:secretariat"], Role.AUTHORITY, vu, "BCT-TDKT:authority")
+    for deciding, appraiser in ((central, home_affairs), (ministry, vu), (province, snv)):
+        deciding.appraiser_id = appraiser.id
+        b.session.add(deciding)
 
 
 def _storyline(b: Builder, first: int, last: int) -> None:

@@ -1,7 +1,8 @@
 """One year-end season for a tenant, end to end: what people do (registrations, nominations,
 intake decisions, ballots, signatures) and, after each committed action, the stage flow that
-follows it — intake, the council's tally and minutes, issuing a decision with its documents,
-forwarding a Tờ trình, the deadline sweep. Used by the demo and the orchestration benchmark.
+follows it — intake, the council's tally and minutes, the appraisal Tờ trình numbered and written,
+issuing a decision with its documents, forwarding a Tờ trình, the deadline sweep. Used by the demo
+and the orchestration benchmark.
 
 The demo runs it as the `season` flow, each stage a subflow run. The benchmark runs `Season.run`
 with each stage a flow run of its own, as the app starts them, and under `runtime.directly()`,
@@ -16,8 +17,16 @@ from sqlmodel import Session, select
 from demo.province import DEPARTMENTS, TENANT, Demo, build
 from document_templates.publish import publish_report
 from flows.runtime import step, unit_of_work
-from flows.stages import council_session_flow, deadline_sweeper_flow, decision_flow, forward_flow, intake_flow
+from flows.stages import (
+    appraisal_flow,
+    council_session_flow,
+    deadline_sweeper_flow,
+    decision_flow,
+    forward_flow,
+    intake_flow,
+)
 from models.access import Actor, load_actor
+from models.appraisal import appraise, sign_appraisal
 from models.campaigns import Campaign, Registration
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilMember, SessionItem
@@ -29,6 +38,7 @@ from models.errors import GuardFailed
 from models.history import Initiative, Rating, RatingLevel
 from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
+from models.route import WAITING
 from models.routing import Org
 from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
 from models.workflow import apply, apply_many, nominate, propose_upward, submit
@@ -237,6 +247,17 @@ class Season:
                 made.append(decision.id)
             return made
 
+    def appraise(self, code: str, ids: list[int], day: date) -> int:
+        """The secretariat drafts the appraising body's Tờ trình thẩm định for what waits for
+        the authority's decision (the council's recommendations, where it votes); its head signs."""
+        with unit_of_work() as session:
+            waiting = [n for n in (session.get(Nomination, i) for i in ids) if n.state in WAITING]
+            deciding = self.demo.units[code]
+            draft = appraise(session, self.actor(session, f"{code}:secretariat"), waiting, now=at(day))
+            head = self.actor(session, f"{self.demo.units_by_id[deciding.appraiser_id].code}:authority")
+            sign_appraisal(session, head, draft.id, signed_on=day, now=at(day, 15))
+            return draft.id
+
     def send_up(self, code: str, ids: list[int], day: date) -> list[int]:
         """The head signs one Tờ trình per award for what the council recommended; to the central
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
@@ -302,8 +323,10 @@ class Season:
                             source=f"Đánh giá, xếp loại năm {self.year}",
                         )
                     )
-            for unit in self.demo.units.values():
-                if unit.kind is UnitKind.SUBUNIT or unit.code in DEPARTMENTS:
+            by_id = self.demo.units_by_id
+            for unit in self.demo.units.values():  # the departments, and the grassroots units' parts
+                part = unit.kind is UnitKind.SUBUNIT and by_id[unit.parent_id].code in GRASSROOTS
+                if part or unit.code in DEPARTMENTS:
                     excellent = unit.code in ("BQLKKT", "STC-2", "SGDDT-2") or self.rng.random() < 0.4
                     session.add(
                         Rating(
@@ -401,9 +424,9 @@ class Season:
         step(council_session_flow, self.council_vote(code, waiting, day + timedelta(days=8), against))
         with unit_of_work() as session:
             higher = [i for i in waiting if session.get(Nomination, i).award_code == "BK_TTG"]
-        for decision_id in self.decide(
-            code, [i for i in waiting if i not in higher], day + timedelta(days=12)
-        ):
+        deciding = [i for i in waiting if i not in higher]
+        step(appraisal_flow, self.appraise(code, deciding, day + timedelta(days=11)))
+        for decision_id in self.decide(code, deciding, day + timedelta(days=12)):
             step(decision_flow, decision_id)
         for submission in self.send_up(code, higher, day + timedelta(days=13)):
             step(forward_flow, submission)
@@ -418,6 +441,7 @@ class Season:
                 )
             ).all()
         accepted = self.accept_all("TW", list(ids), day)
+        step(appraisal_flow, self.appraise("TW", accepted, day + timedelta(days=14)))
         for decision_id in self.decide_without_council("TW", accepted, day + timedelta(days=20)):
             step(decision_flow, decision_id)
 

@@ -102,12 +102,14 @@ def summary(
         inbox = Counter(session.exec(select(Notification.kind)).all())
         alerts = Counter(session.exec(select(StageAlert.kind)).all())
         merged = merger_lines(session, units, names)
-    # the season's own top units name it: its province, then its ministry (not those merged away)
+    # the season's own top units name it: its province, then its ministry (not those merged away,
+    # nor the Bộ Nội vụ, which appraises for the central level)
+    appraisers = {u.appraiser_id for u in units.values()}
     tops = [
         u.name
         for k in (UnitKind.PROVINCE, UnitKind.MINISTRY)
         for u in units.values()
-        if u.kind is k and u.successor_id is None
+        if u.kind is k and u.successor_id is None and u.id not in appraisers
     ]
     lines = [
         "",

@@ -272,11 +272,8 @@ def danh_sach():
     return doc
 
 
-def to_trinh():
-    doc = new_document()
-    header_table(doc)
-    title(doc, "TỜ TRÌNH")
-    para(doc)
+def _kinh_gui(doc) -> None:
+    """'Kính gửi:' on one line for one addressee, a dashed list for several (App. I §II.9(b))."""
     para(doc, "{%p if addressees|length == 1 %}")
     para(doc, "Kính gửi: {{ addressees[0] }}.", 14)
     para(doc, "{%p else %}")
@@ -284,13 +281,53 @@ def to_trinh():
     looped(doc, "a in addressees", "- {{ a }}{{ '.' if loop.last else ';' }}")
     para(doc, "{%p endif %}")
     para(doc, after=6)
-    looped(doc, "p in paragraphs", "{{ p }}", keep=True, align=J, indent=True, after=6)
+
+
+def _attachments_and_signature(doc) -> None:
     para(doc, "{%p if attachments %}")
     keep_with_next(para(doc, "Hồ sơ kèm theo:", 14, italic=True, align=J, indent=True))
     looped(doc, "a in attachments", "- {{ a }}", keep=True, align=J, indent=True)
     para(doc, "{%p endif %}")
     before_signature(doc)
     signing_table(doc)
+
+
+def _to_trinh_opening():
+    """What every Tờ trình opens with: the header, its title, 'Kính gửi' and the paragraphs."""
+    doc = new_document()
+    header_table(doc)
+    title(doc, "TỜ TRÌNH")
+    para(doc)
+    _kinh_gui(doc)
+    looped(doc, "p in paragraphs", "{{ p }}", keep=True, align=J, indent=True, after=6)
+    return doc
+
+
+def to_trinh():
+    doc = _to_trinh_opening()
+    _attachments_and_signature(doc)
+    return doc
+
+
+def to_trinh_tham_dinh():
+    """The appraising body's Tờ trình: what it received, each nominee's appraisal and votes."""
+    doc = _to_trinh_opening()
+    table = grid(doc, [Cm(1.0), Cm(4.2), Cm(3.4), Cm(3.2), Cm(2.9), Cm(2.3)], borders=True)
+    heads = (
+        "TT",
+        "Họ và tên / Tập thể",
+        "Danh hiệu, hình thức",
+        "Tờ trình đề nghị",
+        "Phiếu đồng ý",
+        "Kết quả",
+    )
+    for cell, head in zip(table.rows[0].cells, heads, strict=True):
+        para(cell, head, 12, bold=True)
+    fields = ("order", "nominee", "award", "proposal", "votes", "outcome")
+    looped_rows(table, "c in cases", tuple(f"{{{{ c.{f} }}}}" for f in fields))
+    para(doc, after=6)
+    looped(doc, "c in conclusions", "{{ c }}", keep=True, align=J, indent=True, after=6)
+    _attachments_and_signature(doc)
     return doc
 
 
@@ -438,6 +475,7 @@ BUILDERS = {
     "quyet_dinh": quyet_dinh,
     "danh_sach": danh_sach,
     "to_trinh": to_trinh,
+    "to_trinh_tham_dinh": to_trinh_tham_dinh,
     "bien_ban": bien_ban,
     "bang_khen": lambda: certificate(RED, "double"),
     "giay_khen": lambda: certificate(BLUE, "single"),

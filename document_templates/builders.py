@@ -9,6 +9,8 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from document_templates.contexts import (
+    AppraisalDoc,
+    AppraisedCase,
     Article,
     CertificateDoc,
     DecisionDoc,
@@ -52,7 +54,7 @@ from models.councils import (
 from models.decisions import Decision
 from models.errors import GuardFailed
 from models.history import AwardRecord, Initiative, Rating, RatingLevel
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.nominations import Nomination, Submission, SubmissionItem, SubmissionKind
 from models.org import Membership, Person, Unit, UnitKind
 from models.routing import Org
 
@@ -194,28 +196,11 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
     if meeting is not None:
         council = session.get(Council, meeting.council_id)
         bases.append(f"Căn cứ kết quả họp {council.name} {_local(meeting.held_at)[1]}")
-    senders = session.exec(
-        select(Submission)
-        .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
-        .where(
-            Submission.to_unit_id == issuer.id,
-            Submission.level > 0,
-            col(SubmissionItem.nomination_id).in_([n.id for n in nominations]),
-        )
-        .distinct()
-        .order_by(col(Submission.id))
-    ).all()
-    for sent in senders:
-        sender = session.get(Unit, sent.from_unit_id)
-        bases.append(
-            f"Xét đề nghị của {sender.authority} tại Tờ trình số "
-            f"{number_text(sent.number)}/{sent.symbol} {date_text(sent.signed_on)}"
-        )
-    if not senders:
-        bases.append(f"Theo đề nghị của Thường trực {council_name(issuer.name)}")
+    bases += proposed_by(session, issuer, nominations)
     # For an award of the President, the Government or the Prime Minister, the ministry or province
     # that proposed it pays (Law 06/2022 Art. 11(4)).
-    proposers = list(dict.fromkeys(session.get(Unit, sent.from_unit_id).name for sent in senders))
+    sent = submissions_to(session, issuer, nominations, SubmissionKind.PROPOSAL)
+    proposers = list(dict.fromkeys(session.get(Unit, s.from_unit_id).name for s in sent))
     payer = (
         ", ".join(proposers)
         if issuer.kind in {UnitKind.CENTRAL, UnitKind.STATE} and proposers
@@ -257,6 +242,43 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
         sections=_sections(collectives, people),
     )
     return document, attached
+
+
+def submissions_to(
+    session: Session, unit: Unit, nominations: list[Nomination], kind: SubmissionKind
+) -> list[Submission]:
+    """The numbered Tờ trình of a kind that carried these nominations to `unit`: the units' own
+    proposals to the level, or the appraising body's Tờ trình thẩm định to its authority."""
+    return list(
+        session.exec(
+            select(Submission)
+            .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
+            .where(
+                Submission.to_unit_id == unit.id,
+                Submission.kind == kind,
+                Submission.level > 0,
+                col(Submission.number).is_not(None),
+                col(SubmissionItem.nomination_id).in_([n.id for n in nominations]),
+            )
+            .distinct()
+            .order_by(col(Submission.id))
+        ).all()
+    )
+
+
+def proposed_by(session: Session, issuer: Unit, nominations: list[Nomination]) -> list[str]:
+    """A decision's 'Xét đề nghị' lines: where the level appraises, the appraising body's head's
+    Tờ trình thẩm định ('Giám đốc Sở Nội vụ', 'Bộ trưởng Bộ Nội vụ'); else the units' Tờ trình."""
+    sent = submissions_to(session, issuer, nominations, SubmissionKind.APPRAISAL) or submissions_to(
+        session, issuer, nominations, SubmissionKind.PROPOSAL
+    )
+    if not sent:
+        return [f"Theo đề nghị của Thường trực {council_name(issuer.name)}"]
+    return [
+        f"Xét đề nghị của {session.get(Unit, s.from_unit_id).authority} tại Tờ trình số "
+        f"{number_text(s.number)}/{s.symbol} {date_text(s.signed_on)}"
+        for s in sent
+    ]
 
 
 def reviewing_session(session: Session, nominations: list[Nomination], unit: Unit) -> CouncilSession | None:
@@ -338,6 +360,24 @@ def _votes(row: TallyResult) -> str:
     return f"{row.yes}/{row.base} phiếu đồng ý, đạt {share}% {of}"
 
 
+def _bases_paragraph(bases: list[str]) -> list[str]:
+    """A Tờ trình's căn cứ in one opening paragraph: 'Căn cứ …; căn cứ …;' (none, none)."""
+    return ["; ".join(bases[:1] + [f"c{line[1:]}" for line in bases[1:]]) + ";"] if bases else []
+
+
+def _wanted(session: Session, rules: RuleSet, nominations: list[Nomination], year: int, day: date) -> str:
+    """'tặng Bằng khen của Chủ tịch …; công nhận …': what a Tờ trình asks for its nominations,
+    each award named with whom its route leads to on `day`."""
+    first: dict[str, Nomination] = {}
+    for n in nominations:
+        first.setdefault(n.award_code, n)
+    phrases = [
+        conferring(rules.award(code), year, decider(session, n, rules.award(code), day))
+        for code, n in sorted(first.items())
+    ]
+    return "; ".join(f"{verb[0].lower()}{verb[1:]} {what}" for verb, what in phrases)
+
+
 def submission_docs(session: Session, submission: Submission) -> tuple[SubmissionDoc, ListDoc]:
     """The Tờ trình a unit sends up (Mẫu 1.4, 'Kính gửi'), with its Danh sách; both give each
     nominee's votes in the council that reviewed them (Law 06/2022 Art. 84(1)(c))."""
@@ -346,17 +386,10 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
     nominations = carried(session, submission)
     day = submission.signed_on or date.today()
     rules = _rules(session, sender, submission.signed_on)
-    first = {}
-    for n in nominations:
-        first.setdefault(n.award_code, n)
-    phrases = [
-        conferring(rules.award(code), campaign.year, decider(session, n, rules.award(code), day))
-        for code, n in sorted(first.items())
-    ]
-    wanted = "; ".join(f"{verb[0].lower()}{verb[1:]} {what}" for verb, what in phrases)
+    wanted = _wanted(session, rules, nominations, campaign.year, day)
     addressee = receiver.authority
     bases, gaps = legal_bases(session, sender, rules, own_powers=False)
-    paragraphs = ["; ".join(bases[:1] + [f"c{line[1:]}" for line in bases[1:]]) + ";"] if bases else []
+    paragraphs = _bases_paragraph(bases)
     meeting = reviewing_session(session, nominations, sender)
     votes: dict[int, str] = {}
     if meeting is not None:
@@ -420,6 +453,101 @@ def _short_name(session: Session, nomination: Nomination) -> str:
         person = session.get(Person, nomination.person_id)
         return f"{salutation(person)} {person.full_name}"
     return unit_path(session, session.get(Unit, nomination.collective_id)).partition(", ")[0]
+
+
+def appraisal_docs(session: Session, submission: Submission) -> tuple[AppraisalDoc, ListDoc]:
+    """The appraising body's Tờ trình thẩm định to the deciding authority (Mẫu 1.4, 'Kính gửi'):
+    the units' Tờ trình it appraised, the council's meeting and each nominee's votes, the
+    conclusion and the request; with its Danh sách."""
+    appraiser, deciding = session.get(Unit, submission.from_unit_id), session.get(Unit, submission.to_unit_id)
+    campaign = session.get(Campaign, submission.campaign_id)
+    nominations = carried(session, submission)
+    rules = _rules(session, appraiser, submission.signed_on)
+    wanted = _wanted(session, rules, nominations, campaign.year, submission.signed_on or date.today())
+    collectives, people = _split(session, nominations, campaign.year)
+    addressee = deciding.authority
+    ids = {n.id for n in nominations}
+    proposal_of, received = {}, []
+    for sent in submissions_to(session, deciding, nominations, SubmissionKind.PROPOSAL):
+        held = [
+            i
+            for i in session.exec(
+                select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == sent.id)
+            )
+            if i in ids
+        ]
+        proposal_of |= {i: f"{sent.reference} ngày {sent.signed_on:%d/%m/%Y}" for i in held}
+        received.append(
+            f"Tờ trình số {sent.reference} {date_text(sent.signed_on)} của "
+            f"{session.get(Unit, sent.from_unit_id).authority} ({len(held):02d} trường hợp)"
+        )
+    paragraphs = _bases_paragraph(legal_bases(session, appraiser, rules, own_powers=False)[0])
+    if received:
+        paragraphs.append(f"{appraiser.name} nhận được: {'; '.join(received)}.")
+    meeting = reviewing_session(session, nominations, deciding)
+    tallies = {}
+    if meeting is not None:
+        tallies = {
+            r.nomination_id: r
+            for r in session.exec(select(TallyResult).where(TallyResult.session_id == meeting.id))
+        }
+        paragraphs.append(
+            f"{_local(meeting.held_at)[1].capitalize()}, {session.get(Council, meeting.council_id).name} "
+            f"đã họp xét (Biên bản số {number_text(meeting.number)}/{meeting.symbol}). "
+            "Kết quả thẩm định hồ sơ và bỏ phiếu kín của Hội đồng như sau:"
+        )
+    else:
+        paragraphs.append("Kết quả thẩm định hồ sơ như sau:")
+    cases = []
+    for order, n in enumerate(nominations, 1):
+        tally = tallies.get(n.id)
+        votes = "—"
+        if tally is not None:
+            share = f"{100 * tally.yes / tally.members_total:.1f}%".replace(".", ",")
+            votes = f"{tally.yes}/{tally.members_total} thành viên ({share})"
+        cases.append(
+            AppraisedCase(
+                order=order,
+                nominee=_short_name(session, n),
+                award=rules.award(n.award_code).name,
+                proposal=proposal_of.get(n.id, "—"),
+                votes=votes,
+                outcome="Đủ điều kiện",
+            )
+        )
+    conclusions = [
+        f"Qua thẩm định, {len(nominations):02d} trường hợp đủ điều kiện, tiêu chuẩn và hồ sơ theo quy định "
+        f"của Luật Thi đua, khen thưởng và {_decree(rules)}.",
+        f"{appraiser.name} kính trình {addressee} xem xét, {wanted} cho "
+        f"{count_text(len(collectives), len(people))} (có danh sách kèm theo) đã có thành tích xuất sắc "
+        f"trong phong trào thi đua năm {campaign.year}.",
+        f"Kính trình {addressee} xem xét, quyết định./.",
+    ]
+    symbol = submission.symbol or f"TTr-{appraiser.abbreviation}"
+    document = AppraisalDoc(
+        header=header(session, appraiser, submission.number, symbol, submission.signed_on),
+        summary=f"Về việc đề nghị {wanted}",
+        addressees=[addressee],
+        paragraphs=paragraphs,
+        cases=cases,
+        conclusions=conclusions,
+        attachments=sentence_list(
+            [
+                "Danh sách đề nghị khen thưởng",
+                "Tờ trình của các cơ quan, đơn vị"
+                + (" và Biên bản họp Hội đồng Thi đua - Khen thưởng" if meeting else ""),
+                f"Hồ sơ đề nghị khen thưởng ({len(nominations):02d} bộ)",
+            ]
+        ),
+        recipients=sentence_list(["Như trên", "Lưu: VT, TĐKT"]),
+        signature=signing_block(session, appraiser, submission.signer_id, campaign.year),
+    )
+    attached = ListDoc(
+        subtitle=f"{_who(collectives, people)} ĐỀ NGHỊ {wanted.upper()}",
+        reference=attached_to("Tờ trình", submission.number, symbol, submission.signed_on, appraiser.name),
+        sections=_sections(collectives, people),
+    )
+    return document, attached
 
 
 def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:

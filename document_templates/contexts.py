@@ -125,6 +125,30 @@ class SubmissionDoc(Schema):
     gaps: list[NFCStr] = []
 
 
+class AppraisedCase(Schema):
+    order: int
+    nominee: NFCStr
+    award: NFCStr
+    proposal: NFCStr  # the unit's Tờ trình: "05/TTr-STC ngày 22/12/2025"
+    votes: NFCStr  # "10/11 thành viên (90,9%)", or "—" at a level without a council vote
+    outcome: NFCStr  # "Đủ điều kiện"
+
+
+class AppraisalDoc(Schema):
+    """Tờ trình thẩm định (Decree 30/2020 App. III Mẫu 1.4): the appraising body proposes to the
+    deciding authority, citing the Tờ trình it appraised and the council's votes per nominee."""
+
+    header: Header
+    summary: NFCStr
+    addressees: list[NFCStr]
+    paragraphs: list[NFCStr]  # legal bases, the Tờ trình received, the council's meeting
+    cases: list[AppraisedCase]
+    conclusions: list[NFCStr]  # the appraisal's result and the request
+    attachments: list[NFCStr]
+    recipients: list[NFCStr]
+    signature: Signature
+
+
 class Tally(Schema):
     order: int
     nominee: NFCStr
@@ -251,6 +275,7 @@ KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
     "to_trinh": SubmissionDoc,
+    "to_trinh_tham_dinh": AppraisalDoc,
     "bien_ban": MinutesDoc,
     "bang_khen": CertificateDoc,
     "giay_khen": CertificateDoc,

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from document_templates import merge, render, render_parts
 from document_templates.builders import (
+    appraisal_docs,
     carried,
     certificate_docs,
     decision_docs,
@@ -162,6 +163,22 @@ def publish_submission(
             store=store,
         )
     return made
+
+
+def publish_appraisal(
+    session: Session, actor: Actor, submission_id: int, store: Store | None = None
+) -> GeneratedDocument:
+    """The numbered Tờ trình thẩm định with its Danh sách, written once."""
+    submission = _get(session, Submission, submission_id, "tờ trình thẩm định")
+    if not submission.appraisal or submission.number is None:
+        raise IllegalTransition(f"Tờ trình thẩm định #{submission_id} chưa có số")
+    tenant = Org.of(session).tenant(submission.to_unit_id)
+    document, attached = appraisal_docs(session, submission)
+    content = merge(
+        [render_parts("to_trinh_tham_dinh", document, tenant), render_parts("danh_sach", attached, tenant)]
+    )
+    name = f"TTr_{_safe(submission.reference)}_tham_dinh.docx"
+    return keep(session, actor, "to_trinh_tham_dinh", f"submission:{submission.id}", name, content, store)
 
 
 def publish_report(

@@ -11,7 +11,7 @@ from document_templates import publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, step, tracked, unfinished_runs, unit_of_work
-from models import audit, deadlines, decide, followups, intake, voting, workflow
+from models import appraisal, audit, deadlines, decide, followups, intake, voting, workflow
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.db import utcnow
@@ -205,6 +205,37 @@ def write_submission(submission_id: int) -> str:
 
 
 @task(**RETRY)
+def number_appraisal(submission_id: int) -> str:
+    """The appraisal Tờ trình's number in the appraising body's register."""
+    with unit_of_work() as session:
+        return appraisal.number_appraisal(session, actor(), submission_id).reference
+
+
+@task(**RETRY)
+def write_appraisal(submission_id: int) -> str:
+    with unit_of_work() as session:
+        return publish.publish_appraisal(session, actor(), submission_id).sha256
+
+
+@task(**RETRY)
+def tell_appraisal(submission_id: int) -> int:
+    """The deciding level's secretariat drafts the decisions the Tờ trình proposes."""
+    with unit_of_work() as session:
+        submission = session.get(Submission, submission_id)
+        appraiser = session.get(Unit, submission.from_unit_id)
+        made = notify(
+            session,
+            holders(session, Role.SECRETARIAT, submission.to_unit_id),
+            "appraisal",
+            f"Tờ trình thẩm định số {submission.reference} của {appraiser.name}",
+            "Các hồ sơ trong Tờ trình đã đủ điều kiện dự thảo quyết định khen thưởng.",
+            about=("submission", submission_id),
+            key=f"appraisal:{submission_id}",
+        )
+        return len(made)
+
+
+@task(**RETRY)
 def sweep_deadlines(now: datetime | None = None) -> dict:
     with unit_of_work() as session:
         return dict(deadlines.sweep(session, actor(), now=now))
@@ -292,6 +323,18 @@ def forward_flow(submission_id: int) -> list[int]:
         return moved
 
 
+@flow(name=Flow.APPRAISAL.value)
+def appraisal_flow(submission_id: int) -> str:
+    """The appraising body's head signed its Tờ trình: number it, write it, tell the secretariat
+    who drafts the decisions on it."""
+    with tracked(Flow.APPRAISAL, submission_id, _unit_of(Submission, submission_id, "to_unit_id")):
+        reference = step(number_appraisal, submission_id)
+        step(write_appraisal, submission_id)
+        step(tell_appraisal, submission_id)
+        step(send_mail)
+        return reference
+
+
 @flow(name=Flow.SWEEP.value)
 def deadline_sweeper_flow(now: datetime | None = None) -> dict:
     """Every few minutes: reminders, escalations and timeouts due in working days, once each;
@@ -310,5 +353,13 @@ def deadline_sweeper_flow(now: datetime | None = None) -> dict:
 
 
 FLOWS = {
-    f.name: f for f in (intake_flow, council_session_flow, decision_flow, forward_flow, deadline_sweeper_flow)
+    f.name: f
+    for f in (
+        intake_flow,
+        council_session_flow,
+        appraisal_flow,
+        decision_flow,
+        forward_flow,
+        deadline_sweeper_flow,
+    )
 }

@@ -16,8 +16,8 @@ from models.audit import Event
 from models.config import get_settings
 from models.councils import CouncilSession
 from models.decisions import Decision
-from models.nominations import Nomination, State, Submission
-from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, SUBMISSION, Flow, Step
+from models.nominations import Nomination, State, Submission, SubmissionKind
+from models.route import APPRAISAL, COUNCIL_SESSION, DECISION, FLOW_SUBJECT, SUBMISSION, Flow, Step
 from models.runs import FlowRun
 
 
@@ -42,6 +42,14 @@ def waiting() -> dict[Flow, sa.Select]:
         Flow.FORWARD: _since_event(
             Submission,
             SUBMISSION["propose"],
+            Submission.kind == SubmissionKind.PROPOSAL,
+            col(Submission.signer_id).is_not(None),
+            col(Submission.number).is_(None),
+        ),
+        Flow.APPRAISAL: _since_event(
+            Submission,
+            APPRAISAL["sign_appraisal"],
+            Submission.kind == SubmissionKind.APPRAISAL,
             col(Submission.signer_id).is_not(None),
             col(Submission.number).is_(None),
         ),

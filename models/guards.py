@@ -14,7 +14,7 @@ from models.eligibility import verdict
 from models.eligibility.load import history_of, staff_of
 from models.errors import GuardFailed, InvalidInput
 from models.history import AwardRecord
-from models.nominations import FINAL_STATES, Nomination, State
+from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem, SubmissionKind
 from models.org import Unit
 from models.routing import Org
 
@@ -77,6 +77,8 @@ class Situation:
             return n.unit_id
         if scope == "sender":
             return self.units[n.level - 1].id if n.level > 0 else n.unit_id
+        if scope == "appraiser":
+            return self.org.unit(n.handling_unit_id).appraiser_id or n.handling_unit_id
         return n.handling_unit_id
 
     @property
@@ -86,6 +88,15 @@ class Situation:
     @property
     def has_council(self) -> bool:
         return bool(self.ruleset.levels[self.level_name]["council"])
+
+    @property
+    def appraisal(self) -> dict | None:
+        """What the level's catalogue says of its appraisal Tờ trình (its article), if it has one."""
+        return self.ruleset.levels[self.level_name].get("appraisal")
+
+    @property
+    def appraiser(self) -> Unit | None:
+        return self.org.unit(self.org.unit(self.nomination.handling_unit_id).appraiser_id)
 
     @property
     def deciding(self) -> bool:
@@ -205,6 +216,55 @@ def guard_forwarding(sit: Situation) -> None:
         raise GuardFailed("deciding_level", f"Cấp này quyết định {sit.award.name}, không trình lên")
 
 
+def appraisal_holding(session: Session, nomination: Nomination) -> Submission | None:
+    """The appraisal Tờ trình that holds a nomination at the level handling it, if any."""
+    return session.exec(
+        select(Submission)
+        .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
+        .where(
+            SubmissionItem.nomination_id == nomination.id,
+            Submission.kind == SubmissionKind.APPRAISAL,
+            Submission.to_unit_id == nomination.handling_unit_id,
+        )
+    ).first()
+
+
+def guard_appraising(sit: Situation) -> None:
+    """A level that appraises, the body that appraises for its authority named, and the
+    nomination not in an appraisal Tờ trình yet."""
+    if sit.appraisal is None:
+        raise GuardFailed("no_appraisal", f"Cấp {sit.level_name} không lập Tờ trình thẩm định")
+    if sit.appraiser is None:
+        handling = sit.org.unit(sit.nomination.handling_unit_id)
+        raise GuardFailed(
+            "no_appraiser",
+            f"Chưa xác định cơ quan thẩm định trình {handling.authority} ({sit.appraisal['article']})",
+        )
+    held = appraisal_holding(sit.session, sit.nomination)
+    if held is not None:
+        raise GuardFailed(  # someone put it there first: a conflict
+            "already_appraised",
+            f"Hồ sơ #{sit.nomination.id} đã có trong Tờ trình thẩm định #{held.id}",
+            status=409,
+            submission_id=held.id,
+        )
+
+
+def guard_appraised(sit: Situation) -> None:
+    """Where the level appraises, the authority decides on the appraising body's Tờ trình,
+    signed and numbered."""
+    if sit.appraisal is None:
+        return
+    held = appraisal_holding(sit.session, sit.nomination)
+    if held is None or held.number is None:
+        body = sit.appraiser.authority if sit.appraiser else "cơ quan thẩm định"
+        raise GuardFailed(
+            "not_appraised",
+            f"Hồ sơ #{sit.nomination.id} chưa có Tờ trình thẩm định của {body} đã ký, vào sổ "
+            f"({sit.appraisal['article']})",
+        )
+
+
 GUARDS = {
     "dossier": guard_dossier,
     "eligible": guard_eligible,
@@ -213,7 +273,9 @@ GUARDS = {
     "reviewed": guard_reviewed,
     "deciding": guard_deciding,
     "forwarding": guard_forwarding,
+    "appraising": guard_appraising,
+    "appraised": guard_appraised,
 }
 # Guards that depend only on where the nomination stands on its route: what a person is offered
 # is filtered by them; the others (dossier, eligibility, quota) are judged when the step is taken.
-WHERE_GUARDS = frozenset({"council", "reviewed", "deciding", "forwarding"})
+WHERE_GUARDS = frozenset({"council", "reviewed", "deciding", "forwarding", "appraising", "appraised"})

@@ -20,9 +20,9 @@ from models.campaigns import Campaign
 from models.catalogue import STAGES, default_catalogue
 from models.councils import BallotCast, CouncilMember, CouncilSession, SessionItem, SessionState
 from models.decisions import Decision
-from models.nominations import Nomination, State, Submission, SubmissionItem
+from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionKind
 from models.org import Person, Unit
-from models.route import COUNCIL_SESSION, DECISION, NOMINATION, Step
+from models.route import APPRAISAL, COUNCIL_SESSION, DECISION, NOMINATION, Step
 
 N = Nomination
 DUE = frozenset(State(s) for s in STAGES)  # the stages with a due date: overdue past it
@@ -250,3 +250,13 @@ def sessions_of(session: Session, ids: list[int], open_ids: sa.Select) -> dict[i
 def awaiting_signature(actor: Actor) -> list[sa.ColumnElement[bool]]:
     step = DECISION["sign"]
     return [col(Decision.state).in_(step.source), _at(Decision.issuer_unit_id, units_for(actor, step))]
+
+
+def appraisals_to_sign(actor: Actor) -> list[sa.ColumnElement[bool]]:
+    """Tờ trình thẩm định drafted for the appraising bodies whose head the caller is."""
+    step = APPRAISAL["sign_appraisal"]
+    return [
+        Submission.kind == SubmissionKind.APPRAISAL,
+        col(Submission.signer_id).is_(None),
+        _at(Submission.from_unit_id, units_for(actor, step)),
+    ]

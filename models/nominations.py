@@ -57,17 +57,27 @@ STATE_LABELS = {
 
 class SubmissionState(StrEnum):
     SENT = "sent"  # a unit's own nominations, sent to its own level
+    DRAFT = "draft"  # an appraisal Tờ trình the secretariat drafted, for the appraising head to sign
     SIGNED = "signed"  # a Tờ trình to the level above, signed, waiting for its number
     FORWARDED = "forwarded"  # numbered, its nominations carried to the level above
+    ISSUED = "issued"  # an appraisal Tờ trình, numbered and sent to the deciding authority
+
+
+class SubmissionKind(StrEnum):
+    PROPOSAL = "proposal"  # a unit's batch to its own level, or a level's Tờ trình to the one above
+    APPRAISAL = "appraisal"  # Tờ trình thẩm định: the appraising body proposes to the deciding authority
 
 
 _version = sa.Column("version", sa.Integer, nullable=False, default=1)
 
 
 class Submission(SQLModel, table=True):
-    """A Tờ trình: a batch of nominations sent from one unit to one level."""
+    """A Tờ trình: a batch of nominations sent from one unit to one level. An appraisal Tờ trình
+    (Tờ trình thẩm định) is one too: the appraising body (the province's Sở Nội vụ, the Bộ Nội vụ)
+    proposes the nominations waiting at a deciding level to its authority, who decides on it."""
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: SubmissionKind = Field(default=SubmissionKind.PROPOSAL, sa_type=enum_type(SubmissionKind))
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     from_unit_id: int = Field(foreign_key="unit.id", index=True)
     to_unit_id: int = Field(foreign_key="unit.id", index=True)
@@ -80,10 +90,21 @@ class Submission(SQLModel, table=True):
     signer_id: int | None = Field(default=None, foreign_key="person.id")
 
     @property
+    def appraisal(self) -> bool:
+        return self.kind is SubmissionKind.APPRAISAL
+
+    @property
     def state(self) -> SubmissionState:
         if self.number is not None:
-            return SubmissionState.FORWARDED
-        return SubmissionState.SIGNED if self.signer_id is not None else SubmissionState.SENT
+            return SubmissionState.ISSUED if self.appraisal else SubmissionState.FORWARDED
+        if self.signer_id is not None:
+            return SubmissionState.SIGNED
+        return SubmissionState.DRAFT if self.appraisal else SubmissionState.SENT
+
+    @property
+    def reference(self) -> str:
+        """'03/TTr-SNV' once numbered (Decree 30/2020 App. I §II.3)."""
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""
 
 
 class SubmissionItem(SQLModel, table=True):

@@ -37,6 +37,10 @@ class Unit(SQLModel, table=True):
     place: str = Field(default="", max_length=100)  # địa danh on documents
     head_title: str = Field(default="", max_length=100)  # e.g. "Giám đốc", "Chủ tịch"
     organisation_basis: str = Field(default="", max_length=500)  # the căn cứ on its own powers
+    # The body whose head proposes this unit's decisions in a Tờ trình thẩm định, where its level
+    # appraises (the catalogue's [levels.*] appraisal): a province's Sở Nội vụ, a ministry's Vụ
+    # Thi đua - Khen thưởng, the Bộ Nội vụ for the Prime Minister (Law 06/2022 Art. 84(4), 89(2)(đ)).
+    appraiser_id: int | None = Field(default=None, foreign_key="unit.id")
     flag_eligible: bool = True  # belongs to an emulation cluster, so can be given flags
     founded_on: date | None = None
     valid_from: date | None = None

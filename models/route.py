@@ -1,8 +1,9 @@
-"""The whole route in one place. A nomination travels through four kinds of record — itself, the
-Tờ trình batch that carries it up, the council session that votes on it, the decision that confers
-it — and every step anyone takes on any of them is one row below: the states it leaves, the state
-it enters, who takes it (a role, held at whose unit), the guards that must hold, the stage flow
-that follows it, and its Vietnamese label.
+"""The whole route in one place. A nomination travels through five kinds of record — itself, the
+Tờ trình batch that carries it up, the council session that votes on it, the appraisal Tờ trình
+that proposes it to the deciding authority, the decision that confers it — and every step anyone
+takes on any of them is one row below: the states it leaves, the state it enters, who takes it (a
+role, held at whose unit), the guards that must hold, the stage flow that follows it, and its
+Vietnamese label.
 
 The domain functions take their steps from these tables (`models.workflow`, `models.voting`,
 `models.decide`); the API starts the flow a step names; `available` answers "what may this person
@@ -27,6 +28,7 @@ class Flow(StrEnum):
     COUNCIL_SESSION = "council_session"
     DECISION = "decision"
     FORWARD = "forward"
+    APPRAISAL = "appraisal"
     SWEEP = "deadline_sweeper"
 
 
@@ -36,6 +38,7 @@ FLOW_SUBJECT = {
     Flow.COUNCIL_SESSION: ("council_session", "session_id"),
     Flow.DECISION: ("decision", "decision_id"),
     Flow.FORWARD: ("submission", "submission_id"),
+    Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
 }
 
 NEW = "new"  # the source of a step that creates its record
@@ -47,12 +50,12 @@ SYSTEM = "system"  # the engine, in a stage flow: after a person's step, or when
 
 @dataclass(frozen=True)
 class Step:
-    record: str  # nomination | submission | council_session | decision
+    record: str  # nomination | submission | council_session | appraisal | decision
     action: str
     source: frozenset[str]  # the states it leaves; for a step making its record from nominations, theirs
     target: str
     who: frozenset[str]
-    scope: str  # whose unit the role is held at: nominating | handling | sender | council | issuer
+    scope: str  # the role's unit: nominating | handling | sender | council | issuer | appraiser
     guards: tuple[str, ...]
     flow: Flow | None  # the stage flow that follows it
     label: str
@@ -110,8 +113,13 @@ ROWS = {
         ("close_session",  {SS.OPEN},     SS.CLOSED,         {SEC},       "council",    ""),
         ("tally",          {SS.CLOSED},   SS.TALLIED,        {SYSTEM},    "council",    ""),
     ),
+    "appraisal": (  # Tờ trình thẩm định: the appraising body's head proposes to the deciding authority
+        ("appraise",       WAITING,       B.DRAFT,           {SEC},       "handling",   "deciding reviewed appraising"),
+        ("sign_appraisal", {B.DRAFT},     B.SIGNED,          {AUTH},      "appraiser",  ""),
+        ("number_appraisal", {B.SIGNED},  B.ISSUED,          {SYSTEM},    "appraiser",  ""),
+    ),
     "decision": (
-        ("draft_decision", WAITING,       D.DRAFT,           {SEC, AUTH}, "handling",   "deciding reviewed"),
+        ("draft_decision", WAITING,       D.DRAFT,           {SEC, AUTH}, "handling",   "deciding reviewed appraised"),
         ("sign",           {D.DRAFT},     D.SIGNED,          {AUTH},      "issuer",     ""),
         ("issue",          {D.SIGNED},    D.ISSUED,          {SYSTEM},    "issuer",     ""),
     ),
@@ -122,6 +130,7 @@ FLOWS = {  # the stage flow that follows a step, started once the step is commit
     "resubmit": Flow.INTAKE,
     "propose": Flow.FORWARD,
     "close_session": Flow.COUNCIL_SESSION,
+    "sign_appraisal": Flow.APPRAISAL,
     "sign": Flow.DECISION,
 }
 LABELS = {
@@ -148,6 +157,9 @@ LABELS = {
     "cast_ballot": "Bỏ phiếu",
     "close_session": "Kết thúc bỏ phiếu",
     "tally": "Kiểm phiếu",
+    "appraise": "Dự thảo Tờ trình thẩm định",
+    "sign_appraisal": "Ký Tờ trình thẩm định",
+    "number_appraisal": "Vào sổ, trình Tờ trình thẩm định",
     "draft_decision": "Dự thảo quyết định khen thưởng",
     "sign": "Ký quyết định",
     "issue": "Vào sổ, ban hành quyết định",
@@ -172,8 +184,8 @@ TABLES: dict[str, dict[str, Step]] = {
     }
     for record, rows in ROWS.items()
 }
-NOMINATION, SUBMISSION, COUNCIL_SESSION, DECISION = (
-    TABLES[r] for r in ("nomination", "submission", "council_session", "decision")
+NOMINATION, SUBMISSION, COUNCIL_SESSION, APPRAISAL, DECISION = (
+    TABLES[r] for r in ("nomination", "submission", "council_session", "appraisal", "decision")
 )
 OF_NOMINATIONS = [s for table in TABLES.values() for s in table.values() if s.of_nominations]
 

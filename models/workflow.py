@@ -281,17 +281,19 @@ def _route(session: Session, nominations: list[Nomination], now: datetime) -> li
     return org.route_units(ruleset, ruleset.award(first.award_code), first.unit_id, today)
 
 
-def _new_submission(
-    session: Session, actor: Actor, nominations: list[Nomination], to_unit: Unit, level: int, **signed
+def new_submission(
+    session: Session, actor: Actor, nominations: list[Nomination], to_unit: Unit, level: int, **fields
 ) -> Submission:
+    """A Tờ trình carrying the nominations to `to_unit`, from the unit handling them unless
+    `fields` name another (an appraising body), with its items."""
     first = nominations[0]
+    fields = {"from_unit_id": first.handling_unit_id} | fields
     submission = Submission(
         campaign_id=first.campaign_id,
-        from_unit_id=first.handling_unit_id,
         to_unit_id=to_unit.id,
         level=level,
         created_by=actor.person_id,
-        **signed,
+        **fields,
     )
     session.add(submission)
     session.flush()
@@ -305,7 +307,7 @@ def submit(
     """The unit sends its nominations to its own level's secretariat, as one batch: all or none."""
     now = now or utcnow()
     units = _route(session, nominations, now)
-    submission = _new_submission(session, actor, nominations, units[0], 0)
+    submission = new_submission(session, actor, nominations, units[0], 0)
     org = Org.of(session)
     _read_histories(session, nominations)
     for n in nominations:
@@ -338,7 +340,7 @@ def propose_upward(
     campaign = session.get(Campaign, first.campaign_id)
     official_date(signed_on, now, campaign.launched_on, "Ngày ký Tờ trình", "signed_on")
     target = units[first.level + 1]
-    submission = _new_submission(
+    submission = new_submission(
         session, actor, nominations, target, first.level + 1, signed_on=signed_on, signer_id=actor.person_id
     )
     audit.record(

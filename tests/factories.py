@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from models.access import Actor, load_actor, system_actor
+from models.appraisal import appraise, number_appraisal, sign_appraisal
 from models.campaigns import Campaign
 from models.config import configured
 from models.councils import Council, CouncilMember, Position, council_name
@@ -118,7 +119,14 @@ def build_province(session: Session) -> Province:
         organisation_basis="Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
     )
     u["snv"] = unit(
-        session, "QNG-SNV", "Sở Nội vụ", "SNV", UnitKind.AGENCY, u["province"], place="Quảng Ngãi"
+        session,
+        "QNG-SNV",
+        "Sở Nội vụ",
+        "SNV",
+        UnitKind.AGENCY,
+        u["province"],
+        place="Quảng Ngãi",
+        head_title="Giám đốc",
     )
     u["stc"] = unit(
         session,
@@ -143,6 +151,27 @@ def build_province(session: Session) -> Province:
     u["cuc"] = unit(
         session, "BCT-CTM", "Cục Thương mại điện tử", "TMĐT", UnitKind.AGENCY, u["ministry"], place="Hà Nội"
     )
+    # the bodies whose Tờ trình thẩm định the deciding authorities decide on
+    u["home_affairs"] = unit(
+        session, "BNV", "Bộ Nội vụ", "BNV", UnitKind.MINISTRY, place="Hà Nội", head_title="Bộ trưởng"
+    )
+    u["ministry_board"] = unit(
+        session,
+        "BCT-TĐKT",
+        "Vụ Thi đua - Khen thưởng",
+        "TĐKT",
+        UnitKind.SUBUNIT,
+        u["ministry"],
+        place="Hà Nội",
+        head_title="Vụ trưởng",
+    )
+    for deciding, appraiser in (
+        ("province", "snv"),
+        ("central", "home_affairs"),
+        ("ministry", "ministry_board"),
+    ):
+        u[deciding].appraiser_id = u[appraiser].id
+        session.add(u[deciding])
     staff = {
         "officer": ("Trần Thị Hoa", u["stc"], "Chuyên viên Văn phòng", Role.UNIT_OFFICER, u["stc"]),
         "unit_secretariat": ("Lê Văn Nam", u["stc"], "Chánh Văn phòng", Role.SECRETARIAT, u["stc"]),
@@ -163,6 +192,14 @@ def build_province(session: Session) -> Province:
             u["central"],
         ),
         "prime_minister": ("Thủ tướng", u["central"], "Thủ tướng Chính phủ", Role.AUTHORITY, u["central"]),
+        "snv_director": ("Trương Công Minh", u["snv"], "Giám đốc", Role.AUTHORITY, u["snv"]),
+        "home_affairs_minister": (
+            "Phạm Thị Thanh",
+            u["home_affairs"],
+            "Bộ trưởng",
+            Role.AUTHORITY,
+            u["home_affairs"],
+        ),
         "ministry_officer": ("Hà Thu Trang", u["cuc"], "Chuyên viên", Role.UNIT_OFFICER, u["cuc"]),
     }
     for key, (name, at, post, role, scope) in staff.items():
@@ -260,6 +297,15 @@ def propose_and_forward(session: Session, head: Actor, nominations, signed_on: d
     submission = propose_upward(session, head, nominations, signed_on=signed_on, now=now)
     forward(session, system_actor(), submission.id, now=now)
     return number_submission(session, system_actor(), submission)
+
+
+def appraise_and_number(session: Session, secretariat: Actor, head: Actor, nominations, signed_on: date, now):
+    """The secretariat drafts the appraisal Tờ trình, the appraising body's head signs it, the
+    appraisal flow numbers it."""
+    now = max(now, on(signed_on))
+    appraisal = appraise(session, secretariat, nominations, now=now)
+    sign_appraisal(session, head, appraisal.id, signed_on=signed_on, now=now)
+    return number_appraisal(session, system_actor(), appraisal.id)
 
 
 def password_of(username: str) -> str:

@@ -41,6 +41,7 @@ LISTS = {
     "/api/v1/queues/returned": "good",
     "/api/v1/queues/agenda": "good",
     "/api/v1/queues/signature": "decision",
+    "/api/v1/queues/appraisal-signature": "batch",
     "/api/v1/submissions": "batch",
     "/api/v1/council-sessions": "meeting",
     "/api/v1/decisions": "decision",
@@ -72,6 +73,7 @@ CREATES = {
         },
     ),
     "/api/v1/decisions": ("nomination_ids", lambda r: {"nomination_ids": [r["good"]]}),
+    "/api/v1/appraisals": ("nomination_ids", lambda r: {"nomination_ids": [r["fighter"]]}),
     "/api/v1/proposals": (
         "nomination_ids",
         lambda r: {"nomination_ids": [r["fighter"]], "signed_on": "2025-12-22"},
@@ -118,6 +120,7 @@ BODIES = {  # a valid body for each write that names its record in the path
     ("POST", "/api/v1/council-sessions/{session_id}/ballots"): {"json": {"choices": {"1": "yes"}}},
     ("POST", "/api/v1/council-sessions/{session_id}/close"): {},
     ("POST", "/api/v1/decisions/{decision_id}/sign"): {"json": {"signed_on": "2025-12-20"}},
+    ("POST", "/api/v1/appraisals/{submission_id}/sign"): {"json": {"signed_on": "2025-12-20"}},
     ("POST", "/api/v1/inbox/{notification_id}/read"): {},
     ("POST", "/api/v1/flow-runs/{run_id}/retry"): {},
     ("PATCH", "/api/v1/users/{user_id}"): {"json": {"active": True}},

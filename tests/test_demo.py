@@ -14,7 +14,7 @@ from models.db import make_engine
 from models.deadlines import StageAlert
 from models.decisions import Decision
 from models.history import AwardRecord
-from models.nominations import Nomination, State
+from models.nominations import Nomination, State, Submission
 from models.runs import FlowRun
 from service.app import create_app
 from service.cli import cli
@@ -44,7 +44,20 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
         assert {r.state for r in runs} == {"completed"}
         flows = Counter(r.flow for r in runs)
         assert flows["decision"] == len(session.exec(select(Decision)).all())
-        assert set(flows) == {"intake", "council_session", "decision", "forward", "deadline_sweeper"}
+        assert set(flows) == {
+            "intake",
+            "council_session",
+            "appraisal",
+            "decision",
+            "forward",
+            "deadline_sweeper",
+        }
+        # the province, the ministry and the centre each decided on an appraisal Tờ trình
+        appraised = {
+            s.reference for s in session.exec(select(Submission).where(Submission.kind == "appraisal"))
+        }
+        assert appraised == {"01/TTr-SNV", "01/TTr-TĐKT", "01/TTr-BNV"} and flows["appraisal"] == 3
+        assert (tmp_path / "van_ban" / "to_trinh_tham_dinh" / "TTr_01-TTr-SNV_tham_dinh.docx").is_file()
         # every automated step is in the audit log under the flow run that took it
         automated = session.exec(select(Event).where(Event.actor_id.is_(None))).all()
         assert automated and {e.flow_run_id for e in automated} <= {r.id for r in runs}

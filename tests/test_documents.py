@@ -25,7 +25,7 @@ from document_templates.contexts import (
     number_text,
     signature,
 )
-from document_templates.publish import publish_decision, publish_report, publish_submission
+from document_templates.publish import publish_appraisal, publish_decision, publish_report, publish_submission
 from models.councils import Choice
 from models.decide import draft_decision
 from models.decisions import GeneratedDocument
@@ -33,7 +33,7 @@ from models.dossier import Store
 from models.history import Rating
 from models.org import UnitKind
 from models.workflow import apply, nominate, submit
-from tests.factories import NOW, YEAR, propose_and_forward, sign_and_issue, unit
+from tests.factories import NOW, YEAR, appraise_and_number, propose_and_forward, sign_and_issue, unit
 from tests.test_workflow import meet, report, vote
 
 TNR = "Times New Roman"
@@ -125,6 +125,15 @@ def bang_khen_season(session, province, store: Store, signed_on: date) -> dict:
     vote(
         session, province, meet(session, province, "province", nominations), "province", lambda i: Choice.YES
     )
+    appraised = appraise_and_number(
+        session,
+        province.actors["province_secretariat"],
+        province.actors["snv_director"],
+        nominations,
+        min(date(2025, 12, 29), signed_on),
+        NOW,
+    )
+    appraisal = publish_appraisal(session, province.actors["snv_director"], appraised.id, store)
     decision = draft_decision(session, province.actors["province_secretariat"], nominations)
     sign_and_issue(session, province.actors["chairman"], decision.id, signed_on, NOW)
     made = publish_decision(session, province.actors["chairman"], decision.id, store)
@@ -132,6 +141,7 @@ def bang_khen_season(session, province, store: Store, signed_on: date) -> dict:
         "store": store,
         "decision": decision,
         "to_trinh": to_trinh,
+        "appraisal": appraisal,
         "made": made,
         "nominations": nominations,
         "officer": officer,
@@ -199,9 +209,9 @@ def test_decision_body_reads_as_mau_1_2(season):
     assert bases[0].text == "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
     assert bases[1].text == "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
     assert bases[2].text.startswith("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025")
-    assert (
+    assert (  # the Sở Nội vụ's appraisal Tờ trình, not the department's it appraised
         bases[-1].text
-        == "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 01/TTr-STC ngày 22 tháng 12 năm 2025."
+        == "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 01/TTr-SNV ngày 29 tháng 12 năm 2025."
     )
     assert all(style_of(p)[2] for p in bases) and all(p.text.endswith(";") for p in bases[:-1])
     article = find(document, next(t for t in texts if t.startswith("Điều 1.")))

@@ -10,21 +10,23 @@ from document_templates import publish
 from flows.runtime import directly
 from flows.stages import deadline_sweeper_flow, forward_flow
 from models import followups, runs
+from models.appraisal import appraise, sign_appraisal
 from models.councils import CouncilSession, SessionState
 from models.db import session_scope, utcnow
 from models.decide import draft_decision, sign
 from models.decisions import Decision, DecisionState
-from models.nominations import Nomination, State
+from models.nominations import Nomination, State, Submission
 from models.org import Person
 from models.workflow import propose_upward, submit
 from tests.factories import NOW, nominations_of
 from tests.test_flows import on_unit_agenda, snapshot
+from tests.test_route import placed
 from tests.test_workflow import draft, report, through_unit_council
 
 
 def stopped_before_the_flows(engine, prov) -> dict[str, int]:
-    """A batch submitted, a session's voting ended, a decision signed and a Tờ trình signed
-    upward, all at NOW, and none of their flows run."""
+    """A batch submitted, a session's voting ended, a decision signed, a Tờ trình signed
+    upward and an appraisal Tờ trình signed, all at NOW, and none of their flows run."""
     meeting = on_unit_agenda(engine, prov, keys=("diligent",))
     with session_scope(engine) as session:
         good = draft(session, prov, key="good", award="GK")
@@ -37,7 +39,16 @@ def stopped_before_the_flows(engine, prov) -> dict[str, int]:
         veteran = draft(session, prov, key="veteran", award="GK")
         report(session, prov, veteran)
         batch = submit(session, prov.actors["officer"], [veteran], now=NOW)
-        return {"intake": batch.id, "council_session": meeting, "decision": decision.id, "forward": upward.id}
+        waiting = placed(session, prov, State.RECOMMENDED, "CSTD_TINH", "veteran", level=1)
+        appraised = appraise(session, prov.actors["province_secretariat"], [waiting], now=NOW)
+        sign_appraisal(session, prov.actors["snv_director"], appraised.id, signed_on=NOW.date(), now=NOW)
+        return {
+            "intake": batch.id,
+            "council_session": meeting,
+            "decision": decision.id,
+            "forward": upward.id,
+            "appraisal": appraised.id,
+        }
 
 
 def test_every_kind_of_action_left_without_its_flow_is_found_once_the_grace_period_passed(app_db, prov):
@@ -58,6 +69,7 @@ def test_the_sweep_runs_what_was_lost_once_and_leaves_a_failed_run_to_the_secret
             "restart_intake": 1,
             "restart_decision": 1,
             "restart_forward": 1,
+            "restart_appraisal": 1,
         }
         before = snapshot(app_db)
         assert deadline_sweeper_flow.fn(NOW + timedelta(days=1, minutes=15)) == {}
@@ -71,6 +83,7 @@ def test_the_sweep_runs_what_was_lost_once_and_leaves_a_failed_run_to_the_secret
         assert carried.intake["missing"] == []  # checked on arrival at the province
         assert nominations["Đặng Thị Duyên"].intake["status"] == "eligible"
         assert session.get(CouncilSession, cases["council_session"]).state is SessionState.CLOSED
+        assert session.get(Submission, cases["appraisal"]).reference == "01/TTr-SNV"
 
 
 def test_a_batch_carried_up_by_a_forward_that_then_failed_waits_for_the_retry(app_db, prov, monkeypatch):

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from models import decide, voting, workflow
+from models import appraisal, decide, voting, workflow
 from models.access import load_actor
 from models.audit import Event, verify
 from models.councils import BallotCast, Choice
@@ -16,6 +16,7 @@ from models.db import session_scope
 from models.errors import DomainError
 from models.nominations import Nomination
 from tests.factories import NOW
+from tests.test_route import placed
 from tests.test_workflow import before_unit_council, draft, through_unit_council
 
 
@@ -61,6 +62,26 @@ def test_of_two_signatures_of_one_decision_one_wins(app_db, prov):
 
     assert race(app_db, [sign(date(2025, 12, 12)), sign(date(2025, 12, 15))]) == {"ok": 1, 409: 1}
     assert events(app_db, "sign") == 1
+
+
+def test_of_two_appraisals_of_one_nomination_and_two_signatures_of_one_appraisal_one_wins(app_db, prov):
+    with session_scope(app_db) as session:
+        n = placed(session, prov, "recommended", "CSTD_TINH", "fighter", level=1)
+    secretariat, head = prov.people["province_secretariat"].id, prov.people["snv_director"].id
+
+    def appraise(s):
+        return appraisal.appraise(s, load_actor(s, secretariat), [s.get(Nomination, n.id)], now=NOW)
+
+    assert race(app_db, [appraise, appraise]) == {"ok": 1, 409: 1}
+    assert events(app_db, "appraise") == 1
+    with Session(app_db) as session:
+        (drafted,) = session.exec(select(Event.entity_id).where(Event.action == "appraise")).all()
+
+    def sign(day):
+        return lambda s: appraisal.sign_appraisal(s, load_actor(s, head), drafted, signed_on=day, now=NOW)
+
+    assert race(app_db, [sign(date(2025, 12, 12)), sign(date(2025, 12, 15))]) == {"ok": 1, 409: 1}
+    assert events(app_db, "sign_appraisal") == 1
 
 
 def test_of_two_closings_of_one_session_one_wins(app_db, prov):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from models import decide, route, voting, workflow
+from models import appraisal, decide, route, voting, workflow
 from models.access import Actor, load_actor, system_actor
 from models.councils import Choice, CouncilSession, SessionItem, SessionState
 from models.db import transaction_cache
@@ -21,7 +21,7 @@ from models.drafting import edit as edit_nomination
 from models.errors import DomainError, Forbidden, GuardFailed, IllegalTransition
 from models.guards import GUARDS
 from models.history import Rating
-from models.nominations import Nomination, State, Submission
+from models.nominations import Nomination, State, Submission, SubmissionState
 from models.org import Role
 from models.route import SYSTEM, TABLES
 from tests.factories import NOW, Province, docx_bytes, grassroots_fighters_capped, on
@@ -38,6 +38,8 @@ CODES = {  # the code each guard refuses with
     "reviewed": "not_reviewed",
     "deciding": "not_deciding_level",
     "forwarding": "deciding_level",
+    "appraising": "no_appraisal",
+    "appraised": "not_appraised",
     "attending": "not_attending",
     "first_ballot": "already_voted",
 }
@@ -318,6 +320,52 @@ def drafting(who, state=State.RECOMMENDED, award="LDTT", key="good"):
     return take
 
 
+def appraising(who: str, state=State.RECOMMENDED, award="CSTD_TINH", key="fighter", level=1):
+    """The secretariat of the level drafting the appraisal Tờ trình (`who` names the person)."""
+
+    def take(session, prov):
+        n = placed(session, prov, state, award, key, level)
+        return appraisal.appraise(session, prov.actors[who], [n], now=NOW)
+
+    return take
+
+
+def appraisal_step(action, who: str, state=SubmissionState.DRAFT):
+    """A provincial fighter's appraisal Tờ trình brought to `state`, then `who` (a person's key,
+    or the engine) takes the step."""
+
+    def take(session, prov):
+        n = placed(session, prov, State.RECOMMENDED, "CSTD_TINH", "fighter", level=1)
+        a = appraisal.appraise(session, prov.actors["province_secretariat"], [n], now=NOW)
+        if state is not SubmissionState.DRAFT:
+            appraisal.sign_appraisal(
+                session, prov.actors["snv_director"], a.id, signed_on=NOW.date(), now=NOW
+            )
+        actor = system_actor() if who == SYSTEM else prov.actors[who]
+        if action == "sign_appraisal":
+            return appraisal.sign_appraisal(session, actor, a.id, signed_on=NOW.date(), now=NOW)
+        return appraisal.number_appraisal(session, actor, a.id)
+
+    return take
+
+
+def drafting_at_province(appraised: bool):
+    """The provincial secretariat drafting the Chairman's decision on a recommended provincial
+    fighter: with the Sở Nội vụ's appraisal Tờ trình signed and numbered, or without it."""
+
+    def take(session, prov):
+        n = placed(session, prov, State.RECOMMENDED, "CSTD_TINH", "fighter", level=1)
+        if appraised:
+            a = appraisal.appraise(session, prov.actors["province_secretariat"], [n], now=NOW)
+            appraisal.sign_appraisal(
+                session, prov.actors["snv_director"], a.id, signed_on=NOW.date(), now=NOW
+            )
+            appraisal.number_appraisal(session, system_actor(), a.id)
+        return decide.draft_decision(session, prov.actors["province_secretariat"], [n], now=NOW)
+
+    return take
+
+
 def decision_step(action, who, state=DecisionState.DRAFT):
     def take(session, prov):
         n = placed(session, prov, State.RECOMMENDED)
@@ -441,6 +489,39 @@ CASES = [
     Case("submission", "number", "taken", numbering(SYSTEM)),
     Case("submission", "number", "forbidden", numbering(route.AUTH)),
     Case("submission", "number", "illegal", numbering(SYSTEM, signed=False)),
+    # the appraisal Tờ trình (Tờ trình thẩm định)
+    Case("appraisal", "appraise", "taken", appraising("province_secretariat")),
+    Case("appraisal", "appraise", "forbidden", appraising("chairman")),
+    Case("appraisal", "appraise", "illegal", appraising("province_secretariat", State.SUBMITTED)),
+    Case("appraisal", "appraise", "deciding", appraising("unit_secretariat", level=0)),
+    Case("appraisal", "appraise", "reviewed", appraising("province_secretariat", State.ACCEPTED)),
+    Case(
+        "appraisal",
+        "appraise",
+        "appraising",
+        appraising("unit_secretariat", award="LDTT", key="good", level=0),
+    ),
+    Case("appraisal", "sign_appraisal", "taken", appraisal_step("sign_appraisal", "snv_director")),
+    Case("appraisal", "sign_appraisal", "forbidden", appraisal_step("sign_appraisal", "chairman")),
+    Case(
+        "appraisal",
+        "sign_appraisal",
+        "illegal",
+        appraisal_step("sign_appraisal", "snv_director", SubmissionState.SIGNED),
+    ),
+    Case(
+        "appraisal",
+        "number_appraisal",
+        "taken",
+        appraisal_step("number_appraisal", SYSTEM, SubmissionState.SIGNED),
+    ),
+    Case(
+        "appraisal",
+        "number_appraisal",
+        "forbidden",
+        appraisal_step("number_appraisal", "snv_director", SubmissionState.SIGNED),
+    ),
+    Case("appraisal", "number_appraisal", "illegal", appraisal_step("number_appraisal", SYSTEM)),
     # the council session
     Case("council_session", "open_session", "taken", opening(route.SEC)),
     Case("council_session", "open_session", "forbidden", opening(route.UO)),
@@ -486,6 +567,8 @@ CASES = [
     Case("decision", "draft_decision", "illegal", drafting(route.SEC, S.SUBMITTED)),
     Case("decision", "draft_decision", "deciding", drafting(route.SEC, award="CSTD_TINH", key="fighter")),
     Case("decision", "draft_decision", "reviewed", drafting(route.SEC, S.ACCEPTED)),
+    Case("decision", "draft_decision", "taken", drafting_at_province(appraised=True), "appraised"),
+    Case("decision", "draft_decision", "appraised", drafting_at_province(appraised=False)),
     Case("decision", "sign", "taken", decision_step("sign", route.AUTH)),
     Case("decision", "sign", "forbidden", decision_step("sign", route.SEC)),
     Case("decision", "sign", "illegal", decision_step("sign", route.AUTH, DecisionState.SIGNED)),

@@ -22,6 +22,7 @@ from models.workflow import apply, nominate, submit
 from tests.factories import (
     NOW,
     Province,
+    appraise_and_number,
     close_and_tally,
     docx_bytes,
     history,
@@ -302,6 +303,18 @@ def test_provincial_fighter_travels_two_levels_and_is_decided_by_the_chairman(se
     apply(session, n, "accept", province.actors["province_secretariat"], now=NOW)
     meeting = meet(session, province, "province", [n])
     vote(session, province, meeting, "province", lambda i: Choice.YES)
+    with pytest.raises(GuardFailed, match="Tờ trình thẩm định của Giám đốc Sở Nội vụ") as refused:
+        draft_and_sign(session, province, n, "province_secretariat", "chairman")
+    assert refused.value.code == "not_appraised"
+    appraised = appraise_and_number(
+        session,
+        province.actors["province_secretariat"],
+        province.actors["snv_director"],
+        [n],
+        date(2026, 1, 2),
+        NOW,
+    )
+    assert appraised.reference == "01/TTr-SNV"
     decision = draft_and_sign(session, province, n, "province_secretariat", "chairman")
     assert n.state is State.CONFERRED and decision.reference == "01/QĐ-UBND"
 

@@ -124,7 +124,11 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
     steps = workflow.available_steps(session, actor, n)  # reads the route's units, named below
     batches = session.exec(select(SubmissionItem.submission_id).where(SubmissionItem.nomination_id == n.id))
     meetings = session.exec(select(SessionItem.session_id).where(SessionItem.nomination_id == n.id))
-    targets = {("submission", b) for b in batches} | {("council_session", m) for m in meetings}
+    batches = list(
+        batches
+    )  # its Tờ trình, the appraisal among them (whose steps are the "appraisal" record's)
+    targets = {(record, b) for b in batches for record in ("submission", "appraisal")}
+    targets |= {("council_session", m) for m in meetings}
     targets |= {("decision", n.decision_id), ("nomination", n.id)}
     trail = audit.trail_of(session, targets)  # its own steps and those of its batches, meetings, decision
     ran = session.exec(

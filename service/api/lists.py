@@ -24,7 +24,7 @@ from models.councils import (
 )
 from models.decisions import Decision, DecisionState
 from models.errors import NotFound
-from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionState
+from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionKind, SubmissionState
 from models.org import Person, Unit
 from service.api import MAX_ID, PRINTABLE, PathId, refusals
 from service.auth import ActorDep
@@ -176,6 +176,7 @@ class SubmissionOut(BaseModel):
     """A Tờ trình, or a unit's batch sent to its own level."""
 
     id: int
+    kind: SubmissionKind  # proposal, or appraisal: a Tờ trình thẩm định to the deciding authority
     campaign_id: int
     from_unit: Ref
     to_unit: Ref
@@ -461,6 +462,13 @@ def decision(decision_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     return _decisions(session, [found])[0] | {
         "by_state": by_state_counts(session, col(Nomination.decision_id) == found.id)
     }
+
+
+@router.get("/queues/appraisal-signature", response_model=Page[SubmissionOut])
+def appraisal_signature_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+    """Tờ trình thẩm định waiting for the signature of the appraising body the caller heads."""
+    found, total = paged(session, Submission, lists.appraisals_to_sign(actor), paging)
+    return as_page(_submissions(session, found), total, paging)
 
 
 @router.get("/queues/signature", response_model=Page[DecisionOut])

@@ -11,12 +11,22 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from sqlmodel import Session, col, select
 
 from flows.triggers import trigger
-from models import decide, voting, workflow
+from models import appraisal, decide, voting, workflow
 from models.access import Actor
 from models.councils import Choice
 from models.errors import NotFound
 from models.nominations import Nomination
-from models.route import COUNCIL_SESSION, DECISION, FLOW_SUBJECT, NEW, NOMINATION, SUBMISSION, Flow, Step
+from models.route import (
+    APPRAISAL,
+    COUNCIL_SESSION,
+    DECISION,
+    FLOW_SUBJECT,
+    NEW,
+    NOMINATION,
+    SUBMISSION,
+    Flow,
+    Step,
+)
 from service.api import MAX_ID, PathId, RowId, refusals
 from service.auth import ActorDep
 from service.deps import SessionDep
@@ -199,6 +209,22 @@ def close_session(session_id: PathId, session: SessionDep, actor: ActorDep) -> D
     """Voting ends; the council_session flow tallies it and writes the minutes."""
     voting.close_session(session, actor, session_id)
     return then(session, COUNCIL_SESSION["close_session"], session_id)
+
+
+@router.post("/appraisals", status_code=201, response_model=Done)
+def appraise(body: Batch, session: SessionDep, actor: ActorDep) -> Done:
+    """The secretariat drafts the appraising body's Tờ trình thẩm định (a province's Sở Nội vụ,
+    the Bộ Nội vụ for the Prime Minister) for nominations waiting for a decision at its level."""
+    drafted = appraisal.appraise(session, actor, nominations(session, actor, body.nomination_ids))
+    return then(session, APPRAISAL["appraise"], drafted.id)
+
+
+@router.post("/appraisals/{submission_id}/sign", response_model=Done)
+def sign_appraisal(submission_id: PathId, body: Signature, session: SessionDep, actor: ActorDep) -> Done:
+    """The appraising body's head signs; the appraisal flow numbers it in the body's register and
+    writes it. The authority's decision on its nominations may then be drafted."""
+    appraisal.sign_appraisal(session, actor, submission_id, signed_on=body.signed_on)
+    return then(session, APPRAISAL["sign_appraisal"], submission_id)
 
 
 @router.post("/decisions", status_code=201, response_model=Done)

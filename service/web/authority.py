@@ -1,7 +1,8 @@
 """The authority's pages (/ky-duyet): the decisions waiting for my signature, each previewed as the
 Quyết định and its Danh sách will read — rendered from the very context the Word document is built
 from (document_templates.builders.decision_docs), never a second copy of its wording — and signed
-as POST /api/v1/decisions/{id}/sign does; and what waits for a Tờ trình I sign upward."""
+as POST /api/v1/decisions/{id}/sign does; what waits for a Tờ trình I sign upward; and the Tờ
+trình thẩm định drafted for the appraising body I head."""
 
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from sqlmodel import Session
 
 from document_templates.authoring import MOTTO
 from document_templates.builders import decision_docs
-from models import route
+from models import lists, route
 from models.access import Actor, today
 from models.decisions import Decision
 from models.errors import DomainError
@@ -30,11 +31,12 @@ SIGN = route.DECISION["sign"]
 
 @router.get("", response_class=HTMLResponse)
 def index(request: Request, session: SessionDep, actor: PageActor, paging: PagingDep) -> Response:
-    """Decisions waiting for my signature (the overdue first), and the nominations waiting at my
-    units for a Tờ trình to the level above."""
+    """Decisions waiting for my signature (the overdue first), the nominations waiting at my
+    units for a Tờ trình to the level above, and the Tờ trình thẩm định for me to sign."""
     queue = lists_api.signature_queue(session, actor, paging)
     upward = [g for g in groups(session, actor) if "propose" in g["steps"]]
-    return render(request, "authority/index.html", page=queue, upward=upward)
+    appraisals = lists_api.appraisal_signature_queue(session, actor, lists.Paging(per_page=50))
+    return render(request, "authority/index.html", page=queue, upward=upward, appraisals=appraisals)
 
 
 def preview(

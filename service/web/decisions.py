@@ -1,8 +1,9 @@
 """The secretariat's decisions (/thu-ky/quyet-dinh): the nominations waiting at its level, grouped
 as a decision or a Tờ trình would take them (one award, one level, one campaign); drafting a
-decision from them and sending it for signature; the decisions and Tờ trình with their nominees,
-the documents the engine wrote and the progress of the flow writing them; signing a Tờ trình
-upward, for the head who may. Every read and step is the API's own function (service/api)."""
+decision from them and sending it for signature — at a level that appraises, after the appraising
+body's Tờ trình thẩm định, drafted here and signed by its head; the decisions and Tờ trình with
+their nominees, the documents the engine wrote and the progress of the flow writing them; signing
+a Tờ trình upward, for the head who may. Every read and step is the API's own function (service/api)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,12 +15,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from models import lists, sight, workflow
+from models import lists, route, sight, workflow
 from models.access import Actor, today
 from models.decisions import DecisionState
 from models.errors import DomainError, InvalidInput
 from models.nominations import Nomination, State
-from models.route import DECISION, SUBMISSION
+from models.route import APPRAISAL, DECISION, SUBMISSION
 from models.runs import FlowRun
 from service.api import MAX_ID, PRINTABLE, PathId
 from service.api import documents as files_api
@@ -27,11 +28,12 @@ from service.api import lists as lists_api
 from service.api import workflow as workflow_api
 from service.api.lists import PagingDep
 from service.deps import SessionDep
-from service.web.pages import PageActor, PageRoute, go, invalid, render
+from service.web.pages import PageActor, PageRoute, done_message, go, invalid, render
 
 router = APIRouter(prefix="/thu-ky/quyet-dinh", route_class=PageRoute)
 HERE = "/thu-ky/quyet-dinh"
-DRAFT, PROPOSE = DECISION["draft_decision"], SUBMISSION["propose"]
+DRAFT, PROPOSE, APPRAISE = DECISION["draft_decision"], SUBMISSION["propose"], APPRAISAL["appraise"]
+SIGN_APPRAISAL = APPRAISAL["sign_appraisal"]
 FIELDS = {"nomination_ids": "Hồ sơ", "signed_on": "Ngày ký"}
 Id = Annotated[int, Query(ge=1, le=MAX_ID)]
 Ids = Annotated[list[int], Form()]
@@ -91,7 +93,9 @@ def offered(session: Session, actor: Actor, group: Group) -> list[str]:
     first = session.exec(select(Nomination).where(*group.where()).order_by(col(Nomination.id))).first()
     if first is None:
         return []
-    return [s.action for s in workflow.available_steps(session, actor, first) if s in (DRAFT, PROPOSE)]
+    return [
+        s.action for s in workflow.available_steps(session, actor, first) if s in (DRAFT, PROPOSE, APPRAISE)
+    ]
 
 
 def groups(session: Session, actor: Actor) -> list[dict]:
@@ -251,6 +255,27 @@ def propose(
     return on_group(request, session, actor, group, nomination_id, ca_nhom, sign_it, landed)
 
 
+@router.post("/nhom/tham-dinh", response_class=HTMLResponse)
+def appraise(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    group: GroupDep,
+    nomination_id: Ids = [],  # noqa: B006
+    ca_nhom: Annotated[bool, Form()] = False,
+) -> Response:
+    """Draft the appraising body's Tờ trình thẩm định for the ticked nominations, as POST
+    /api/v1/appraisals does; it then waits for that body's head to sign."""
+
+    def draft_it(ids: list[int]) -> workflow_api.Done:
+        return workflow_api.appraise(workflow_api.Batch(nomination_ids=ids), session, actor)
+
+    def landed(done: workflow_api.Done) -> tuple[str, str]:
+        return f"{HERE}/to-trinh/{done.id}", f"Đã dự thảo Tờ trình thẩm định #{done.id}, chờ ký."
+
+    return on_group(request, session, actor, group, nomination_id, ca_nhom, draft_it, landed)
+
+
 @router.get("/danh-sach", response_class=HTMLResponse)
 def decisions(
     request: Request,
@@ -323,17 +348,67 @@ def download(session: SessionDep, actor: PageActor, file_id: PathId) -> Response
     return files_api.file_content(file_id, session, actor)
 
 
+def proposal_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    paging: lists.Paging,
+    status: int = 200,
+    error: str = "",
+) -> Response:
+    """A Tờ trình (or a unit's batch): where it went, what it carries, its documents; a draft
+    appraisal Tờ trình with the signing form, for its appraising body's head."""
+    found, state = standing(session, actor, "submission", submission_id)
+    carried = lists_api.nominations(session, actor, paging, submission_id=submission_id)
+    may_sign = found["state"] in SIGN_APPRAISAL.source and route.permits(
+        SIGN_APPRAISAL, actor, found["from_unit"].id
+    )
+    return render(
+        request,
+        "decisions/proposal.html",
+        status,
+        submission=found,
+        page=carried,
+        progress=state,
+        poll=f"{HERE}/to-trinh/{submission_id}/tien-do",
+        may_sign=may_sign,
+        today=today(),
+        error=error,
+    )
+
+
 @router.get("/to-trinh/{submission_id}", response_class=HTMLResponse)
 def proposal(
     request: Request, session: SessionDep, actor: PageActor, submission_id: PathId, paging: PagingDep
 ) -> Response:
-    """A Tờ trình (or a unit's batch): where it went, what it carries, its documents."""
-    found, state = standing(session, actor, "submission", submission_id)
-    carried = lists_api.nominations(session, actor, paging, submission_id=submission_id)
-    poll = f"{HERE}/to-trinh/{submission_id}/tien-do"
-    return render(
-        request, "decisions/proposal.html", submission=found, page=carried, progress=state, poll=poll
-    )
+    return proposal_page(request, session, actor, submission_id, paging)
+
+
+@router.post("/to-trinh/{submission_id}/ky", response_class=HTMLResponse)
+def sign_appraisal(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    submission_id: PathId,
+    signed_on: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The appraising body's head signs its Tờ trình thẩm định, as POST
+    /api/v1/appraisals/{id}/sign: the appraisal flow numbers it and writes it."""
+    try:
+        body = workflow_api.Signature(signed_on=signed_on or None)
+        done = workflow_api.sign_appraisal(submission_id, body, session, actor)
+    except ValidationError as error:
+        return proposal_page(
+            request, session, actor, submission_id, lists.Paging(), 422, invalid(error, FIELDS)
+        )
+    except DomainError as error:
+        session.rollback()
+        return proposal_page(
+            request, session, actor, submission_id, lists.Paging(), error.status, error.message
+        )
+    message = done_message(done, f"Đã ký Tờ trình thẩm định #{submission_id}.")
+    return go(request, f"{HERE}/to-trinh/{submission_id}", message)
 
 
 @router.get("/to-trinh/{submission_id}/tien-do", response_class=HTMLResponse)

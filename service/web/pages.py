@@ -60,8 +60,10 @@ ROLE_LABELS = {
 RECORD_STATE_LABELS = {
     "submission": {
         SubmissionState.SENT: "Đã gửi",
+        SubmissionState.DRAFT: "Dự thảo, chờ ký",
         SubmissionState.SIGNED: "Đã ký, chờ vào sổ",
         SubmissionState.FORWARDED: "Đã chuyển lên cấp trên",
+        SubmissionState.ISSUED: "Đã vào sổ, trình người có thẩm quyền",
     },
     "council_session": {
         SessionState.OPEN: "Đang bỏ phiếu",
@@ -77,6 +79,7 @@ RECORD_STATE_LABELS = {
 RECORD_LABELS = {
     "nomination": "Hồ sơ",
     "submission": "Tờ trình",
+    "appraisal": "Tờ trình thẩm định",
     "council_session": "Phiên họp Hội đồng",
     "decision": "Quyết định",
 }
