@@ -159,7 +159,8 @@ def document(body: str, final_section: str) -> bytes:
         parts = {name: archive.read(name) for name in archive.namelist() if name != "docProps/thumbnail.jpeg"}
     parts["word/document.xml"] = xml.encode("utf-8")
     parts["_rels/.rels"] = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", parts["_rels/.rels"])
-    return package(deflate(name, content) for name, content in parts.items())
+    # a thousand certificates make megabytes of XML: then speed over size, as the templates do
+    return package(deflate(n, c, 1 if len(c) > 1_000_000 else 6) for n, c in parts.items())
 
 
 # ----------------------------------------------------------------------------- print mode

@@ -188,6 +188,10 @@ class _Reader:
             self.fail(
                 "", f"unknown key(s) {', '.join(sorted(unknown))}; keys: {', '.join(sorted(FORM_KEYS))}"
             )
+        if not isinstance(spec.get("verified", False), bool):
+            self.fail("", f"verified must be true or false, not {spec['verified']!r}")
+        if not isinstance(spec.get("fields", {}), Mapping):
+            self.fail("", "fields must be a table of fields ([print_forms.<FORM>.fields.<field>])")
         width, height = base.width, base.height
         if "page" in spec:
             if spec["page"] not in PAGES:
@@ -232,7 +236,7 @@ class _Reader:
             self.fail("", "must be a table")
         width, height = self.page(base, spec)
         boxes = {box.name: box for box in base.fields}
-        for name, field_spec in dict(spec.get("fields", {})).items():
+        for name, field_spec in spec.get("fields", {}).items():
             box = self.field(name, boxes.get(name), field_spec)
             if box is None:
                 boxes.pop(name, None)
@@ -243,7 +247,7 @@ class _Reader:
             width=width,
             height=height,
             fields=tuple(boxes.values()),
-            verified=bool(spec.get("verified", False)),
+            verified=spec.get("verified", False),
             source=str(spec.get("source", base.source)),
         )
         for box in layout.fields:

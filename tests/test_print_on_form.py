@@ -93,6 +93,16 @@ def margins(section: etree._Element) -> set[str]:
 # ------------------------------------------------------------------------------ positions
 
 # (form, tenant) → the fields' (x, y, width) in mm, as a secretariat reads them on its calibration page
+BANG_KHEN = {
+    "recipient": (60, 128, 300),
+    "recipient_detail": (60, 144, 300),
+    "achievement": (60, 156, 300),
+    "place_date": (230, 196, 160),
+    "signer_title": (230, 206, 160),
+    "signer_name": (230, 258, 160),
+    "decision_line": (40, 238, 170),
+    "golden_book": (40, 248, 170),
+}
 POSITIONS = {
     ("GK", None): {
         "recipient": (40, 86, 217),
@@ -104,25 +114,11 @@ POSITIONS = {
         "decision_line": (25, 168, 125),
         "golden_book": (25, 176, 125),
     },
-    ("BK_TINH", None): {
-        "recipient": (60, 128, 300),
-        "recipient_detail": (60, 144, 300),
-        "achievement": (60, 156, 300),
-        "place_date": (230, 196, 160),
-        "signer_title": (230, 206, 160),
-        "signer_name": (230, 258, 160),
-        "decision_line": (40, 238, 170),
-        "golden_book": (40, 248, 170),
-    },
+    ("BK_TINH", None): BANG_KHEN,
     # demo/tenants/QNG.toml moves the name and prints the bare golden-book number after the phôi's label
     ("BK_TINH", "QNG"): {
+        **{name: at for name, at in BANG_KHEN.items() if name != "golden_book"},
         "recipient": (62.5, 131, 300),
-        "recipient_detail": (60, 144, 300),
-        "achievement": (60, 156, 300),
-        "place_date": (230, 196, 160),
-        "signer_title": (230, 206, 160),
-        "signer_name": (230, 258, 160),
-        "decision_line": (40, 238, 170),
         "golden_book_number": (72, 248, 40),
     },
 }
@@ -205,6 +201,8 @@ BAD_LAYOUTS = [
     ('[print_forms.GK]\npage = "B4"', r"page 'B4' is not one of A3, A4, A5"),
     ("[print_forms.GK]\nwidth = 200", r"is off the 200 × 210 mm page"),  # the default fields no longer fit
     ("[print_forms.GK]\nmargin = 5", r"unknown key\(s\) margin"),
+    ('[print_forms.GK]\nverified = "yes"', r"verified must be true or false, not 'yes'"),
+    ("[print_forms.GK]\nfields = 3", r"fields must be a table"),
     ('[print_forms.CSTDCS]\npage = "A4"', r"CSTDCS is not a form \(hình thức khen thưởng\); forms: BK_BO"),
 ]
 
