@@ -223,7 +223,8 @@ def rulers(shapes: Shapes, layout: FormLayout) -> list[str]:
         drawn += [shapes.bar(0, mm - TICK / 2, length, TICK), shapes.note(1, mm + 0.5, 12, str(mm), 6)]
     for cx, cy in crosses(layout):
         drawn += [shapes.bar(cx - 5, cy - TICK / 2, 10, TICK), shapes.bar(cx - TICK / 2, cy - 5, TICK, 10)]
-        drawn.append(shapes.note(cx + 1, cy + 1, 22, f"({cx:g}; {cy:g})", 6))
+        beside = cx + 1 if cx < layout.width / 2 else cx - 23  # inside the page
+        drawn.append(shapes.note(beside, cy + 1, 22, f"({cx:g}; {cy:g})", 6))
     return drawn
 
 

@@ -118,7 +118,7 @@ POSITIONS = {
     # demo/tenants/QNG.toml moves the name and prints the bare golden-book number after the phôi's label
     ("BK_TINH", "QNG"): {
         **{name: at for name, at in BANG_KHEN.items() if name != "golden_book"},
-        "recipient": (62.5, 131, 300),
+        "recipient": (62.5, 129, 300),
         "golden_book_number": (72, 248, 40),
     },
 }
@@ -270,13 +270,13 @@ def test_the_calibration_page_outlines_and_labels_every_field_at_its_position():
             (box.x, box.y, box.width, box.height), abs=0.1
         )
         assert drawn["text"].startswith(f"{box.name} — {FIELDS[box.name]}\nx {box.x:g} · y {box.y:g} ·")
-    assert boxes["recipient"]["text"].endswith("x 62.5 · y 131 · 300 × 14 mm · 26 pt, căn giữa, đậm")
+    assert boxes["recipient"]["text"].endswith("x 62.5 · y 129 · 300 × 14 mm · 26 pt, căn giữa, đậm")
     # the page itself: the phôi's size and no margins, its section ending with this first page
     assert page_size(first.find(f"{W}pPr/{W}sectPr")) == (420, 297, "landscape")
     assert margins(first.find(f"{W}pPr/{W}sectPr")) == {"0"}
     steps = "\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in rest)
     assert "tỷ lệ 100 %" in steps and "[print_forms.BK_TINH.fields.<tên trường>]" in steps
-    assert "recipient — Tên cá nhân / tập thể được khen: x 62.5 · y 131" in steps
+    assert "recipient — Tên cá nhân / tập thể được khen: x 62.5 · y 129" in steps
 
 
 def test_the_calibration_page_has_rulers_every_10_mm_and_a_cross_in_each_corner():
