@@ -184,10 +184,13 @@ def calibration_page(
     """Write the calibration page of a pre-printed certificate (phôi): print it on plain paper,
     lay it over a phôi against the light, and correct the positions in the tenant's file."""
     from document_templates.on_form import calibration_page
-    from document_templates.print_forms import print_forms
+    from document_templates.print_forms import FormLayoutError, print_forms
     from models.catalogue import default_catalogue
 
-    forms = print_forms()
+    try:
+        forms = print_forms()
+    except FormLayoutError as error:
+        fail(f"Cấu hình in trên phôi sai: {error}")
     if form not in forms.forms:
         fail(f"{form} không phải hình thức khen thưởng in trên phôi; có: {', '.join(forms.forms)}")
     if tenant and tenant not in default_catalogue().tenants:

@@ -375,3 +375,19 @@ def test_the_decision_page_offers_print_on_form_and_the_calibration_page(app_db,
     stranger = browse("province_secretariat")
     refused = stranger.get(f"{base}/hieu-chinh")
     assert refused.status_code == 404 and "<html" in refused.text
+
+
+def test_the_cli_writes_a_forms_calibration_page_and_refuses_what_is_not_a_phoi(tmp_path):
+    from typer.testing import CliRunner
+
+    from service.cli import cli
+
+    written = CliRunner().invoke(cli, ["hieu-chinh", "BK_TINH", "--tenant", "QNG", "--out", str(tmp_path)])
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "hieu_chinh_BK_TINH.docx").read_bytes() == calibration_page(
+        print_forms().layout("BK_TINH", "QNG")
+    )
+    title = CliRunner().invoke(cli, ["hieu-chinh", "CSTDCS"])
+    assert title.exit_code == 1 and "CSTDCS không phải hình thức khen thưởng in trên phôi" in title.output
+    stranger = CliRunner().invoke(cli, ["hieu-chinh", "GK", "--tenant", "ZZZ"])
+    assert stranger.exit_code == 1 and "Không có cấu hình của đơn vị ZZZ" in stranger.output
