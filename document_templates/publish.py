@@ -108,7 +108,7 @@ def _certified(session: Session, decision_id: int) -> tuple[Decision, str | None
     tenant = Org.of(session).tenant(decision.issuer_unit_id)
     if default_catalogue().for_date(decision.signed_on, tenant).award(decision.award_code).kind != "form":
         raise IllegalTransition(
-            f"Quyết định #{decision_id} tặng danh hiệu, không in Bằng khen hay Giấy khen trên phôi"
+            f"Quyết định #{decision_id} tặng danh hiệu thi đua: không có Bằng khen, Giấy khen để in trên phôi"
         )
     return decision, tenant
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from document_templates import publish
 from document_templates.contexts import CertificateDoc, Signature
 from document_templates.on_form import EMU_PER_MM, TWIPS_PER_MM, calibration_page, print_file
 from document_templates.pdf import to_pdf
@@ -391,3 +392,20 @@ def test_the_cli_writes_a_forms_calibration_page_and_refuses_what_is_not_a_phoi(
     assert title.exit_code == 1 and "CSTDCS không phải hình thức khen thưởng in trên phôi" in title.output
     stranger = CliRunner().invoke(cli, ["hieu-chinh", "GK", "--tenant", "ZZZ"])
     assert stranger.exit_code == 1 and "Không có cấu hình của đơn vị ZZZ" in stranger.output
+
+
+def test_a_title_has_no_phoi_to_print_on(session, province):
+    from models.errors import IllegalTransition
+    from tests.test_workflow import draft, draft_and_sign, through_unit_council
+
+    n = draft(session, province)  # Lao động tiên tiến: a title (danh hiệu), conferred by the unit head
+    through_unit_council(session, province, [n])
+    decision = draft_and_sign(session, province, n, "unit_secretariat", "director")
+    for produce in (publish.print_on_form, publish.calibration):
+        with pytest.raises(IllegalTransition, match="tặng danh hiệu thi đua: không có Bằng khen, Giấy khen"):
+            produce(session, decision.id)
+    assert not [
+        d
+        for d in publish.publish_decision(session, province.actors["director"], decision.id)
+        if d.kind == "in_phoi"
+    ]
