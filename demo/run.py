@@ -27,7 +27,7 @@ def run_demo(year: int, out: Path, seed: int) -> str:
         from demo.accounts import seed_accounts
         from demo.season import season_flow
         from demo.summary import summary
-        from document_templates.publish import export
+        from document_templates.publish import export, export_calibration
         from flows.runtime import prefect_runs
         from models.db import app_engine, migrate, session_scope
         from models.dossier import Store
@@ -40,6 +40,7 @@ def run_demo(year: int, out: Path, seed: int) -> str:
             logins = seed_accounts(session, seed)
         with Session(engine) as session:
             written = export(session, Store(), out / "van_ban")
+            written["hieu_chinh_phoi"] = export_calibration(session, out / "van_ban" / "in_phoi")
         report = summary(engine, year, blocked, database, time.perf_counter() - started, logins)
         engine.dispose()
     # what `vinhdanh serve` and the other commands read when nothing else is configured (service/cli.py)

@@ -312,6 +312,7 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
                 ", "
             )
         record = records.get((n.person_id, n.collective_id))
+        book = record.golden_book if record else ""
         achievement = (
             n.achievement or f"đã có thành tích xuất sắc trong phong trào thi đua năm {campaign.year}"
         )
@@ -325,7 +326,10 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
                     recipient_detail=detail,
                     achievement=achievement[0].upper() + achievement[1:],
                     decision_line=f"Quyết định số {decision.reference} ngày {decision.signed_on:%d/%m/%Y}",
-                    golden_book=f"Số sổ vàng: {record.golden_book if record else ''}",
+                    golden_book=f"Số sổ vàng: {book}",
+                    decision_number=decision.reference,
+                    decision_date=f"{decision.signed_on:%d/%m/%Y}",
+                    golden_book_number=book,
                     place_date=place,
                     signature=block,
                 ),

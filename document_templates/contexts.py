@@ -190,6 +190,10 @@ class CertificateDoc(Schema):
     achievement: NFCStr
     decision_line: NFCStr  # "Quyết định số 05/QĐ-UBND ngày 05/01/2026"
     golden_book: NFCStr  # "Số sổ vàng: 0123"
+    # the same facts bare, for a phôi that prints their labels (print_forms.py)
+    decision_number: NFCStr = ""  # "05/QĐ-UBND"
+    decision_date: NFCStr = ""  # "05/01/2026"
+    golden_book_number: NFCStr = ""  # "0123"
     place_date: NFCStr
     signature: Signature
 

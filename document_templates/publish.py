@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from document_templates import merge, render, render_parts
+from document_templates import merge, on_form, render, render_parts
 from document_templates.builders import (
     appraisal_docs,
     carried,
@@ -16,6 +16,8 @@ from document_templates.builders import (
     reviewing_session,
     submission_docs,
 )
+from document_templates.contexts import CertificateDoc
+from document_templates.print_forms import certificate_kind, print_forms
 from document_templates.registers import reward_doc, reward_xlsx
 from models.access import Actor
 from models.catalogue import default_catalogue
@@ -28,7 +30,6 @@ from models.org import Unit
 from models.routing import Org
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CERTIFICATES = {"GK": "giay_khen"}  # every other form (the Bằng khen) prints a bang_khen
 
 
 def _get(session: Session, model, key: int, label: str):
@@ -60,9 +61,10 @@ def publish_decision(
     made = [keep(session, actor, "quyet_dinh", owner, f"QD_{_safe(decision.reference)}.docx", content, store)]
     rules = default_catalogue().for_date(decision.signed_on, tenant)
     if rules.award(decision.award_code).kind == "form":
-        kind = CERTIFICATES.get(decision.award_code, "bang_khen")
+        kind = certificate_kind(decision.award_code)
         pages = []
-        for nomination, certificate in certificate_docs(session, decision):
+        certificates = certificate_docs(session, decision)
+        for nomination, certificate in certificates:
             rendered = render_parts(kind, certificate, tenant)
             pages.append(rendered)
             page = rendered.template.package(rendered.parts)
@@ -89,7 +91,41 @@ def publish_decision(
                 store,
             )
         )
+        name, content = _on_form(decision, tenant, [c for _, c in certificates])
+        made.append(keep(session, actor, "in_phoi", owner, name, content, store))
     return made + _reward_money(session, actor, decision, tenant, store)
+
+
+def _on_form(decision: Decision, tenant: str | None, certificates: list[CertificateDoc]) -> tuple[str, bytes]:
+    layout = print_forms().layout(decision.award_code, tenant)
+    return f"in_phoi_{_safe(decision.reference)}.docx", on_form.print_file(layout, certificates)
+
+
+def _certified(session: Session, decision_id: int) -> tuple[Decision, str | None]:
+    """A signed decision that confers a form printed on a phôi (a Bằng khen, a Giấy khen), and its tenant."""
+    decision = _get(session, Decision, decision_id, "quyết định")
+    if decision.state is not DecisionState.ISSUED:
+        raise IllegalTransition(f"Quyết định #{decision_id} chưa được ban hành: chưa có gì để in trên phôi")
+    tenant = Org.of(session).tenant(decision.issuer_unit_id)
+    if default_catalogue().for_date(decision.signed_on, tenant).award(decision.award_code).kind != "form":
+        raise IllegalTransition(
+            f"Quyết định #{decision_id} tặng danh hiệu thi đua: không có Bằng khen, Giấy khen để in trên phôi"
+        )
+    return decision, tenant
+
+
+def print_on_form(session: Session, decision_id: int) -> tuple[str, bytes]:
+    """The decision's certificates as text for the phôi, placed by the form's layout as it is now
+    (after a calibration, without waiting for the file written when the decision was issued)."""
+    decision, tenant = _certified(session, decision_id)
+    return _on_form(decision, tenant, [c for _, c in certificate_docs(session, decision)])
+
+
+def calibration(session: Session, decision_id: int) -> tuple[str, bytes]:
+    """The calibration page of the phôi the decision's certificates are printed on."""
+    decision, tenant = _certified(session, decision_id)
+    layout = print_forms().layout(decision.award_code, tenant)
+    return f"hieu_chinh_{decision.award_code}.docx", on_form.calibration_page(layout)
 
 
 def _reward_money(
@@ -198,6 +234,20 @@ def publish_report(
         content,
         store,
     )
+
+
+def export_calibration(session: Session, folder: Path) -> int:
+    """Write the calibration page of each phôi the issued decisions print on, as
+    folder/hieu_chinh_<form>.docx; how many."""
+    printed = select(GeneratedDocument.owner).where(GeneratedDocument.kind == "in_phoi")
+    written = set()
+    for owner in session.exec(printed.order_by(col(GeneratedDocument.id))):
+        name, content = calibration(session, int(owner.partition(":")[2]))
+        if name not in written:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(content)
+            written.add(name)
+    return len(written)
 
 
 def export(session: Session, store: Store, folder: Path) -> dict[str, int]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from document_templates.print_forms import print_forms
 from models.config import get_settings
 from models.errors import DomainError
 from service import web
@@ -192,7 +193,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """The threadpool as large as the settings say (Settings.request_sessions says why it
     matters). In the embedded mode the app runs its own flows, and the deadline sweep, in a
     background thread, stopped with the app together with the temporary Prefect server it
-    started; in the server mode `vinhdanh worker` processes run them."""
+    started; in the server mode `vinhdanh worker` processes run them. The tenants' print-form
+    layouts are checked first: a mistake stops the start, naming the tenant, form and field."""
+    print_forms()
     settings = get_settings()
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
     if settings.prefect_mode != "embedded":

@@ -175,6 +175,32 @@ def golden_book_export(
     typer.echo(out / name)
 
 
+@cli.command("hieu-chinh")
+def calibration_page(
+    form: Annotated[str, typer.Argument(help="the form's award code, e.g. BK_TINH or GK")],
+    tenant: Annotated[str, typer.Option(help="the tenant whose layout it is, e.g. QNG")] = "",
+    out: Annotated[Path, typer.Option(help="the folder to write it to")] = Path("."),
+) -> None:
+    """Write the calibration page of a pre-printed certificate (phôi): print it on plain paper,
+    lay it over a phôi against the light, and correct the positions in the tenant's file."""
+    from document_templates.on_form import calibration_page
+    from document_templates.print_forms import FormLayoutError, print_forms
+    from models.catalogue import default_catalogue
+
+    try:
+        forms = print_forms()
+    except FormLayoutError as error:
+        fail(f"Cấu hình in trên phôi sai: {error}")
+    if form not in forms.forms:
+        fail(f"{form} không phải hình thức khen thưởng in trên phôi; có: {', '.join(forms.forms)}")
+    if tenant and tenant not in default_catalogue().tenants:
+        fail(f"Không có cấu hình của đơn vị {tenant} trong VINHDANH_TENANT_DIR")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"hieu_chinh_{form}.docx"
+    path.write_bytes(calibration_page(forms.layout(form, tenant or None)))
+    typer.echo(path)
+
+
 @token.command("issue")
 def token_issue(person_id: int, label: str = "") -> None:
     """Issue an API token for a person; it is printed once and stored only as a digest."""

@@ -277,7 +277,8 @@ def test_publishing_again_finds_the_same_documents(session, province, season):
     count = session.exec(
         select(GeneratedDocument).where(GeneratedDocument.owner == f"decision:{season['decision'].id}")
     ).all()
-    assert len(count) == 4  # the decision, the certificates' print file, the reward money (Word, .xlsx)
+    # the decision, the certificates' print file and its text for the phôi, the reward money (Word, .xlsx)
+    assert len(count) == 5
 
 
 def test_certificates_one_per_recipient_with_print_fields(season):

@@ -48,6 +48,7 @@ def test_a_seasons_documents_are_listed_and_downloaded_by_whom_they_concern(app_
         "quyet_dinh",
         "giay_khen",
         "in_giay_khen",
+        "in_phoi",
         "chi_tien_thuong",
         "chi_tien_thuong_xlsx",
     ]

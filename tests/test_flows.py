@@ -151,6 +151,7 @@ def test_decision_numbers_confers_writes_the_documents_and_congratulates(app_db,
             "giay_khen",
             "giay_khen",
             "in_giay_khen",
+            "in_phoi",
             "quyet_dinh",
         ]
     (congratulation,) = inbox(app_db, prov.people["good"].id)

@@ -190,7 +190,7 @@ def test_long_work_shows_its_progress_without_blocking(app_db, prov, api, browse
     with session_scope(app_db) as session:
         ended(session, "rerun-1")
     done = secretariat.get(poll).text
-    assert "hx-get" not in done and "Đã tạo 6 tệp" in done and "Giấy khen của từng người (2 tệp)" in done
+    assert "hx-get" not in done and "Đã tạo 7 tệp" in done and "Giấy khen của từng người (2 tệp)" in done
     assert "Danh sách chi tiền thưởng (Excel)" in done
     with session_scope(app_db) as session:
         ended(session, "rerun-1", error="RuntimeError: the store is full")

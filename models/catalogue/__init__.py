@@ -630,6 +630,10 @@ class Catalogue:
         """A tenant file's rows of a table the rule sets do not hold (its `[[base_salary]]`)."""
         return list(self._tenants.get(tenant, {}).get(table, []))
 
+    def tenant_section(self, tenant: str | None, table: str) -> Mapping[str, Any]:
+        """A tenant file's table the rule sets do not hold (its `[print_forms]`), keyed as written."""
+        return dict(self._tenants.get(tenant, {}).get(table, {}))
+
     @property
     def in_force_from(self) -> date:
         """The first day any rule set is in force: nothing this engine judges happened before it."""

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from document_templates import publish
 from models import drafting, files
 from models.config import get_settings
 from models.decisions import GeneratedDocument
@@ -188,9 +189,30 @@ def _generated(session: Session, actor, entity: str, record_id: int) -> list[Fil
 @router.get("/decisions/{decision_id}/files", response_model=list[FileOut])
 def decision_files(decision_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
     """The Quyết định with its Danh sách (Word; PDF where exported), each nominee's certificate
-    and the certificates' print file (in_bang_khen, in_giay_khen), and the list of the reward
-    money (chi_tien_thuong, Word; chi_tien_thuong_xlsx)."""
+    and the certificates' print file (in_bang_khen, in_giay_khen) with its text alone for the
+    pre-printed phôi (in_phoi), and the list of the reward money (chi_tien_thuong, Word;
+    chi_tien_thuong_xlsx)."""
     return _generated(session, actor, "decision", decision_id)
+
+
+@router.get("/decisions/{decision_id}/print-on-form", response_class=Response, responses=FILE)
+def print_on_form(decision_id: PathId, session: SessionDep, actor: ActorDep) -> Response:
+    """The print file for the phôi ("In trên phôi"): the decision's Bằng khen or Giấy khen as their
+    variable text alone, one page per nominee, at the places the tenant's layout of the form gives
+    now (after a calibration; the in_phoi file among the decision's files was written when it was
+    issued)."""
+    files.record(session, actor, "decision", decision_id)
+    name, content = publish.print_on_form(session, decision_id)
+    return attachment(content, name)
+
+
+@router.get("/decisions/{decision_id}/print-on-form/calibration", response_class=Response, responses=FILE)
+def print_on_form_calibration(decision_id: PathId, session: SessionDep, actor: ActorDep) -> Response:
+    """The phôi's calibration page ("Trang hiệu chỉnh"): each field's box outlined and labelled with
+    its coordinates, rulers every 10 mm, to print on plain paper and lay over a phôi."""
+    files.record(session, actor, "decision", decision_id)
+    name, content = publish.calibration(session, decision_id)
+    return attachment(content, name)
 
 
 @router.get("/council-sessions/{session_id}/files", response_model=list[FileOut])

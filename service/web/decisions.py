@@ -378,6 +378,19 @@ def proposal_page(
     )
 
 
+@router.get("/{decision_id}/tep/in-phoi")
+def print_on_form(session: SessionDep, actor: PageActor, decision_id: PathId) -> Response:
+    """The certificates' text for the pre-printed phôi, placed as the layout says now, as GET
+    /api/v1/decisions/{id}/print-on-form."""
+    return files_api.print_on_form(decision_id, session, actor)
+
+
+@router.get("/{decision_id}/tep/hieu-chinh")
+def print_on_form_calibration(session: SessionDep, actor: PageActor, decision_id: PathId) -> Response:
+    """The phôi's calibration page, as GET /api/v1/decisions/{id}/print-on-form/calibration."""
+    return files_api.print_on_form_calibration(decision_id, session, actor)
+
+
 @router.get("/to-trinh/{submission_id}", response_class=HTMLResponse)
 def proposal(
     request: Request, session: SessionDep, actor: PageActor, submission_id: PathId, paging: PagingDep
