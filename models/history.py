@@ -30,6 +30,12 @@ class RatingLevel(StrEnum):
 
 
 RATING_RANK = {RatingLevel.KHT: 0, RatingLevel.HT: 1, RatingLevel.HTT: 2, RatingLevel.HTXS: 3}
+RATING_LABELS = {
+    RatingLevel.HTXS: "Hoàn thành xuất sắc nhiệm vụ",
+    RatingLevel.HTT: "Hoàn thành tốt nhiệm vụ",
+    RatingLevel.HT: "Hoàn thành nhiệm vụ",
+    RatingLevel.KHT: "Không hoàn thành nhiệm vụ",
+}
 
 
 class Scope(StrEnum):

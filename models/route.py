@@ -28,6 +28,7 @@ class Flow(StrEnum):
     DECISION = "decision"
     FORWARD = "forward"
     SWEEP = "deadline_sweeper"
+    IMPORT = "excel_import"
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -36,6 +37,7 @@ FLOW_SUBJECT = {
     Flow.COUNCIL_SESSION: ("council_session", "session_id"),
     Flow.DECISION: ("decision", "decision_id"),
     Flow.FORWARD: ("submission", "submission_id"),
+    Flow.IMPORT: ("import_job", "job_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record

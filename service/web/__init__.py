@@ -9,6 +9,7 @@ from service.web import (
     cases,
     council,
     decisions,
+    imports,
     meetings,
     registers,
     season,
@@ -27,3 +28,4 @@ router.include_router(season.router)
 router.include_router(decisions.router)
 router.include_router(authority.router)
 router.include_router(registers.router)
+router.include_router(imports.router)

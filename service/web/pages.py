@@ -34,6 +34,7 @@ from models.councils import SessionState
 from models.decisions import DecisionState
 from models.errors import DomainError, Unauthorized
 from models.guards import VIETNAM
+from models.history import RATING_LABELS
 from models.nominations import State, SubmissionState
 from models.org import Role
 from models.route import LABELS
@@ -126,14 +127,6 @@ def held_roles(actor: Actor) -> list[str]:
 
 def role_pages(actor: Actor | None) -> list[tuple[str, str]]:
     return [ROLE_PAGES[key] for key in held_roles(actor)] if actor else []
-
-
-RATING_LABELS = {
-    "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTT": "Hoàn thành tốt nhiệm vụ",
-    "HT": "Hoàn thành nhiệm vụ",
-    "KHT": "Không hoàn thành nhiệm vụ",
-}
 
 
 def award_name(code: str) -> str:
