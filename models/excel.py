@@ -28,11 +28,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
@@ -293,31 +296,65 @@ class Report:
 
 
 class _Cells(WorkSheetParser):
-    """openpyxl's own read-only sheet parser, reading the value Excel saved for a formula and
-    telling that it was one (`formula`): openpyxl gives either the one or the other."""
+    """openpyxl's own sheet parser, reading the value Excel saved for a formula and telling that
+    it was one (`formula`: openpyxl gives either the one or the other), and text written inline
+    (as programs write it; Excel shares it) without building openpyxl's rich-text objects."""
 
     def parse_cell(self, element):
+        if element.get("t") == "inlineStr" and (coordinate := element.get("r")):
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+            text = "".join(element.itertext()) or None
+            return {"row": row, "column": column, "value": text, "data_type": "s", "style_id": 0}
         cell = super().parse_cell(element)
         if len(element) != 1 or cell["value"] is None:  # a formula cell has <f> (and <v> once computed)
             cell["formula"] = element.find(FORMULA_TAG) is not None
         return cell
 
 
-def _rows(sheet) -> Iterator[tuple[int, list[dict]]]:
-    """A read-only sheet's rows as openpyxl parses them; its merged ranges after the last one."""
-    workbook = sheet.parent
-    with sheet._get_source() as source:
-        parser = _Cells(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        yield from parser.parse()
-        merged = parser.merged_cells.mergeCell if parser.merged_cells else []
-        yield -1, [str(m.ref) for m in merged]
+@dataclass
+class Opened:
+    """A workbook opened to read: its sheets (name, part), its shared strings and date styles."""
+
+    reader: ExcelReader
+    sheets: list[tuple[str, str]]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [name for name, _ in self.sheets]
+
+    def rows(self, part: str) -> Iterator[tuple[int, list[dict]]]:
+        """A sheet's rows as openpyxl parses them; then (-1, its merged ranges)."""
+        book = self.reader.wb
+        with self.reader.archive.open(part) as source:
+            parser = _Cells(
+                source,
+                self.reader.shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            yield from parser.parse()
+            merged = parser.merged_cells.mergeCell if parser.merged_cells else []
+            yield -1, [str(m.ref) for m in merged]
+
+
+def open_workbook(content: bytes) -> Opened:
+    """The workbook, opened as openpyxl's read-only mode opens it but for its worksheets, which
+    each parse their whole sheet once more to find its size when the file does not say it (as
+    programs writing .xlsx often do not). A file openpyxl cannot open raises what its parsers met."""
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    sheets = [
+        (sheet.name, rel.target)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+    return Opened(reader, sheets)
 
 
 def _first_and_last_rows(ref: str) -> tuple[int, int, str]:
@@ -327,23 +364,18 @@ def _first_and_last_rows(ref: str) -> tuple[int, int, str]:
     return int(first[len(letters) :]), int((last or first).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), letters
 
 
-def open_workbook(content: bytes):
-    """The workbook, read-only (a file openpyxl cannot open is refused by the caller)."""
-    return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-
-
 def sheet_names() -> str:
     return ", ".join(f"«{k.sheet}»" for k in KINDS)
 
 
 def read(
-    workbook, lookups: Lookups, report: Report, progress: Callable[[int], None] = lambda n: None
+    workbook: Opened, lookups: Lookups, report: Report, progress: Callable[[int], None] = lambda n: None
 ) -> dict[str, list[Row]]:
     """Every row of the workbook's known sheets, parsed; each problem into the report.
     `progress` hears how many rows were read, every few thousand."""
     found: dict[str, list[Row]] = {}
     counted = 0
-    for name in workbook.sheetnames:
+    for name, part in workbook.sheets:
         kind = BY_SHEET.get(fold(name))
         if kind is None:
             report.add(name, None, "", f"trang «{name}» không thuộc mẫu (các trang: {sheet_names()})")
@@ -352,7 +384,7 @@ def read(
             report.add(name, None, "", f"trang «{kind.sheet}» có hai lần")
             continue
         found[kind.key] = rows = []
-        for row in _sheet_rows(workbook[name], kind, lookups, report):
+        for row in _sheet_rows(name, workbook.rows(part), kind, lookups, report):
             rows.append(row)
             counted += 1
             if counted % PROGRESS_EVERY == 0:
@@ -391,11 +423,10 @@ def _header(kind: Kind, cells: list[dict], number: int, report: Report) -> dict[
     return {} if problems else columns
 
 
-def _sheet_rows(sheet, kind: Kind, lookups: Lookups, report: Report) -> Iterator[Row]:
-    title = sheet.title
+def _sheet_rows(title: str, rows: Iterable, kind: Kind, lookups: Lookups, report: Report) -> Iterator[Row]:
     columns: dict[int, Column] | None = None
     header_row = None
-    for number, cells in _rows(sheet):
+    for number, cells in rows:
         if number == -1:  # the merged ranges, after the last row
             for ref in cells:
                 first, last, letters = _first_and_last_rows(ref)

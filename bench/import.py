@@ -1,0 +1,213 @@
+"""Excel import benchmark: 100,000 people with ten years of ratings and awards in one .xlsx,
+imported into a fresh database, printed next to openpyxl's bare read of the same file in the same
+run (iterating every row of every sheet in read-only mode: the floor no import with openpyxl
+goes under).
+
+    python bench/import.py                      # 100,000 people, 10 years, fresh SQLite
+    python bench/import.py --people 10000       # a smaller file
+    python bench/import.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/vd_bench
+
+Target: the import (the upload's checks, then reading, checking and writing every row) ≤ 60 s.
+The file is written once with openpyxl's write-only mode and kept under var/bench/ (writing it
+takes longer than importing it). The PostgreSQL database given is wiped. Exit status 1 if the
+import is refused or writes a different number of rows than the file holds.
+"""
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("VINHDANH_DATA_DIR", tempfile.mkdtemp(prefix="vinhdanh-bench-import-"))
+
+import sqlalchemy as sa  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
+
+import flows.runtime  # noqa: E402,F401  (Prefect's environment, before anything imports it)
+from models import imports  # noqa: E402
+from models.access import load_actor  # noqa: E402
+from models.db import make_engine, migrate, session_scope  # noqa: E402
+from models.history import RATING_LABELS, AwardRecord, Rating  # noqa: E402
+from models.org import Membership, Person, Role, RoleGrant, Unit, UnitKind  # noqa: E402
+
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+MIDDLE = "Văn Thị Hữu Đức Minh Thanh Ngọc Quốc Xuân Thu Hoài Kim".split()
+GIVEN = "An Bình Cường Dũng Giang Hà Hải Hạnh Hòa Hùng Hương Khánh Lan Linh Long Mai Nam Nga Phúc Quân Sơn Tâm Thảo Trang Tú Tuấn Vân Yến".split()
+UNITS = 200
+YEARS = 10
+LAST_YEAR = 2025
+
+
+def people_of(count: int, seed: int = 12) -> list[tuple[str, date, str]]:
+    """(name, birth date, unit code) of `count` different people."""
+    rng = random.Random(seed)
+    found: dict[tuple, None] = {}
+    while len(found) < count:
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        born = date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 35))
+        found[(name, born, f"BENCH-{rng.randrange(UNITS):03d}")] = None
+    return list(found)
+
+
+def write_file(path: Path, count: int) -> dict[str, int]:
+    """The workbook: people, a rating a year each, a Lao động tiên tiến for most good years and
+    a Chiến sĩ thi đua cơ sở for some; how many rows each sheet has."""
+    rng = random.Random(7)
+    book = Workbook(write_only=True)
+    people, ratings, awards = (book.create_sheet(name) for name in ("Cá nhân", "Xếp loại", "Khen thưởng"))
+    people.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Giới tính", "Chức vụ", "Từ ngày"])
+    ratings.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Xếp loại"])
+    awards.append(
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Đơn vị",
+            "Năm",
+            "Danh hiệu, hình thức",
+            "Số quyết định",
+            "Ngày quyết định",
+        ]
+    )
+    rows = {"people": 0, "ratings": 0, "awards": 0}
+    levels = list(RATING_LABELS)
+    for name, born, unit in people_of(count):
+        people.append([name, born, unit, rng.choice(("Nam", "Nữ")), "Chuyên viên", date(2015, 1, 1)])
+        rows["people"] += 1
+        for year in range(LAST_YEAR - YEARS + 1, LAST_YEAR + 1):
+            level = rng.choices(levels, weights=(2, 6, 2, 0.2))[0]
+            ratings.append([name, born, unit, year, level.value])
+            rows["ratings"] += 1
+            if level.rank >= 2 and rng.random() < 0.4:
+                awards.append(
+                    [
+                        name,
+                        born,
+                        unit,
+                        year,
+                        "LDTT",
+                        f"{rng.randrange(1, 500)}/QĐ-{unit}",
+                        date(year + 1, 1, 15),
+                    ]
+                )
+                rows["awards"] += 1
+    book.save(path)
+    return rows
+
+
+def bare_read(path: Path) -> int:
+    """openpyxl's own read of every row of every sheet, values only, read-only."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    rows = sum(1 for sheet in book.worksheets for _ in sheet.iter_rows(values_only=True))
+    book.close()
+    return rows
+
+
+def fresh_database(url: str | None) -> sa.Engine:
+    if url is None:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-bench-import-')}/import.db"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    migrate(engine)
+    return engine
+
+
+def units_and_importer(engine: sa.Engine) -> int:
+    """The province, its units, and its secretariat's officer, who imports."""
+    with session_scope(engine) as session:
+        province = Unit(
+            code="BENCH", name="Ủy ban nhân dân tỉnh Thử", abbreviation="UBND", kind=UnitKind.PROVINCE
+        )
+        session.add(province)
+        session.flush()
+        session.add_all(
+            Unit(
+                code=f"BENCH-{i:03d}",
+                name=f"Sở thứ {i}",
+                abbreviation=f"S{i}",
+                kind=UnitKind.AGENCY,
+                parent_id=province.id,
+            )
+            for i in range(UNITS)
+        )
+        officer = Person(full_name="Cán bộ Ban Thi đua - Khen thưởng")
+        session.add(officer)
+        session.flush()
+        session.add(Membership(person_id=officer.id, unit_id=province.id, start_on=date(2020, 1, 1)))
+        session.add(RoleGrant(person_id=officer.id, role=Role.SECRETARIAT, unit_id=province.id))
+        return officer.id
+
+
+def timed(work):
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database-url", help="PostgreSQL (wiped) as well as a fresh SQLite")
+    parser.add_argument("--file", type=Path, help="the workbook (default var/bench/import-<people>.xlsx)")
+    args = parser.parse_args()
+    path = args.file or Path("var/bench") / f"import-{args.people}.xlsx"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows, seconds = timed(lambda: write_file(path, args.people))
+        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB): {rows} in {seconds:.1f} s")
+    content = path.read_bytes()
+    print(
+        f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+    )
+    print(f"file: {path} ({len(content) / 2**20:.1f} MB)")
+    rows, bare = timed(lambda: bare_read(path))
+    print(f"{'openpyxl bare read (read-only, every row)':<48}{bare:>8.1f} s   {rows:,} rows")
+    failed = False
+    for url in [None, args.database_url] if args.database_url else [None]:
+        engine = fresh_database(url)
+        officer = units_and_importer(engine)
+        with session_scope(engine) as session:
+            (job, _), checks = timed(
+                lambda: imports.submit(session, load_actor(session, officer), path.name, "", content)
+            )
+        counts, run = timed(lambda: imports.run(lambda: session_scope(engine), job.id))
+        with session_scope(engine) as session:
+            job = session.get(imports.ImportJob, job.id)
+            written = {
+                t.__name__: session.exec(sa.select(sa.func.count()).select_from(t)).one()[0]
+                for t in (Person, Rating, AwardRecord)
+            }
+        name = engine.dialect.name
+        print(f"{'import into ' + name + ': upload checks':<48}{checks:>8.1f} s")
+        print(
+            f"{'import into ' + name + ': read, check, write':<48}{run:>8.1f} s   {job.rows_written:,} rows written, state {job.state}"
+        )
+        print(
+            f"{'import into ' + name + ': total':<48}{checks + run:>8.1f} s   target ≤ 60 s   ({(checks + run) / bare:.2f}× the bare read)"
+        )
+        expected = rows - 3  # the three header rows
+        if (
+            job.state != "done"
+            or job.rows_written != expected
+            or written["Person"] != expected_people(counts)
+        ):
+            print(f"  FAILED: {job.state}, {job.problems[:5]}, counts {counts}, in the database {written}")
+            failed = True
+        engine.dispose()
+    return 1 if failed else 0
+
+
+def expected_people(counts: dict) -> int:
+    return counts["people"]["added"] + 1  # and the importer
+
+
+if __name__ == "__main__":
+    sys.exit(main())
