@@ -56,9 +56,7 @@ class JobOut(BaseModel):
 
 def job_out(job: ImportJob, follow_up: FollowUp | None = None) -> JobOut:
     problems = [Problem(sheet=s, row=r, column=c, problem=p) for s, r, c, p in job.problems]
-    return JobOut.model_validate(
-        job, from_attributes=True, update={"problems": problems, "follow_up": follow_up}
-    )
+    return JobOut(**job.model_dump(exclude={"problems"}), problems=problems, follow_up=follow_up)
 
 
 def submit(session: Session, actor: Actor, file: UploadFile) -> tuple[ImportJob, FollowUp | None]:
@@ -66,8 +64,9 @@ def submit(session: Session, actor: Actor, file: UploadFile) -> tuple[ImportJob,
     of the same file the caller made already (no follow-up)."""
     content = file.file.read(get_settings().max_import_bytes + 1)
     job, new = imports.submit(session, actor, file.filename or "", file.content_type or "", content)
-    session.commit()
-    return job, start(Flow.IMPORT, job.id) if new else None
+    job_id = job.id
+    session.commit()  # read nothing more in it before the flow: on SQLite a new transaction would lock
+    return job, start(Flow.IMPORT, job_id) if new else None
 
 
 @router.post(
