@@ -537,6 +537,11 @@ REPORT_HEADERS = [("Trang", "", 16), ("Dòng", "", 8), ("Cột", "", 20), ("Lỗ
 
 def report_workbook(problems: Iterable[list]) -> bytes:
     """The problems of an import, one a row, for the person fixing the file."""
+    return table("Lỗi", REPORT_HEADERS, problems)
+
+
+def table(title: str, headers: list[tuple[str, str, int]], rows: Iterable[list]) -> bytes:
+    """One sheet: (header, its note, its width) and the rows under them."""
     book = Workbook(write_only=True)
-    _sheet(book, "Lỗi", REPORT_HEADERS, problems)
+    _sheet(book, title, headers, rows)
     return _saved(book)

@@ -103,3 +103,31 @@ def test_the_page_uploads_and_shows_the_problems_as_a_table(browse):
     )
     assert bad.status_code == 422 and "Tệp Excel (.xlsx)" in bad.text
     assert browse("officer").get("/thu-ky/nhap-excel").status_code == 403
+
+
+def test_the_nominations_list_and_the_intake_queue_download_as_xlsx_scoped_as_the_json(api, app_db, prov):
+    from models.db import session_scope
+    from models.workflow import submit
+    from tests.factories import NOW
+    from tests.test_workflow import draft, report
+
+    with session_scope(app_db) as session:
+        sent, kept = draft(session, prov, key="good"), draft(session, prov, key="fighter", award="CSTDCS")
+        report(session, prov, sent)
+        submit(session, prov.actors["officer"], [sent], now=NOW)
+
+    def rows(client, url: str) -> list[tuple]:
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer.headers["content-type"] == XLSX, answer.text
+        return list(load_workbook(io.BytesIO(answer.content)).active.values)
+
+    listed = rows(api["officer"], "/api/v1/nominations?format=xlsx&sort=id")
+    assert listed[0][:3] == ("Số hồ sơ", "Tập thể, cá nhân", "Danh hiệu, hình thức")
+    assert [(r[0], r[1], r[2]) for r in listed[1:]] == [
+        (sent.id, "Nguyễn Văn An", "Lao động tiên tiến"),
+        (kept.id, "Hoàng Văn Cường", "Chiến sĩ thi đua cơ sở"),
+    ]
+    assert rows(api["ministry_officer"], "/api/v1/nominations?format=xlsx")[1:] == []
+    queue = rows(api["unit_secretariat"], "/api/v1/queues/intake?format=xlsx")
+    assert [r[0] for r in queue[1:]] == [sent.id]
+    assert api["officer"].get("/api/v1/nominations?format=pdf").status_code == 422
