@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 import flows.runtime  # noqa: F401  (Prefect's environment, before anything imports it)
-from models import imports
+from models import excel, imports
 from models.access import load_actor
 from models.db import make_engine, migrate, session_scope
 from models.history import RATING_LABELS
@@ -63,19 +63,12 @@ def write_file(path: Path, count: int) -> dict[str, int]:
     rng = random.Random(7)
     book = Workbook(write_only=True)
     people, ratings, awards = (book.create_sheet(name) for name in ("Cá nhân", "Xếp loại", "Khen thưởng"))
-    people.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Giới tính", "Chức vụ", "Từ ngày"])
-    ratings.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Xếp loại"])
-    awards.append(
-        [
-            "Họ và tên",
-            "Ngày sinh",
-            "Đơn vị",
-            "Năm",
-            "Danh hiệu, hình thức",
-            "Số quyết định",
-            "Ngày quyết định",
-        ]
-    )
+    for sheet, kind, columns in (
+        (people, excel.PEOPLE, 6),
+        (ratings, excel.RATINGS_SHEET, 5),
+        (awards, excel.AWARDS, 7),
+    ):
+        sheet.append([c.header for c in kind.columns[:columns]])
     rows = {"people": 0, "ratings": 0, "awards": 0}
     levels = list(RATING_LABELS)
     for name, born, unit in people_of(count):

@@ -170,26 +170,26 @@ class Lookups:
     awards: dict[str, str]
 
 
+def _named(table: dict[str, Any], found: str, what: str) -> Any:
+    """What `found` names in a table by code or name (by_code_or_name), or a problem saying so."""
+    key = table.get(fold(found))
+    if key is None:
+        raise Problem(f"không có {what} mã hoặc tên «{found}»")
+    if key == AMBIGUOUS:
+        raise Problem(f"có nhiều {what} tên «{found}»: hãy ghi mã")
+    return key
+
+
 def unit(value: Any, lookups: Lookups) -> int:
     found = clean(value)
-    unit_id = lookups.units.get(fold(found))
-    if unit_id is None:
-        raise Problem(f"không có đơn vị mã hoặc tên «{found}»")
-    if unit_id == AMBIGUOUS:
-        raise Problem(f"có nhiều đơn vị tên «{found}»: hãy ghi mã đơn vị")
+    unit_id = _named(lookups.units, found, "đơn vị")
     if lookups.writable is not None and unit_id not in lookups.writable:
         raise Problem(f"đơn vị «{found}» không thuộc các đơn vị bạn quản lý")
     return unit_id
 
 
 def award(value: Any, lookups: Lookups) -> str:
-    found = clean(value)
-    code = lookups.awards.get(fold(found))
-    if code is None:
-        raise Problem(f"không có danh hiệu, hình thức khen thưởng cá nhân mã hoặc tên «{found}»")
-    if code == AMBIGUOUS:
-        raise Problem(f"có nhiều danh hiệu tên «{found}»: hãy ghi mã")
-    return code
+    return _named(lookups.awards, clean(value), "danh hiệu, hình thức khen thưởng cá nhân")
 
 
 # ------------------------------------------------------------------------------ the sheets
