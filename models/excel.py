@@ -39,6 +39,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+from models.access import today
 from models.history import RATING_LABELS, RatingLevel
 from models.search import fold
 from models.text import nfc
@@ -122,6 +123,8 @@ def year(value: Any, _lookups: "Lookups") -> int:
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not FIRST_YEAR <= value <= LAST_YEAR:
         raise Problem(f"«{clean(value)}» không phải năm (từ {FIRST_YEAR} đến {LAST_YEAR})")
+    if value > today().year:
+        raise Problem(f"năm {value} chưa đến")
     return value
 
 

@@ -127,51 +127,52 @@ UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
 def run(unit_of_work: UnitOfWork, job_id: int, run_id: str | None = None) -> dict:
-    """Import the job's workbook, once: a job already ended is left as it is. Its state and the
-    rows read are committed as it goes, for the page; the records all at once, or none."""
+    """Import the job's workbook, once: a job done or refused is left as it is, a failed one
+    runs again. Its state and the rows read are committed as it goes, for the page; the records
+    all at once, or none."""
     with unit_of_work() as session:
         job = session.get(ImportJob, job_id)
         if job is None:
             raise NotFound(f"Không có lượt nhập dữ liệu #{job_id}")
-        if not job.busy:
+        if job.state in (JobState.DONE, JobState.REFUSED):
             return job.counts
         job.state, job.rows_read, job.error = JobState.CHECKING, 0, ""
-        importer = replace(load_actor(session, job.actor_id), flow_run_id=run_id)
+        digest, importer_id = job.sha256, job.actor_id
+    try:
+        return _import(unit_of_work, job_id, digest, importer_id, run_id)
+    except Exception as error:
+        with unit_of_work() as session:
+            job = session.get(ImportJob, job_id)
+            job.state, job.error = JobState.FAILED, f"{type(error).__name__}: {error}"[:2000]
+            job.ended_at = utcnow()
+        raise
+
+
+def _import(unit_of_work: UnitOfWork, job_id: int, digest: str, importer_id: int, run_id: str | None) -> dict:
+    with unit_of_work() as session:
+        importer = replace(load_actor(session, importer_id), flow_run_id=run_id)
         lookups = _lookups(session, importer)
-        digest = job.sha256
 
     def progress(rows: int) -> None:
         with unit_of_work() as session:
             session.get(ImportJob, job_id).rows_read = rows
 
+    report = excel.Report()
     try:
-        report = excel.Report()
-        try:
-            rows = excel.read(excel.open_workbook(Store().get(digest)), lookups, report, progress)
-        except Exception as error:  # a file openpyxl cannot read to its end
-            report.add("", None, "", f"không đọc được bảng tính ({type(error).__name__}: {error})"[:300])
-            rows = {}
-        with unit_of_work() as session:
-            session.get(ImportJob, job_id).state = JobState.WRITING
-        with unit_of_work() as session:
-            session.exec(select(AuditHead).with_for_update()).one()  # one import writes at a time
-            job = session.get(ImportJob, job_id)
-            plan = _plan(session, rows, report)
-            counts = {} if report.count else _write(session, plan)
-            if report.count:
-                session.rollback()
-                job = session.get(ImportJob, job_id)
-            _end(session, importer, job, counts, report)
-            return counts
-    except Exception as error:
-        with unit_of_work() as session:
-            job = session.get(ImportJob, job_id)
-            job.state, job.error, job.ended_at = (
-                JobState.FAILED,
-                f"{type(error).__name__}: {error}"[:2000],
-                utcnow(),
-            )
-        raise
+        rows = excel.read(excel.open_workbook(Store().get(digest)), lookups, report, progress)
+    except Exception as error:  # a file openpyxl cannot read to its end
+        report.add("", None, "", f"không đọc được bảng tính ({type(error).__name__}: {error})"[:300])
+        rows = {}
+    with unit_of_work() as session:
+        session.get(ImportJob, job_id).state = JobState.WRITING
+    with unit_of_work() as session:
+        session.exec(select(AuditHead).with_for_update()).one()  # one import writes at a time
+        plan = _plan(session, rows, report)
+        counts = {} if report.count else _write(session, plan)
+        if report.count:
+            session.rollback()
+        _end(session, importer, session.get(ImportJob, job_id), counts, report)
+        return counts
 
 
 def _end(session: Session, importer: Actor, job: ImportJob, counts: dict, report: excel.Report) -> None:

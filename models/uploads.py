@@ -23,6 +23,7 @@ from models.text import nfc
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEGACY_EXCEL = "application/vnd.ms-excel"  # what some browsers declare for any Excel file
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def check_workbook(filename: str, declared: str, content: bytes, limit: int, exp
     """The cleaned name of an Excel workbook (.xlsx) to import, or a refusal saying what is wrong."""
     name = _sized(filename, content, limit)
     declared = declared.split(";")[0].strip().lower()
-    if declared not in UNDECLARED | {XLSX}:
+    if declared not in UNDECLARED | {XLSX, LEGACY_EXCEL}:
         raise InvalidInput(f"Loại tệp {declared!r} không được chấp nhận; chỉ nhận bảng tính Excel (.xlsx)")
     if PurePosixPath(name).suffix.lower() != ".xlsx":
         raise InvalidInput(f"Tệp {name} không phải bảng tính Excel: hãy lưu thành .xlsx", field="filename")
