@@ -424,3 +424,18 @@ def test_the_template_reads_back_as_its_own_headers():
     assert [c.value for c in workbook["Khen thưởng"][1]] == [c.header for c in excel.AWARDS.columns]
     assert workbook["Cá nhân"]["A1"].font.name == "Times New Roman"
     assert "Bắt buộc" in workbook["Cá nhân"]["A1"].comment.text
+
+
+def test_the_import_is_a_prefect_flow_run_recorded_beside_its_job(prefect, app_db, prov, secretariat):
+    from flows.stages import import_flow
+    from models.runs import FlowRun
+
+    content = book({"Cá nhân": [PEOPLE, ["Giáp Văn Lực", "03/03/1993", "QNG-STC-NS", "Nam", ""]]})
+    with session_scope(app_db) as session:
+        job, _ = imports.submit(session, load_actor(session, secretariat), "a.xlsx", "", content)
+    assert import_flow(job_id=job.id)["people"]["added"] == 1
+    with Session(app_db) as session:
+        run = session.exec(select(FlowRun).where(FlowRun.entity == "import_job")).one()
+        event = session.exec(select(Event).where(Event.entity == "import_job")).one()
+    assert (run.flow, run.entity_id, run.state) == ("excel_import", job.id, "completed")
+    assert event.flow_run_id == run.id and event.actor_id == secretariat
