@@ -10,8 +10,8 @@ from sqlmodel import select
 from document_templates import publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
-from flows.runtime import RETRY, actor, step, tracked, unfinished_runs, unit_of_work
-from models import appraisal, audit, deadlines, decide, followups, intake, voting, workflow
+from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
+from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.db import utcnow
@@ -263,6 +263,12 @@ def checkpoint_audit() -> int | None:
 
 
 @task(**RETRY)
+def import_workbook(job_id: int) -> dict:
+    """Read the job's workbook and write its rows, all or none (models/imports.py)."""
+    return imports.run(unit_of_work, job_id, run_id())
+
+
+@task(**RETRY)
 def send_mail() -> int:
     return send_pending()
 
@@ -352,6 +358,14 @@ def deadline_sweeper_flow(now: datetime | None = None) -> dict:
         return done
 
 
+@flow(name=Flow.IMPORT.value)
+def import_flow(job_id: int) -> dict:
+    """An uploaded workbook of people, ratings and awards: checked, then imported or refused
+    with its report; its progress on the job, for the page that polls it."""
+    with tracked(Flow.IMPORT, job_id):
+        return step(import_workbook, job_id)
+
+
 FLOWS = {
     f.name: f
     for f in (
@@ -361,5 +375,6 @@ FLOWS = {
         decision_flow,
         forward_flow,
         deadline_sweeper_flow,
+        import_flow,
     )
 }

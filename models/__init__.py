@@ -10,6 +10,7 @@ from models import (  # noqa: F401
     deadlines,
     decisions,
     history,
+    imports,
     nominations,
     notify,
     org,

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         None  # Word templates replacing the built-in ones (<kind>.docx, <TENANT>/<kind>.docx)
     )
     max_upload_bytes: int = 20 * 1024 * 1024
+    # an Excel workbook to import: 100,000 people with ten years of history is ~40 MB, ~600 MB unpacked
+    max_import_bytes: int = 64 * 1024 * 1024
+    max_import_expanded: int = 1024 * 1024 * 1024
     # any other request body (JSON): a check of 5,000 members with their review year is ~0.5 MiB
     max_request_bytes: int = 1024 * 1024
     # orchestration: "embedded" runs flows in a background thread of the app with Prefect's

@@ -16,6 +16,7 @@ from models.audit import Event
 from models.config import get_settings
 from models.councils import CouncilSession
 from models.decisions import Decision
+from models.imports import ImportJob, JobState
 from models.nominations import Nomination, State, Submission, SubmissionKind
 from models.route import APPRAISAL, COUNCIL_SESSION, DECISION, FLOW_SUBJECT, SUBMISSION, Flow, Step
 from models.runs import FlowRun
@@ -39,6 +40,7 @@ def waiting() -> dict[Flow, sa.Select]:
             CouncilSession.state == COUNCIL_SESSION["close_session"].target
         ),
         Flow.DECISION: _since_event(Decision, DECISION["sign"], Decision.state == DECISION["sign"].target),
+        Flow.IMPORT: select(ImportJob.id, ImportJob.created_at).where(ImportJob.state == JobState.QUEUED),
         Flow.FORWARD: _since_event(
             Submission,
             SUBMISSION["propose"],

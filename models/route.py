@@ -30,6 +30,7 @@ class Flow(StrEnum):
     FORWARD = "forward"
     APPRAISAL = "appraisal"
     SWEEP = "deadline_sweeper"
+    IMPORT = "excel_import"
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -39,6 +40,7 @@ FLOW_SUBJECT = {
     Flow.DECISION: ("decision", "decision_id"),
     Flow.FORWARD: ("submission", "submission_id"),
     Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
+    Flow.IMPORT: ("import_job", "job_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record

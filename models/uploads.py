@@ -22,6 +22,8 @@ from models.errors import DomainError, InvalidInput
 from models.text import nfc
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEGACY_EXCEL = "application/vnd.ms-excel"  # what some browsers declare for any Excel file
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,25 @@ def sniff(content: bytes) -> FileType | None:
 
 
 def check_docx(content: bytes, name: str) -> None:
-    """A real Word package, refused before it is stored when it is a zip bomb: by what its
-    central directory declares (total size, ratio, entry count, nested archives), then by
-    expanding every part as a stream, counting bytes and stopping at what was declared."""
+    """A real Word package (check_package)."""
+    check_package(content, name, "tài liệu Word", "word/document.xml", MAX_EXPANDED)
+
+
+def check_xlsx(content: bytes, name: str, expanded: int) -> None:
+    """A real Excel workbook of at most `expanded` bytes unpacked (check_package)."""
+    if not content.startswith(b"PK\x03\x04"):
+        raise InvalidInput(f"Tệp {name} không phải bảng tính Excel (.xlsx)", field="file")
+    check_package(content, name, "bảng tính Excel (.xlsx)", "xl/workbook.xml", expanded)
+
+
+def check_package(content: bytes, name: str, what: str, main_part: str, limit: int) -> None:
+    """A real OOXML package with its main part, refused before it is stored when it is a zip
+    bomb: by what its central directory declares (total size, ratio, entry count, nested
+    archives), then by expanding every part as a stream, counting bytes and stopping at what
+    was declared; and when it carries macros."""
 
     def refuse(why: str) -> InvalidInput:
-        return InvalidInput(f"Tệp {name} không phải tài liệu Word hợp lệ: {why}", field="file")
+        return InvalidInput(f"Tệp {name} không phải {what} hợp lệ: {why}", field="file")
 
     try:
         package = zipfile.ZipFile(io.BytesIO(content))
@@ -102,8 +117,8 @@ def check_docx(content: bytes, name: str) -> None:
     if len(entries) > MAX_ENTRIES:
         raise refuse(f"có {len(entries)} thành phần, quá {MAX_ENTRIES} (too many entries)")
     declared = sum(e.file_size for e in entries)
-    if declared > MAX_EXPANDED:
-        raise refuse(f"giải nén ra {declared // 2**20} MB, quá {MAX_EXPANDED // 2**20} MB (zip bomb)")
+    if declared > limit:
+        raise refuse(f"giải nén ra {declared // 2**20} MB, quá {limit // 2**20} MB (zip bomb)")
     names = {e.filename for e in entries}
     for e in entries:
         if e.file_size > RATIO_FROM and e.file_size > MAX_RATIO * max(e.compress_size, 1):
@@ -112,13 +127,13 @@ def check_docx(content: bytes, name: str) -> None:
             raise refuse("có thành phần được mã hoá (encrypted)")
         if e.filename.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", e.filename):
             raise refuse(f"tên thành phần {e.filename[:80]!r} trỏ ra ngoài gói")
-    if not {"[Content_Types].xml", "word/document.xml"} <= names:
-        raise refuse("thiếu [Content_Types].xml hoặc word/document.xml")
+    if not {"[Content_Types].xml", main_part} <= names:
+        raise refuse(f"thiếu [Content_Types].xml hoặc {main_part}")
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise refuse("có macro (VBA); hãy lưu thành .docx không có macro")
+        raise refuse("có macro (VBA); hãy lưu lại thành tệp không có macro")
     expanded = 0
     for e in entries:
-        expanded += _expand(content, e, MAX_EXPANDED - expanded, refuse)
+        expanded += _expand(content, e, limit - expanded, refuse)
 
 
 def _expand(content: bytes, entry: zipfile.ZipInfo, budget: int, refuse) -> int:
@@ -163,13 +178,7 @@ def _expand(content: bytes, entry: zipfile.ZipInfo, budget: int, refuse) -> int:
 
 def check_file(filename: str, declared: str, content: bytes, limit: int) -> tuple[str, FileType]:
     """The cleaned name and the type the content is, or a refusal saying what is wrong."""
-    name = clean_filename(filename)
-    if len(content) > limit:
-        raise TooLarge(
-            f"Tệp {name} lớn hơn {limit // 2**20} MB (file larger than {limit} bytes)", limit=limit
-        )
-    if not content:
-        raise InvalidInput(f"Tệp {name} rỗng (empty file)", field="file")
+    name = _sized(filename, content, limit)
     declared = ALIASES.get(c := declared.split(";")[0].strip().lower(), c)
     if declared not in UNDECLARED and declared not in TYPES:
         raise InvalidInput(
@@ -194,3 +203,27 @@ def check_file(filename: str, declared: str, content: bytes, limit: int) -> tupl
     if found is WORD:
         check_docx(content, name)
     return name, found
+
+
+def check_workbook(filename: str, declared: str, content: bytes, limit: int, expanded: int) -> str:
+    """The cleaned name of an Excel workbook (.xlsx) to import, or a refusal saying what is wrong."""
+    name = _sized(filename, content, limit)
+    declared = declared.split(";")[0].strip().lower()
+    if declared not in UNDECLARED | {XLSX, LEGACY_EXCEL}:
+        raise InvalidInput(f"Loại tệp {declared!r} không được chấp nhận; chỉ nhận bảng tính Excel (.xlsx)")
+    if PurePosixPath(name).suffix.lower() != ".xlsx":
+        raise InvalidInput(f"Tệp {name} không phải bảng tính Excel: hãy lưu thành .xlsx", field="filename")
+    check_xlsx(content, name, expanded)
+    return name
+
+
+def _sized(filename: str, content: bytes, limit: int) -> str:
+    """The cleaned name; refused when the file is empty or over the limit."""
+    name = clean_filename(filename)
+    if len(content) > limit:
+        raise TooLarge(
+            f"Tệp {name} lớn hơn {limit // 2**20} MB (file larger than {limit} bytes)", limit=limit
+        )
+    if not content:
+        raise InvalidInput(f"Tệp {name} rỗng (empty file)", field="file")
+    return name

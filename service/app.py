@@ -28,6 +28,7 @@ from service.api import (
     directory,
     documents,
     eligibility,
+    imports,
     lists,
     nominations,
     registers,
@@ -258,7 +259,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     uploads = dict.fromkeys(
         (documents.UPLOADS, web.unit.UPLOADS), settings.max_upload_bytes + documents.MULTIPART_OVERHEAD
-    )
+    ) | dict.fromkeys((imports.UPLOAD, web.imports.UPLOAD), imports.upload_limit())
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes, larger=uploads)
     app.add_exception_handler(sa_exc.IntegrityError, integrity_error)
     app.add_exception_handler(sa_exc.DataError, data_error)
@@ -278,6 +279,7 @@ def create_app() -> FastAPI:
     app.include_router(cases.router)
     app.include_router(lists.router)
     app.include_router(registers.router)
+    app.include_router(imports.router)
     app.include_router(directory.router)
     app.include_router(accounts.router)
     app.include_router(web.router)  # the web pages; `/` is the home page (Việc cần làm)

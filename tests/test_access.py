@@ -11,6 +11,7 @@ from models.db import session_scope
 from models.org import RoleGrant
 from models.runs import FlowRun
 from service.api import MAX_ID
+from tests.test_excel import PEOPLE, book
 from tests.test_files_api import season
 from tests.test_uploads import PDF
 from tests.test_workflow_api import ok
@@ -25,6 +26,7 @@ CATALOGUE = {  # the law and the tenant's rules: the same for every signed-in pe
     ("GET", "/api/v1/catalogue/awards"),
     ("GET", "/api/v1/catalogue/awards/{code}"),
     ("GET", "/api/v1/catalogue/dossier-kinds"),
+    ("GET", "/api/v1/imports/template"),  # the empty workbook to fill in
 }
 MINE = {  # about the caller alone: nobody else's records to probe
     ("POST", "/api/v1/auth/logout"),
@@ -33,6 +35,10 @@ MINE = {  # about the caller alone: nobody else's records to probe
     ("POST", "/api/v1/me/tokens"),
     ("GET", "/api/v1/inbox"),
     ("GET", "/api/v1/status"),
+    ("GET", "/api/v1/imports"),
+    # the units in the caller's charge (tests/test_excel.py: nothing outside them, 403 for others)
+    ("POST", "/api/v1/imports"),
+    ("GET", "/api/v1/exports/people"),
 }
 # list → the record of the season it must not show an outsider
 LISTS = {
@@ -103,6 +109,7 @@ NAMES = {
     "run_id": "run",
     "user_id": "user",
     "grant_id": "grant",
+    "job_id": "import",
 }
 BODIES = {  # a valid body for each write that names its record in the path
     ("PATCH", "/api/v1/nominations/{nomination_id}"): {"json": {"version": 1, "achievement": "Thêm"}},
@@ -141,6 +148,10 @@ def records(app_db, prov, api) -> dict[str, int | str]:
             session, system_actor(), "hoa.tran", prov.people["officer"].id, "mật khẩu dài 1"
         )
         user_id = user.id
+    upload = {
+        "file": ("du_lieu.xlsx", book({"Cá nhân": [PEOPLE, ["Âu Văn Khải", "", "QNG-STC", "Nam", ""]]}))
+    }
+    api["unit_secretariat"].post("/api/v1/imports", files=upload)
     with Session(app_db) as session:
         grant = session.exec(
             select(RoleGrant.id).where(RoleGrant.person_id == prov.people["officer"].id)
@@ -158,6 +169,7 @@ def records(app_db, prov, api) -> dict[str, int | str]:
         "run": run,
         "user": user_id,
         "grant": grant,
+        "import": ok(api["unit_secretariat"].get("/api/v1/imports"))[0]["id"],
     }
 
 

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import nulls_last
 from sqlmodel import Session, col, func, select
 
-from models import lists, sight
+from models import excel, lists, sight
 from models.access import Actor, today
 from models.catalogue import default_catalogue
 from models.councils import (
@@ -26,7 +27,9 @@ from models.decisions import Decision, DecisionState
 from models.errors import NotFound
 from models.nominations import Nomination, State, Submission, SubmissionItem, SubmissionKind, SubmissionState
 from models.org import Person, Unit
+from models.uploads import XLSX
 from service.api import MAX_ID, PRINTABLE, PathId, refusals
+from service.api.documents import FILE, attachment
 from service.auth import ActorDep
 from service.deps import SessionDep
 
@@ -90,6 +93,46 @@ def paging(
 
 
 PagingDep = Annotated[lists.Paging, Depends(paging)]
+WORKBOOK_ROWS = 50_000  # of a list as .xlsx: every row meeting the filters, up to this many
+ListFormat = Annotated[
+    Literal["json", "xlsx"],
+    Query(description=f"json (a page), or xlsx: every row, at most {WORKBOOK_ROWS:,}"),
+]
+LIST_HEADERS = [
+    ("Số hồ sơ", "", 10),
+    ("Tập thể, cá nhân", "", 30),
+    ("Danh hiệu, hình thức", "", 30),
+    ("Năm", "", 7),
+    ("Đơn vị đề nghị", "", 28),
+    ("Đơn vị đang xử lý", "", 28),
+    ("Trạng thái", "", 24),
+    ("Hạn xử lý", "", 12),
+    ("Quá hạn", "", 9),
+]
+
+
+def whole(paging: lists.Paging) -> lists.Paging:
+    """The first WORKBOOK_ROWS rows, in the order asked for."""
+    return lists.Paging(1, WORKBOOK_ROWS, paging.sort, paging.descending)
+
+
+def workbook(items: list[dict], name: str) -> Response:
+    """A list of nominations as .xlsx, a row each, as the page shows them."""
+    rows = [
+        [
+            i["id"],
+            i["nominee"],
+            i["award"]["name"] or i["award"]["code"],
+            i["year"],
+            i["unit"]["name"],
+            i["handling_unit"]["name"],
+            i["state_label"],
+            i["due_on"],
+            "Quá hạn" if i["overdue"] else "",
+        ]
+        for i in items
+    ]
+    return attachment(excel.table("Danh sách", LIST_HEADERS, rows), f"{name}_{today():%Y%m%d}.xlsx", XLSX)
 
 
 def as_page(items: list, total: int, paging: lists.Paging) -> dict:
@@ -102,7 +145,7 @@ def as_page(items: list, total: int, paging: lists.Paging) -> dict:
     }
 
 
-@router.get("/nominations", response_model=Page[NominationItem])
+@router.get("/nominations", response_model=Page[NominationItem], responses=FILE)
 def nominations(
     session: SessionDep,
     actor: ActorDep,
@@ -121,15 +164,19 @@ def nominations(
     ] = None,
     sort: Literal[lists.SORTS] = "id",
     order: Literal["asc", "desc"] = "asc",
-) -> dict:
-    """The nominations the caller may see; `q` finds the nominee's name with or without accents."""
+    format: ListFormat = "json",
+) -> dict | Response:
+    """The nominations the caller may see; `q` finds the nominee's name with or without accents;
+    as .xlsx with `format=xlsx`."""
     day = today()
     filters = lists.Filters(
         unit_id, handling_unit_id, year, award, state, level, due_before, overdue, q, submission_id
     )
     paging.sort, paging.descending = sort, order == "desc"
-    where = [*lists.conditions(session, filters, day), sight.nominations(actor)]
-    return as_page(*lists.page(session, [w for w in where if w is not None], paging, day), paging)
+    where = [w for w in [*lists.conditions(session, filters, day), sight.nominations(actor)] if w is not None]
+    if format == "xlsx":
+        return workbook(lists.page(session, where, whole(paging), day)[0], "danh_sach_ho_so")
+    return as_page(*lists.page(session, where, paging, day), paging)
 
 
 # ------------------------------------------------------------------------------ the work queues
@@ -140,10 +187,14 @@ def _queue(session: Session, where: list, paging: lists.Paging) -> tuple[list[di
     return lists.page(session, where, paging, today())
 
 
-@router.get("/queues/intake", response_model=Page[NominationItem])
-def intake_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+@router.get("/queues/intake", response_model=Page[NominationItem], responses=FILE)
+def intake_queue(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """Dossiers submitted (or resubmitted) to the units where the caller is the secretariat,
-    the earliest due first. Empty for anyone else."""
+    the earliest due first. Empty for anyone else. As .xlsx with `format=xlsx`."""
+    if format == "xlsx":
+        return workbook(_queue(session, lists.intake(actor), whole(paging))[0], "ho_so_cho_tiep_nhan")
     return as_page(*_queue(session, lists.intake(actor), paging), paging)
 
 

@@ -10,6 +10,7 @@ from service.web import (
     cases,
     council,
     decisions,
+    imports,
     meetings,
     registers,
     season,
@@ -29,3 +30,4 @@ router.include_router(decisions.router)
 router.include_router(authority.router)
 router.include_router(registers.router)
 router.include_router(admin.router)
+router.include_router(imports.router)

@@ -34,7 +34,7 @@ from models.councils import SessionState
 from models.decisions import DecisionState
 from models.errors import DomainError, Unauthorized
 from models.guards import VIETNAM
-from models.history import RatingLevel
+from models.history import RATING_LABELS
 from models.nominations import State, SubmissionState
 from models.org import Role
 from models.route import LABELS
@@ -132,9 +132,6 @@ def held_roles(actor: Actor) -> list[str]:
 
 def role_pages(actor: Actor | None) -> list[tuple[str, str]]:
     return [ROLE_PAGES[key] for key in held_roles(actor)] if actor else []
-
-
-RATING_LABELS = {level.value: level.label for level in RatingLevel}
 
 
 def award_name(code: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 from sqlmodel import select
 
+from models import imports
 from models.access import system_actor
 from models.accounts import UserAccount, create_user, new_person
 from models.db import session_scope
@@ -16,6 +17,7 @@ from models.workflow import apply, submit
 from service.web import router
 from tests.browser.test_browser_council import convened
 from tests.factories import NOW, history, password_of, person
+from tests.test_excel import PEOPLE, book
 from tests.test_workflow import draft, report, through_unit_council
 
 # htmx fragments, shown inside pages the sweep opens; file downloads, which are not pages
@@ -49,6 +51,8 @@ PAGES = {
     "/thu-ky/quyet-dinh/to-trinh/{submission_id}": ("unit_secretariat", {"submission_id": "batch"}),
     "/thu-ky/quyet-dinh/{decision_id}": ("unit_secretariat", {"decision_id": "decision"}),
     "/thu-ky/so-vang": ("unit_secretariat", {}),
+    "/thu-ky/nhap-excel": ("unit_secretariat", {}),
+    "/thu-ky/nhap-excel/{job_id}": ("unit_secretariat", {"job_id": "import"}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
     "/quan-tri": ("quantri", {}),
@@ -103,7 +107,18 @@ def seeded(site) -> dict[str, int]:
             "batch": batch,
             "decision": decision.id,
         }
-    return records | {"meeting": convened(engine, prov)}
+    return records | {"meeting": convened(engine, prov), "import": refused_import(engine, prov)}
+
+
+def refused_import(engine, prov) -> int:
+    """An import of the secretariat refused with its table of problems."""
+    rows = [PEOPLE, ["Khúc Văn Ba", "31/02/1990", "QNG-SNV", "Nam", ""]]
+    with session_scope(engine) as session:
+        job, _ = imports.submit(
+            session, prov.actors["unit_secretariat"], "loi.xlsx", "", book({"Cá nhân": rows})
+        )
+    imports.run(lambda: session_scope(engine), job.id)
+    return job.id
 
 
 def test_every_page_is_listed_in_the_sweep():
