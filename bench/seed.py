@@ -568,10 +568,12 @@ def bulk(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
             connection.execute(table.insert(), rows[start : start + 50_000])
         return
     names = [c.name for c in table.columns]
+    # COPY names every column: a row without one gets the model's default, as an INSERT would
+    defaults = {c.name: c.default.arg for c in table.columns if c.default is not None and c.default.is_scalar}
     cursor = connection.connection.dbapi_connection.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([_copied(row.get(name)) for name in names])
+            copy.write_row([_copied(row.get(name, defaults.get(name))) for name in names])
 
 
 def _copied(value):

@@ -44,10 +44,12 @@ def texts(content: bytes) -> list[str]:
 
 
 def placeholders_in(folder: Path) -> list[str]:
-    """Every paragraph of every Word file under `folder` holding a placeholder, named by file."""
+    """Every paragraph of every Word file under `folder` holding a placeholder, named by file; a
+    phôi's calibration page is no document to sign (it names its settings' keys in brackets)."""
     return [
         f"{path.name}: {text!r}"
         for path in sorted(folder.rglob("*.docx"))
+        if not path.name.startswith("hieu_chinh_")
         for text in texts(path.read_bytes())
         if any(p in text for p in PLACEHOLDERS)
     ]
