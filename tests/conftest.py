@@ -2,7 +2,9 @@
 VINHDANH_TEST_DATABASE_URL is set); every test runs in a transaction that is rolled back."""
 
 import os
+import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,34 @@ get_settings.cache_clear()
 POSTGRES_URL = os.environ.get("VINHDANH_TEST_DATABASE_URL")
 
 
+def _recreate(admin: sa.Engine, database: str, template: str = "") -> None:
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.exec_driver_sql(
+            f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else "")
+        )
+
+
+@lru_cache
+def _migrated() -> str:
+    """A database migrated once per test session, which each new one of a test is a copy of:
+    running the migrations again for every test that needs a database of its own cost a third
+    of a second each (a file copied on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL)."""
+    if POSTGRES_URL:
+        url = sa.make_url(POSTGRES_URL)
+        admin = make_engine(url.render_as_string(hide_password=False))
+        template = f"{url.database}_migrated"
+        _recreate(admin, template)
+        admin.dispose()
+        engine = make_engine(url.set(database=template).render_as_string(hide_password=False))
+    else:
+        template = str(_DATA / "migrated.db")
+        engine = make_engine(f"sqlite:///{template}")
+    migrate(engine)
+    engine.dispose()  # no connection left: PostgreSQL copies only an unused template
+    return template
+
+
 def fresh_engine(name: str = "") -> sa.Engine:
     """A newly migrated, empty database of the configured kind. With a name, a database of
     its own (for tests that commit), beside the shared one."""
@@ -28,19 +58,18 @@ def fresh_engine(name: str = "") -> sa.Engine:
         url = sa.make_url(POSTGRES_URL)
         admin = make_engine(url.render_as_string(hide_password=False))
         scratch = f"{url.database}_{name}"
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+        _recreate(admin, scratch, template=_migrated())
         admin.dispose()
-        engine = make_engine(url.set(database=scratch).render_as_string(hide_password=False))
-    elif POSTGRES_URL:
+        return make_engine(url.set(database=scratch).render_as_string(hide_password=False))
+    if POSTGRES_URL:
         engine = make_engine(POSTGRES_URL)
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    else:
-        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(dir=_DATA)}/{name or 'test'}.db")
-    migrate(engine)
-    return engine
+        migrate(engine)
+        return engine
+    path = Path(tempfile.mkdtemp(dir=_DATA)) / f"{name or 'test'}.db"
+    shutil.copyfile(_migrated(), path)
+    return make_engine(f"sqlite:///{path}")
 
 
 @pytest.fixture(scope="session")
