@@ -22,7 +22,7 @@ from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["excel"], responses=refusals(401, 403, 404, 413, 422))
+router = APIRouter(prefix="/api/v1", tags=["excel"], responses=refusals(400, 401, 403, 404, 413, 422))
 UPLOAD = r"/api/v1/imports$"  # BodyLimit (service/app.py) lets it carry a workbook of max_import_bytes
 
 
