@@ -13,8 +13,9 @@ from contextvars import ContextVar
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
 
-from models import runs
+from models import faults, runs
 from models.access import Actor, system_actor
 from models.config import get_settings
 from models.db import app_engine, session_scope
@@ -23,10 +24,16 @@ from models.org import Role
 from models.route import FLOW_SUBJECT, Flow
 
 DIRECT: ContextVar[str | None] = ContextVar("direct_run", default=None)  # the run id, when direct
+STEP: ContextVar[str] = ContextVar("step", default="")  # the task running, for the fault points
 
 
-def unit_of_work():
-    return session_scope(app_engine())
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """A step's transaction, committed when the block ends (the fault point `commit:<task>`
+    holds it just before)."""
+    with session_scope(app_engine()) as session:
+        yield session
+        faults.hold(f"commit:{STEP.get()}")
 
 
 def run_id() -> str:
@@ -38,8 +45,17 @@ def actor() -> Actor:
 
 
 def step(task, *args, **kwargs):
-    """A task as a Prefect task run inside a flow run; its plain function when run directly."""
-    return task.fn(*args, **kwargs) if DIRECT.get() else task(*args, **kwargs)
+    """A task as a Prefect task run inside a flow run; its plain function when run directly.
+    The run shows a sign of life first (a run silent for long is taken for dead: models/followups.py)."""
+    with session_scope(app_engine()) as session:
+        runs.alive(session, run_id())
+    token = STEP.set(task.name)
+    try:
+        result = task.fn(*args, **kwargs) if DIRECT.get() else task(*args, **kwargs)
+    finally:
+        STEP.reset(token)
+    faults.hold(f"after:{task.name}")
+    return result
 
 
 def transient(_task, _run, state) -> bool:

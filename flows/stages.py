@@ -243,15 +243,16 @@ def sweep_deadlines(now: datetime | None = None) -> dict:
 
 @task(**RETRY)
 def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
-    """Actions whose flow never ran (models/followups.py), less those a Prefect server holds a
-    run of that no worker has finished."""
+    """The work of runs whose process died, then actions whose flow never ran
+    (models/followups.py), less those a Prefect server holds a run of that no worker has finished."""
     with unit_of_work() as session:
+        dead = followups.abandoned(session, now or utcnow())
         lost = followups.lost(session, now or utcnow())
     held = set()
     for name in {name for name, _ in lost}:
         _, parameter = FLOW_SUBJECT[name]
         held |= {(name, parameters[parameter]) for parameters in unfinished_runs(name)}
-    return [case for case in lost if case not in held]
+    return dead + [case for case in lost if case not in held and case not in dead]
 
 
 @task(**RETRY)

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     prefect_mode: str = "embedded"
     sweep_minutes: float = 15
     follow_up_grace_minutes: int = 10  # an action's flow not run by then is started by the sweep
+    # a flow run with no sign of life for this long is taken for dead and its work restarted by
+    # the sweep (models/followups.py): longer than any one step of a flow may take
+    flow_run_stale_minutes: float = 30
+    # tests/test_faults.py: hold the process at this named point (models/faults.py), its pid in
+    # the marker file, until the file is removed; never set in production
+    fault_point: str = ""
+    fault_marker: Path | None = None
     pdf: bool = False  # also export decisions to PDF (needs LibreOffice)
     smtp_host: str = ""  # e-mail notifications when set
     smtp_port: int = 25

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import audit
+from models import audit, faults
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
@@ -97,6 +97,7 @@ def attach(
         entity_id,
         data={"kind": kind, "version": document.version, "file": name, "sha256": digest},
     )
+    faults.hold("upload")  # stored and written, not yet committed: tests/test_faults.py
     return document
 
 

@@ -4,7 +4,13 @@ thread, or the Prefect server was down when the action asked — the case would 
 What waits for a flow is written in the database, so the deadline sweep finds it: a case that
 has waited longer than a grace period, with no run of its flow since it began to wait, and
 starts that flow. A failed run is not retried here: its error is shown to the secretariat, who
-retry it once the cause is fixed (`POST /flow-runs/{id}/retry`)."""
+retry it once the cause is fixed (`POST /flow-runs/{id}/retry`).
+
+A run whose process died (kill -9, a machine lost) never records its end: it would stay
+`running` for ever, and the case it took up — maybe half done, its decision numbered but its
+documents not written — would wait for nobody. Such a run, silent for `flow_run_stale_minutes`,
+is marked abandoned and its flow started again on its case: every step can run twice to the
+same result (flows/stages.py)."""
 
 from datetime import datetime, timedelta
 
@@ -72,12 +78,38 @@ def lost(session: Session, now: datetime) -> list[tuple[str, int]]:
             FlowRun.entity == entity,
             FlowRun.entity_id == case_id,
             FlowRun.started_at >= since,
+            FlowRun.state != ABANDONED,
         )
         untouched = select(case_id).where(since < before, ~run).order_by(case_id)
         if flow in PART_OF:
             untouched = untouched.where(~_last_failed(PART_OF[flow], case_id))
         found += [(flow, key) for key in session.exec(untouched)]
     return found
+
+
+ABANDONED = "abandoned"
+
+
+def abandoned(session: Session, now: datetime) -> list[tuple[str, int]]:
+    """Mark abandoned every stage flow's run silent since `flow_run_stale_minutes`; (flow, id)
+    of the cases they acted on, to run again."""
+    silent = now - timedelta(minutes=get_settings().flow_run_stale_minutes)
+    dead = session.exec(
+        select(FlowRun)
+        .where(
+            FlowRun.state == "running",
+            col(FlowRun.flow).in_(list(FLOW_SUBJECT)),
+            sa.func.coalesce(FlowRun.alive_at, FlowRun.started_at) < silent,
+        )
+        .with_for_update(skip_locked=True)  # two sweeps at once: each dead run restarted by one
+    ).all()
+    for run in dead:
+        run.state, run.ended_at = ABANDONED, now
+        run.error = (
+            f"Tiến trình xử lý đã dừng (không còn hoạt động từ {run.alive_at or run.started_at}); chạy lại"
+        )
+        session.add(run)
+    return sorted({(run.flow, run.entity_id) for run in dead})
 
 
 # A forward run ends with the intake at the level above: while the batch's last forward run has
