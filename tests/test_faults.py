@@ -1,8 +1,9 @@
 """Faults, with real processes: the app serving its API (`vinhdanh serve`, flows run in the
 request: the `inline` mode) is held at a named point (models/faults.py) and killed with SIGKILL
 there — in the middle of a tally, of a decision's numbering or its documents, of a forward to
-the next level, of an upload — or its database connection is cut; then a new process restarts
-the lost work (the deadline sweep, as at every start) and the season goes on. Afterwards every
+the next level, of an upload — or its database connection is cut; then the deadline sweep (what
+a restarted app or worker runs first) takes up the lost work and the season goes on. The same
+with the scale-out set-up: the Prefect server restarted, a `vinhdanh worker` killed. Afterwards every
 nomination is in one final state, no register number is skipped or repeated, every document is
 there once, and the audit chain verifies. PostgreSQL only: a killed process's transaction is
 rolled back by the server, and pg_terminate_backend cuts a connection; the processes cost
@@ -15,6 +16,9 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -22,6 +26,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models.councils import Council, CouncilSession
+from models.db import utcnow
 from models.decisions import Decision, DecisionState, GeneratedDocument, Register
 from models.dossier import Store
 from models.guards import vietnam_today
@@ -126,18 +131,13 @@ def apps(tmp_path):
         app.stop()
 
 
-def restart() -> None:
-    """What a new app or worker does first: the deadline sweep, which takes up the work of runs
-    whose process died (and of actions whose flow never ran), in a process of its own."""
-    env = {
-        **os.environ,
-        "VINHDANH_PREFECT_MODE": "inline",
-        "VINHDANH_FLOW_RUN_STALE_MINUTES": "0",  # no waiting half an hour for the dead run
-        "VINHDANH_FOLLOW_UP_GRACE_MINUTES": "0",
-    }
-    code = "from flows.triggers import trigger; trigger('deadline_sweeper')"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=WAIT)
-    assert done.returncode == 0, done.stderr
+def sweep() -> None:
+    """What a restarted app or worker runs first, and then every few minutes: the deadline sweep,
+    which takes up the work of runs whose process died and of actions whose flow never ran — run
+    an hour on, past the grace period and the stale limit (flows run the way the test set)."""
+    from flows.triggers import trigger
+
+    trigger("deadline_sweeper", now=utcnow() + timedelta(hours=1))
 
 
 # ------------------------------------------------------------------------------ the season
@@ -166,7 +166,7 @@ def season(app_db, prov, api, apps, faulty: str = "", point: str = "") -> dict:
         app.held()
         app.kill()
         assert "error" in answer, answer  # the process died before it answered
-        restart()
+        sweep()
 
     act(api["unit_secretariat"], f"/api/v1/council-sessions/{meeting}/close", None, "council_session")
     decision = ok(
@@ -341,3 +341,89 @@ def rows(engine) -> tuple[int, int]:
             connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
             for table in ("dossierdocument", "event")
         )
+
+
+# ------------------------------------------------------------------------------ Prefect server and workers
+
+
+def test_the_prefect_server_restarted_and_a_worker_killed_mid_season(app_db, prov, api, tmp_path):
+    """The scale-out set-up (tests/test_scale_out.py): the Prefect server killed and restarted
+    while the secretariat closes a council session, then a `vinhdanh worker` killed inside a
+    decision's numbering and another started; the sweep takes up both, and the season ends whole."""
+    from tests.test_scale_out import _deployments, _healthy, _runs, prefect_database, processes
+
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    base = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_API_URL": api_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "VINHDANH_PREFECT_MODE": "server",
+    }
+    server = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    server_env = {**base, "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_database()}
+    server_env.pop("PREFECT_API_URL")
+    marker = tmp_path / "worker.held"
+    held = {"VINHDANH_FAULT_POINT": "commit:issue_decision", "VINHDANH_FAULT_MARKER": str(marker)}
+    worker = [str(BIN / "vinhdanh"), "worker", "--limit", "2"]
+
+    def completed(flow: str, key: int) -> bool:
+        return bool(_runs(app_db, flow, key, "completed"))
+
+    with processes(tmp_path, new_session=True) as start, prefect_settings(api_url):
+        first = start("server", server, server_env)
+        until("the Prefect server", lambda: _healthy(api_url), 120)
+        dying = start("worker-1", worker, {**base, **held, "VINHDANH_WORKER": "worker-1"})
+        until("the deployments", lambda: _deployments(api_url) >= 7, 120)
+        good, diligent = drafts(app_db, prov)
+        submission = ok(
+            api["officer"].post("/api/v1/submissions", json={"nomination_ids": [good, diligent]}), 201
+        )
+        until("intake", lambda: completed("intake", submission["id"]), 120)
+        for i in (good, diligent):
+            ok(api["unit_secretariat"].post(f"/api/v1/nominations/{i}/accept", json={}))
+        meeting = meet(app_db, prov, api, [good, diligent], vote=True)
+
+        os.killpg(first.pid, signal.SIGKILL)  # the Prefect server dies
+        first.wait(WAIT)
+        closed = ok(api["unit_secretariat"].post(f"/api/v1/council-sessions/{meeting}/close"))
+        assert closed["follow_up"]["started"] is False, closed  # the close stands; its flow waits
+        start("server-again", server, server_env)
+        until("the Prefect server again", lambda: _healthy(api_url), 120)
+        sweep()
+        until("the tally", lambda: completed("council_session", meeting), 120)
+
+        decision = ok(
+            api["unit_secretariat"].post("/api/v1/decisions", json={"nomination_ids": [good, diligent]}), 201
+        )["id"]
+        ok(api["director"].post(f"/api/v1/decisions/{decision}/sign", json={"signed_on": "2025-12-20"}))
+        until("the worker inside the numbering", marker.exists, 120)
+        os.kill(int(marker.read_text()), signal.SIGKILL)  # the flow run's process, then its worker
+        os.killpg(dying.pid, signal.SIGKILL)
+        dying.wait(WAIT)
+        start("worker-2", worker, {**base, "VINHDANH_WORKER": "worker-2"})
+        sweep()
+        until("the decision", lambda: completed("decision", decision), 120)
+    with Session(app_db) as session:
+        assert {session.get(Nomination, i).state for i in (good, diligent)} == {State.CONFERRED}
+        runs = {(r.flow, r.entity_id): r for r in session.exec(select(FlowRun))}
+        assert runs[("decision", decision)].worker == "worker-2"
+        states = Counter(
+            r.state for r in session.exec(select(FlowRun).where(FlowRun.flow != "deadline_sweeper"))
+        )
+        assert states == {"completed": 3, "abandoned": 1}, states  # intake, tally, decision twice
+    whole(app_db)
+
+
+@contextmanager
+def prefect_settings(api_url: str) -> Iterator[None]:
+    """This process's actions hand their flows to the Prefect server at api_url."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from models.config import configured
+
+    with temporary_settings({PREFECT_API_URL: api_url}), configured(prefect_mode="server"):
+        yield

@@ -45,13 +45,19 @@ def until(what: str, check, timeout: float = WAIT):
 
 
 @contextmanager
-def processes(logs: Path) -> Iterator:
-    """start(name, command, env) runs a process logging to logs/<name>.log; all are stopped at the end."""
+def processes(logs: Path, new_session: bool = False) -> Iterator:
+    """start(name, command, env) runs a process logging to logs/<name>.log (in a session of its
+    own if asked: its group is then the process and what it starts); all are stopped at the end."""
     running: list[subprocess.Popen] = []
 
-    def start(name: str, command: list[str], env: dict) -> None:
+    def start(name: str, command: list[str], env: dict) -> subprocess.Popen:
         with open(logs / f"{name}.log", "w") as log:
-            running.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
+            running.append(
+                subprocess.Popen(
+                    command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session
+                )
+            )
+        return running[-1]
 
     try:
         yield start
