@@ -18,20 +18,23 @@ from sqlmodel import Session
 from models import faults, runs
 from models.access import Actor, system_actor
 from models.config import get_settings
-from models.db import app_engine, session_scope
+from models.db import app_engine, one_at_a_time, session_scope
 from models.notify import holders, notify
 from models.org import Role
 from models.route import FLOW_SUBJECT, Flow
 
 DIRECT: ContextVar[str | None] = ContextVar("direct_run", default=None)  # the run id, when direct
 STEP: ContextVar[str] = ContextVar("step", default="")  # the task running, for the fault points
+CASE: ContextVar[tuple[str, int] | None] = ContextVar("case", default=None)  # the case the run acts on
 
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """A step's transaction, committed when the block ends (the fault point `commit:<task>`
-    holds it just before)."""
+    """A step's transaction, taken in turn with any other run's on the same case, committed
+    when the block ends (the fault point `commit:<task>` holds it just before)."""
     with session_scope(app_engine()) as session:
+        if (case := CASE.get()) is not None:
+            one_at_a_time(session, *case)
         yield session
         faults.hold(f"commit:{STEP.get()}")
 
@@ -87,6 +90,7 @@ def tracked(flow: Flow, entity_id: int, secretariat_unit: int | None = None) -> 
     with _own_run() as run:
         with unit_of_work() as session:
             runs.started(session, run, flow, entity, entity_id)
+        case = CASE.set((entity, entity_id))
         try:
             yield run
         except Exception as error:
@@ -104,6 +108,8 @@ def tracked(flow: Flow, entity_id: int, secretariat_unit: int | None = None) -> 
                         key=f"failure:{run}",
                     )
             raise
+        finally:
+            CASE.reset(case)
         with unit_of_work() as session:
             runs.ended(session, run)
 

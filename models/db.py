@@ -133,6 +133,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def one_at_a_time(session: Session, entity: str, key: int) -> None:
+    """Hold this transaction until any other working on the same case has ended: two runs of
+    a case's flow (a run taken for dead that was only slow, and the one started in its place)
+    then take their steps in turn, each finding what the other committed — instead of both
+    checking, finding nothing and both writing, one of them then refused by a unique index or
+    a version check. PostgreSQL: a transaction-level advisory lock; SQLite takes the write lock
+    at BEGIN (`make_engine`), so its writers go one at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(entity), key)))
+
+
 @event.listens_for(Session, "loaded_as_persistent")
 def _hold(session, instance) -> None:
     """Keep what a session loaded for as long as the session lives. SQLAlchemy's identity map

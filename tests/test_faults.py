@@ -143,10 +143,11 @@ def sweep() -> None:
 # ------------------------------------------------------------------------------ the season
 
 
-def season(app_db, prov, api, apps, faulty: str = "", point: str = "") -> dict:
+def season(app_db, prov, api, apps, faulty: str = "", point: str = "", slow: bool = False) -> dict:
     """Two advanced workers conferred at their unit, a fighter proposed to the province; the
     action whose flow is `faulty` is sent to an app held at `point`, killed there, and the
-    lost work restarted by a new process."""
+    lost work restarted by a new process. — or, `slow`, the app only held
+    there while the sweep takes its run for dead and starts another, then let go: both finish."""
     good, diligent = drafts(app_db, prov)
     (fighter,) = drafts(app_db, prov, ["fighter"], "CSTD_TINH")
     with Session(app_db) as session, session.begin():
@@ -164,6 +165,9 @@ def season(app_db, prov, api, apps, faulty: str = "", point: str = "") -> dict:
         app = apps(point)
         answer = app.send(client, "POST", path, json=body)
         app.held()
+        if slow:
+            both_at_once(app_db, app)
+            return
         app.kill()
         assert "error" in answer, answer  # the process died before it answered
         sweep()
@@ -205,6 +209,46 @@ def test_a_process_killed_mid_flow_loses_nothing_once_restarted(app_db, prov, ap
         assert dead == [(flow, case[flow])]  # the killed run, marked so; another did its work
         done = {(r.flow, r.entity_id) for r in runs if r.state == "completed"}
         assert {(f, case[f]) for f in ("council_session", "decision", "forward")} <= done
+    whole(app_db)
+
+
+def both_at_once(engine, app: App) -> None:
+    """The sweep, in a thread, takes the held run for dead and runs its flow again, up to where
+    it waits for the locks the held transaction keeps; then the held one goes on."""
+    second = threading.Thread(target=sweep)
+    second.start()
+
+    def waiting_for_a_lock() -> bool:
+        with engine.connect() as connection:
+            return bool(
+                connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                ).scalar()
+            )
+
+    until("the second run waiting for the first one's locks", waiting_for_a_lock)
+    app.marker.unlink()
+    second.join(WAIT)
+    app.call.join(WAIT)
+    assert not second.is_alive() and not app.call.is_alive()
+
+
+SLOW = [  # a run only slow, taken for dead while its transaction is open: two that failed before
+    ("decision", "commit:write_decision"),  # its documents: a unique index refused the second run's
+    ("forward", "commit:carry_up"),  # the nominations' versions refused the second run's move
+]
+
+
+@pytest.mark.parametrize(("flow", "point"), SLOW, ids=[point for _, point in SLOW])
+def test_a_slow_run_taken_for_dead_and_run_again_does_nothing_twice(app_db, prov, api, apps, flow, point):
+    case = season(app_db, prov, api, apps, flow, point, slow=True)
+    good, diligent, fighter = case["ids"]
+    with Session(app_db) as session:
+        assert {session.get(Nomination, i).state for i in (good, diligent)} == {State.CONFERRED}
+        assert session.get(Nomination, fighter).level == 1
+        runs = session.exec(select(FlowRun).where(FlowRun.flow == flow)).all()
+        assert {r.state for r in runs} == {"completed"}, [(r.state, r.error) for r in runs]
     whole(app_db)
 
 
