@@ -3,8 +3,9 @@ request: the `inline` mode) is held at a named point (models/faults.py) and kill
 there — in the middle of a tally, of a decision's numbering or its documents, of a forward to
 the next level, of an upload — or its database connection is cut; then the deadline sweep (what
 a restarted app or worker runs first) takes up the lost work and the season goes on. The same
-with the scale-out set-up: the Prefect server restarted, a `vinhdanh worker` killed. Afterwards every
-nomination is in one final state, no register number is skipped or repeated, every document is
+with the scale-out set-up: the Prefect server restarted, a `vinhdanh worker` killed. And a run
+only slow, taken for dead, beside the one started in its place. Afterwards every nomination is
+in one final state, no register number is skipped or repeated, every document is
 there once, and the audit chain verifies. PostgreSQL only: a killed process's transaction is
 rolled back by the server, and pg_terminate_backend cuts a connection; the processes cost
 seconds each, more than the SQLite suite's budget allows."""
@@ -145,9 +146,9 @@ def sweep() -> None:
 
 def season(app_db, prov, api, apps, faulty: str = "", point: str = "", slow: bool = False) -> dict:
     """Two advanced workers conferred at their unit, a fighter proposed to the province; the
-    action whose flow is `faulty` is sent to an app held at `point`, killed there, and the
-    lost work restarted by a new process. — or, `slow`, the app only held
-    there while the sweep takes its run for dead and starts another, then let go: both finish."""
+    action whose flow is `faulty` is sent to an app held at `point`, killed there, and the lost
+    work taken up by the sweep — or, `slow`, the app only held there while the sweep takes its
+    run for dead and starts another, then let go: both runs finish."""
     good, diligent = drafts(app_db, prov)
     (fighter,) = drafts(app_db, prov, ["fighter"], "CSTD_TINH")
     with Session(app_db) as session, session.begin():
