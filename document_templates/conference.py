@@ -9,14 +9,13 @@ from document_templates.wording import header, signing_block
 from models import conferences, statistics
 from models.access import Actor
 from models.catalogue import RuleSet, default_catalogue
-from models.conferences import Conference, ConferenceKind
+from models.conferences import REPORT, Conference, ConferenceKind
 from models.decisions import GeneratedDocument
 from models.dossier import Store, keep
 from models.errors import NotFound
 from models.org import Unit
 from models.routing import Org
 
-KIND = "bao_cao_hoi_nghi"
 SUMMARY = {
     ConferenceKind.ADVANCED_EXAMPLES: "Biểu dương điển hình tiên tiến giai đoạn {}",
     ConferenceKind.INTERIM_REVIEW: "Sơ kết phong trào thi đua giai đoạn {}",
@@ -107,7 +106,7 @@ def publish(
     if conference.report_version == 0:
         raise NotFound(f"Chưa có yêu cầu lập báo cáo hội nghị #{conference_id}")
     content = render(
-        KIND, report_doc(session, conference), Org.of(session).tenant(conference.organiser_unit_id)
+        REPORT, report_doc(session, conference), Org.of(session).tenant(conference.organiser_unit_id)
     )
     name = f"BC_hoi-nghi_{conference.id}_{conference.period}_v{conference.report_version}.docx"
-    return keep(session, actor, KIND, conference.report_owner, name, content, store)
+    return keep(session, actor, conference.report_kind, conference.owner, name, content, store)

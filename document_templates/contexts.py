@@ -275,20 +275,6 @@ class GoldenBookDoc(Schema):
     entries: list[BookEntry]
 
 
-KINDS: dict[str, type[Schema]] = {
-    "quyet_dinh": DecisionDoc,
-    "danh_sach": ListDoc,
-    "to_trinh": SubmissionDoc,
-    "to_trinh_tham_dinh": AppraisalDoc,
-    "bien_ban": MinutesDoc,
-    "bang_khen": CertificateDoc,
-    "giay_khen": CertificateDoc,
-    "bao_cao_thanh_tich": ReportDoc,
-    "chi_tien_thuong": RewardListDoc,
-    "so_vang": GoldenBookDoc,
-}
-
-
 class CountRow(Schema):
     award: NFCStr
     collectives: int
@@ -318,3 +304,18 @@ class ConferenceReportDoc(Schema):
     honoured: list[HonourRow]
     recipients: list[NFCStr]
     signature: Signature
+
+
+KINDS: dict[str, type[Schema]] = {
+    "quyet_dinh": DecisionDoc,
+    "danh_sach": ListDoc,
+    "to_trinh": SubmissionDoc,
+    "to_trinh_tham_dinh": AppraisalDoc,
+    "bien_ban": MinutesDoc,
+    "bang_khen": CertificateDoc,
+    "giay_khen": CertificateDoc,
+    "bao_cao_thanh_tich": ReportDoc,
+    "bao_cao_hoi_nghi": ConferenceReportDoc,
+    "chi_tien_thuong": RewardListDoc,
+    "so_vang": GoldenBookDoc,
+}

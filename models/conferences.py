@@ -22,6 +22,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from models import audit, imports
 from models.access import Actor
 from models.db import enum_type, utcnow
+from models.decisions import GeneratedDocument
 from models.errors import InvalidInput, NotFound, StaleVersion
 from models.history import ONE_SUBJECT, AwardRecord
 from models.org import Membership, Person, Unit
@@ -46,6 +47,7 @@ KIND_LABELS = {
     ConferenceKind.INTERIM_REVIEW: "Hội nghị sơ kết phong trào thi đua",
     ConferenceKind.FINAL_REVIEW: "Hội nghị tổng kết phong trào thi đua",
 }
+REPORT = "bao_cao_hoi_nghi"  # the document kind of its report (document_templates/conference.py)
 ADVANCED_EXAMPLE = "Điển hình tiên tiến"  # what a conference of advanced examples recognises
 _version = sa.Column("version", sa.Integer, nullable=False, default=1)
 
@@ -78,18 +80,22 @@ class Conference(SQLModel, table=True):
         )
 
     @property
-    def report_owner(self) -> str:
-        return f"conference:{self.id}:{self.report_version}"
+    def owner(self) -> str:
+        return f"conference:{self.id}"
+
+    @property
+    def report_kind(self) -> str:
+        """The kind its report is kept under: one per request, 'bao_cao_hoi_nghi_2'."""
+        return f"{REPORT}_{self.report_version}"
 
     @classmethod
-    def report_owner_column(cls) -> sa.ColumnElement[str]:
-        """`report_owner` in a query: the report waited for, until a document has it as owner."""
-        return (
-            sa.literal("conference:")
-            + sa.cast(cls.id, sa.String)
-            + ":"
-            + sa.cast(cls.report_version, sa.String)
+    def report_waited_for(cls) -> sa.ColumnElement[bool]:
+        """In a query: the report asked for last is not yet kept."""
+        kept = sa.exists().where(
+            GeneratedDocument.owner == sa.literal("conference:") + sa.cast(cls.id, sa.String),
+            GeneratedDocument.kind == sa.literal(f"{REPORT}_") + sa.cast(cls.report_version, sa.String),
         )
+        return (cls.report_version > 0) & ~kept
 
 
 class Honouree(SQLModel, table=True):

@@ -16,7 +16,7 @@ from models.audit import Event
 from models.conferences import Conference
 from models.config import get_settings
 from models.councils import CouncilSession
-from models.decisions import Decision, GeneratedDocument
+from models.decisions import Decision
 from models.imports import ImportJob, JobState
 from models.nominations import Nomination, State, Submission, SubmissionKind
 from models.route import APPRAISAL, COUNCIL_SESSION, DECISION, FLOW_SUBJECT, SUBMISSION, Flow, Step
@@ -43,8 +43,7 @@ def waiting() -> dict[Flow, sa.Select]:
         Flow.DECISION: _since_event(Decision, DECISION["sign"], Decision.state == DECISION["sign"].target),
         Flow.IMPORT: select(ImportJob.id, ImportJob.created_at).where(ImportJob.state == JobState.QUEUED),
         Flow.CONFERENCE_REPORT: select(Conference.id, Conference.report_requested_at).where(
-            Conference.report_version > 0,
-            ~sa.exists().where(GeneratedDocument.owner == Conference.report_owner_column()),
+            Conference.report_waited_for()
         ),
         Flow.FORWARD: _since_event(
             Submission,
