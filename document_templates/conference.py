@@ -8,7 +8,6 @@ from document_templates.contexts import ConferenceReportDoc, CountRow, HonourRow
 from document_templates.wording import header, signing_block
 from models import conferences, statistics
 from models.access import Actor
-from models.catalogue import RuleSet, default_catalogue
 from models.conferences import REPORT, Conference, ConferenceKind
 from models.decisions import GeneratedDocument
 from models.dossier import Store, keep
@@ -23,15 +22,9 @@ SUMMARY = {
 }
 
 
-def ruleset_of(session: Session, conference: Conference) -> RuleSet:
-    return default_catalogue().for_date(
-        conference.held_on, Org.of(session).tenant(conference.organiser_unit_id)
-    )
-
-
 def report_doc(session: Session, conference: Conference) -> ConferenceReportDoc:
     unit = session.get(Unit, conference.organiser_unit_id)
-    rules = ruleset_of(session, conference)
+    rules = statistics.ruleset(session, unit.id, conference.held_on)
     period = statistics.Period(conference.first_year, conference.last_year)
     scope = statistics.Scope(unit.id, period)
     found = statistics.awards(session, scope, rules)

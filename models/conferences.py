@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models import audit, imports
+from models import audit, excel, imports
 from models.access import Actor
 from models.db import enum_type, utcnow
 from models.decisions import GeneratedDocument
@@ -365,3 +365,32 @@ def request_report(session: Session, actor: Actor, conference_id: int) -> Confer
         raise StaleVersion(f"Hội nghị #{conference_id} vừa được người khác thay đổi; hãy tải lại") from None
     audit.record(session, actor, "request_report", "conference", conference_id, data=_snapshot(conference))
     return conference
+
+
+HONOURED_HEADERS = [
+    ("STT", "", 6),
+    ("Tập thể, cá nhân", "", 32),
+    ("Chức vụ, đơn vị", "", 40),
+    ("Danh hiệu được biểu dương", "", 24),
+    ("Thành tích", "", 50),
+    ("Khen thưởng trong giai đoạn", "", 50),
+]
+
+
+def honoured_workbook(session: Session, conference: Conference, names: dict[str, str]) -> bytes:
+    """The honoured list as .xlsx, a row each, as the page shows it."""
+    rows = [
+        [
+            i,
+            h["name"],
+            h["detail"],
+            h["recognition"],
+            h["achievement"],
+            "; ".join(
+                f"{a['year']}: {a['name']}" + (f" ({a['decision']})" if a["decision"] else "")
+                for a in h["awards"]
+            ),
+        ]
+        for i, h in enumerate(honoured(session, conference, names), 1)
+    ]
+    return excel.table("Danh sách biểu dương", HONOURED_HEADERS, rows)

@@ -23,9 +23,11 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from models import imports
+from models.access import Actor
 from models.campaigns import Campaign, CampaignKind
-from models.catalogue import RuleSet
-from models.errors import InvalidInput
+from models.catalogue import RuleSet, default_catalogue
+from models.errors import InvalidInput, NotFound
 from models.history import AwardRecord
 from models.nominations import Nomination, State
 from models.org import Membership, Person, Unit, UnitKind
@@ -128,6 +130,18 @@ class Scope:
     period: Period
     subtree: bool = True
 
+    @classmethod
+    def of(
+        cls, session: Session, actor: Actor, unit_id: int, period: Period, subtree: bool = True
+    ) -> "Scope":
+        """The scope, if the unit is in the actor's charge: a secretariat's statistics are those of
+        its unit and the units below (the province's, the province's); anyone outside a
+        secretariat is refused (403), a unit out of their charge does not exist for them (404)."""
+        units = imports.units_in_charge(session, actor)
+        if session.get(Unit, unit_id) is None or (units is not None and unit_id not in units):
+            raise NotFound(f"Không có đơn vị #{unit_id}")
+        return cls(unit_id, period, subtree)
+
     def units(self, session: Session) -> set[int]:
         return Org.of(session).below({self.unit_id}) if self.subtree else {self.unit_id}
 
@@ -183,6 +197,14 @@ class Awards:
     @property
     def total(self) -> int:
         return sum(self.groups.values())
+
+
+def ruleset(session: Session, unit_id: int, day: date) -> RuleSet:
+    """The catalogue that names and ranks the awards counted: the one in force on the day, or for
+    a day before the first (1/1/2024) the first, as the award codes are the same."""
+    catalogue = default_catalogue()
+    day = max(day, catalogue.in_force_from)
+    return catalogue.for_date(day, Org.of(session).tenant(unit_id, day))
 
 
 def _in_scope(units: set[int]) -> sa.ColumnElement[bool]:
