@@ -394,3 +394,28 @@ def honoured_workbook(session: Session, conference: Conference, names: dict[str,
         for i, h in enumerate(honoured(session, conference, names), 1)
     ]
     return excel.table("Danh sách biểu dương", HONOURED_HEADERS, rows)
+
+
+CANDIDATES = 300  # people offered on the page to honour: those with the most awards in the period
+
+
+def candidates(session: Session, conference: Conference) -> list[tuple[int, str, int]]:
+    """(person, name, awards) of the organiser's people with the most awards in the period, who
+    are the advanced examples a conference picks from; one GROUP BY."""
+    units = Org.of(session).below({conference.organiser_unit_id})
+    worked = select(Membership.id).where(
+        Membership.person_id == AwardRecord.person_id, col(Membership.unit_id).in_(units)
+    )
+    query = (
+        select(Person.id, Person.full_name, sa.func.count())
+        .join(AwardRecord, col(AwardRecord.person_id) == Person.id)
+        .where(
+            col(AwardRecord.year).between(conference.first_year, conference.last_year),
+            ~col(AwardRecord.revoked),
+            worked.exists(),
+        )
+        .group_by(Person.id, Person.full_name)
+        .order_by(sa.func.count().desc(), Person.full_name)
+        .limit(CANDIDATES)
+    )
+    return [tuple(row) for row in session.exec(query)]

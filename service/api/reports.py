@@ -208,7 +208,9 @@ def honour(conference_id: PathId, body: HonoureeIn, session: SessionDep, actor: 
     entry = conferences.honour(session, actor, conference_id, **body.model_dump())
     session.commit()
     c = session.get(Conference, conference_id)
-    return next(h for h in conferences.honoured(session, c, award_names(session, c)) if h["id"] == entry.id)
+    return HonoureeOut(
+        **next(h for h in conferences.honoured(session, c, award_names(session, c)) if h["id"] == entry.id)
+    )
 
 
 @router.get("/conferences/{conference_id}/honourees.xlsx", responses=FILE)
