@@ -84,8 +84,8 @@ def report_doc(session: Session, conference: Conference) -> ConferenceReportDoc:
             )
             for i, h in enumerate(honoured, 1)
         ],
-        recipients=["Như trên", f"Lưu: VT, {unit.abbreviation}."],
-        signature=signing_block(session, unit, None, conference.last_year),
+        recipients=["Các cơ quan, đơn vị trực thuộc", f"Lưu: VT, {unit.abbreviation}."],
+        signature=signing_block(session, unit, None, conference.last_year, on_behalf=True),
     )
 
 
