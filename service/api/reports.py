@@ -179,7 +179,7 @@ def conference_list(session: SessionDep, actor: ActorDep) -> list[ConferenceOut]
     return [out(c) for c in conferences.listing(session, actor)]
 
 
-@router.post("/conferences", status_code=201, response_model=ConferenceOut, responses=refusals(409))
+@router.post("/conferences", status_code=201, response_model=ConferenceOut, responses=refusals(400, 409, 413))
 def conference_create(body: ConferenceIn, session: SessionDep, actor: ActorDep) -> ConferenceOut:
     """A conference of advanced examples or a review conference of a unit in the caller's charge;
     409 when the unit has it already for the period."""
@@ -200,7 +200,7 @@ def conference_detail(conference_id: PathId, session: SessionDep, actor: ActorDe
     "/conferences/{conference_id}/honourees",
     status_code=201,
     response_model=HonoureeOut,
-    responses=refusals(409),
+    responses=refusals(400, 409, 413),
 )
 def honour(conference_id: PathId, body: HonoureeIn, session: SessionDep, actor: ActorDep) -> HonoureeOut:
     """Add a person or collective of the organiser's units to the honoured list; 409 when it is
@@ -225,7 +225,7 @@ def honoured_xlsx(conference_id: PathId, session: SessionDep, actor: ActorDep) -
     "/conferences/{conference_id}/report",
     status_code=202,
     response_model=ReportAsked,
-    responses=refusals(409),
+    responses=refusals(400, 409, 413),
 )
 def ask_report(conference_id: PathId, session: SessionDep, actor: ActorDep) -> ReportAsked:
     """Write the conference's report afresh (the conference_report flow): the period's statistics
