@@ -23,7 +23,7 @@ from models import audit, excel, imports
 from models.access import Actor
 from models.db import enum_type, utcnow
 from models.decisions import GeneratedDocument
-from models.errors import InvalidInput, NotFound, StaleVersion
+from models.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 from models.history import ONE_SUBJECT, AwardRecord
 from models.org import Membership, Person, Unit
 from models.routing import Org
@@ -183,12 +183,14 @@ def _snapshot(c: Conference) -> dict:
 
 
 def visible(session: Session, actor: Actor, conference_id: int) -> Conference:
-    """The conference, if the actor's secretariat is at or above its organiser; else 404."""
+    """The conference, if the actor's secretariat is at or above its organiser; else 404, as for
+    one that does not exist (nobody can probe for another's)."""
     conference = session.get(Conference, conference_id)
-    if conference is None:
-        raise NotFound(f"Không có hội nghị #{conference_id}")
-    units = imports.units_in_charge(session, actor)
-    if units is not None and conference.organiser_unit_id not in units:
+    try:
+        units = imports.units_in_charge(session, actor)
+    except Forbidden:  # outside any secretariat: no conference exists for them either
+        units = set()
+    if conference is None or (units is not None and conference.organiser_unit_id not in units):
         raise NotFound(f"Không có hội nghị #{conference_id}")
     return conference
 
