@@ -29,8 +29,6 @@ from models.org import Membership, Person, Unit
 from models.routing import Org
 from models.text import nfc
 
-VERIFIED_FIVE_YEARS = False  # the five-year period: practice, no article read (module docstring)
-
 
 class ConferenceKind(StrEnum):
     ADVANCED_EXAMPLES = "advanced_examples"  # hội nghị điển hình tiên tiến
