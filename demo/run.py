@@ -25,6 +25,7 @@ def run_demo(year: int, out: Path, seed: int) -> str:
 
         import flows  # noqa: F401  Prefect's settings (its home under `out`), before demo.season loads it
         from demo.accounts import seed_accounts
+        from demo.conference import hold as hold_conference
         from demo.season import season_flow
         from demo.summary import summary
         from document_templates.publish import export, export_calibration
@@ -36,12 +37,14 @@ def run_demo(year: int, out: Path, seed: int) -> str:
         migrate(engine)
         with prefect_runs():
             blocked = season_flow(year=year, seed=seed)
+            held = hold_conference(year, out)
         with session_scope(engine) as session:
             logins = seed_accounts(session, seed)
         with Session(engine) as session:
             written = export(session, Store(), out / "van_ban")
             written["hieu_chinh_phoi"] = export_calibration(session, out / "van_ban" / "in_phoi")
         report = summary(engine, year, blocked, database, time.perf_counter() - started, logins)
+        report += "\n".join(held)
         engine.dispose()
     # what `vinhdanh serve` and the other commands read when nothing else is configured (service/cli.py)
     (out / "vinhdanh.env").write_text(f"VINHDANH_DATA_DIR={out}\nVINHDANH_TENANT_DIR={TENANTS}\n")

@@ -471,6 +471,43 @@ def bao_cao_thanh_tich():
     return doc
 
 
+def bao_cao_hoi_nghi():
+    """The report of a conference: the period's results with a table by award, the honoured
+    list, and room for the organiser's assessment and the tasks ahead."""
+    doc = new_document()
+    header_table(doc)
+    title(doc, "BÁO CÁO")
+    para(doc)
+    looped(doc, "p in opening", "{{ p }}", align=J, indent=True, after=6)
+    para(doc, "I. KẾT QUẢ THI ĐUA, KHEN THƯỞNG", 14, bold=True, align=L, after=6)
+    looped(doc, "r in results", "{{ r }}", align=J, indent=True, after=6)
+    table = grid(doc, [Cm(8.5), Cm(2.7), Cm(2.7), Cm(2.6)], borders=True)
+    for cell, head in zip(
+        table.rows[0].cells, ("Danh hiệu, hình thức", "Tập thể", "Cá nhân", "Cộng"), strict=True
+    ):
+        para(cell, head, 12, bold=True)
+    looped_rows(
+        table, "c in counts", ("{{ c.award }}", "{{ c.collectives }}", "{{ c.individuals }}", "{{ c.total }}")
+    )
+    para(doc, after=6)
+    para(doc, "II. ĐIỂN HÌNH TIÊN TIẾN ĐƯỢC BIỂU DƯƠNG", 14, bold=True, align=L, after=6)
+    para(doc, "{{ honoured_intro }}", align=J, indent=True, after=6)
+    table = grid(doc, [Cm(1.2), Cm(5.0), Cm(5.0), Cm(5.3)], borders=True)
+    heads = ("STT", "Tập thể, cá nhân", "Chức vụ, đơn vị", "Khen thưởng trong giai đoạn")
+    for cell, head in zip(table.rows[0].cells, heads, strict=True):
+        para(cell, head, 12, bold=True)
+    looped_rows(
+        table, "h in honoured", ("{{ h.number }}", "{{ h.name }}", "{{ h.detail }}", "{{ h.awards }}")
+    )
+    para(doc, after=6)
+    para(doc, "III. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG, NHIỆM VỤ", 14, bold=True, align=L, after=6)
+    for _ in range(3):  # room for the organiser to write
+        para(doc, after=3)
+    before_signature(doc)
+    signing_table(doc)
+    return doc
+
+
 BUILDERS = {
     "quyet_dinh": quyet_dinh,
     "danh_sach": danh_sach,
@@ -480,6 +517,7 @@ BUILDERS = {
     "bang_khen": lambda: certificate(RED, "double"),
     "giay_khen": lambda: certificate(BLUE, "single"),
     "bao_cao_thanh_tich": bao_cao_thanh_tich,
+    "bao_cao_hoi_nghi": bao_cao_hoi_nghi,
 }
 
 

@@ -275,6 +275,37 @@ class GoldenBookDoc(Schema):
     entries: list[BookEntry]
 
 
+class CountRow(Schema):
+    award: NFCStr
+    collectives: int
+    individuals: int
+    total: int
+
+
+class HonourRow(Schema):
+    number: int
+    name: NFCStr
+    detail: NFCStr  # post and unit of a person; empty for a collective
+    recognition: NFCStr  # "Điển hình tiên tiến"
+    awards: NFCStr  # what the subject received in the period, "2023: Chiến sĩ thi đua cơ sở; …"
+
+
+class ConferenceReportDoc(Schema):
+    """The report of a conference (Báo cáo tổng kết …, báo cáo điển hình tiên tiến), a document
+    with a type name (Decree 30/2020 App. III Mẫu 1.4), pre-filled with the period's statistics
+    and the honoured list; the organiser writes the assessment and the tasks ahead."""
+
+    header: Header
+    summary: NFCStr
+    opening: list[NFCStr]
+    results: list[NFCStr]  # the counts of the period, in sentences
+    counts: list[CountRow]  # by award
+    honoured_intro: NFCStr
+    honoured: list[HonourRow]
+    recipients: list[NFCStr]
+    signature: Signature
+
+
 KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
@@ -284,6 +315,7 @@ KINDS: dict[str, type[Schema]] = {
     "bang_khen": CertificateDoc,
     "giay_khen": CertificateDoc,
     "bao_cao_thanh_tich": ReportDoc,
+    "bao_cao_hoi_nghi": ConferenceReportDoc,
     "chi_tien_thuong": RewardListDoc,
     "so_vang": GoldenBookDoc,
 }

@@ -7,11 +7,12 @@ from datetime import datetime
 from prefect import flow, task
 from sqlmodel import select
 
-from document_templates import publish
+from document_templates import conference, publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
+from models.conferences import Conference
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.db import utcnow
@@ -270,6 +271,12 @@ def import_workbook(job_id: int) -> dict:
 
 
 @task(**RETRY)
+def write_conference_report(conference_id: int) -> str:
+    with unit_of_work() as session:
+        return conference.publish(session, actor(), conference_id).sha256
+
+
+@task(**RETRY)
 def send_mail() -> int:
     return send_pending()
 
@@ -367,6 +374,14 @@ def import_flow(job_id: int) -> dict:
         return step(import_workbook, job_id)
 
 
+@flow(name=Flow.CONFERENCE_REPORT.value)
+def conference_report_flow(conference_id: int) -> str:
+    """A conference's report asked for: the period's statistics and the honoured list, in Word."""
+    unit = _unit_of(Conference, conference_id, "organiser_unit_id")
+    with tracked(Flow.CONFERENCE_REPORT, conference_id, unit):
+        return step(write_conference_report, conference_id)
+
+
 FLOWS = {
     f.name: f
     for f in (
@@ -377,5 +392,6 @@ FLOWS = {
         forward_flow,
         deadline_sweeper_flow,
         import_flow,
+        conference_report_flow,
     )
 }

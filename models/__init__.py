@@ -6,6 +6,7 @@ from models import (  # noqa: F401
     audit,
     calendar,
     campaigns,
+    conferences,
     councils,
     deadlines,
     decisions,

@@ -19,6 +19,7 @@ import sqlalchemy.orm
 from sqlmodel import Session, col, select
 
 from models.audit import Event
+from models.conferences import Conference
 from models.config import get_settings
 from models.councils import CouncilSession
 from models.decisions import Decision
@@ -47,6 +48,9 @@ def waiting() -> dict[Flow, sa.Select]:
         ),
         Flow.DECISION: _since_event(Decision, DECISION["sign"], Decision.state == DECISION["sign"].target),
         Flow.IMPORT: select(ImportJob.id, ImportJob.created_at).where(ImportJob.state == JobState.QUEUED),
+        Flow.CONFERENCE_REPORT: select(Conference.id, Conference.report_requested_at).where(
+            Conference.report_waited_for()
+        ),
         Flow.FORWARD: _since_event(
             Submission,
             SUBMISSION["propose"],

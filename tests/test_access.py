@@ -39,6 +39,11 @@ MINE = {  # about the caller alone: nobody else's records to probe
     # the units in the caller's charge (tests/test_excel.py: nothing outside them, 403 for others)
     ("POST", "/api/v1/imports"),
     ("GET", "/api/v1/exports/people"),
+    # statistics and conferences of the units in the caller's charge (tests/test_reports_api.py)
+    ("GET", "/api/v1/statistics"),
+    ("GET", "/api/v1/statistics/forms"),
+    ("GET", "/api/v1/conferences"),
+    ("POST", "/api/v1/conferences"),
 }
 # list → the record of the season it must not show an outsider
 LISTS = {
@@ -110,6 +115,14 @@ NAMES = {
     "user_id": "user",
     "grant_id": "grant",
     "job_id": "import",
+    "conference_id": "conference",
+}
+CONFERENCE = {
+    "kind": "advanced_examples",
+    "name": "Hội nghị điển hình tiên tiến",
+    "first_year": 2021,
+    "last_year": 2025,
+    "held_on": "2025-11-20",
 }
 BODIES = {  # a valid body for each write that names its record in the path
     ("PATCH", "/api/v1/nominations/{nomination_id}"): {"json": {"version": 1, "achievement": "Thêm"}},
@@ -132,6 +145,8 @@ BODIES = {  # a valid body for each write that names its record in the path
     ("POST", "/api/v1/flow-runs/{run_id}/retry"): {},
     ("PATCH", "/api/v1/users/{user_id}"): {"json": {"active": True}},
     ("POST", "/api/v1/grants/{grant_id}/end"): {"json": {"valid_to": "2026-01-01"}},
+    ("POST", "/api/v1/conferences/{conference_id}/honourees"): {"json": {"person_id": 1}},
+    ("POST", "/api/v1/conferences/{conference_id}/report"): {},
 }
 
 
@@ -170,6 +185,12 @@ def records(app_db, prov, api) -> dict[str, int | str]:
         "user": user_id,
         "grant": grant,
         "import": ok(api["unit_secretariat"].get("/api/v1/imports"))[0]["id"],
+        "conference": ok(
+            api["unit_secretariat"].post(
+                "/api/v1/conferences", json=CONFERENCE | {"organiser_unit_id": prov.units["stc"].id}
+            ),
+            201,
+        )["id"],
     }
 
 

@@ -3,7 +3,9 @@ flow runs, on its own SQLite file."""
 
 from collections import Counter
 
+import docx
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -51,6 +53,7 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
             "decision",
             "forward",
             "deadline_sweeper",
+            "conference_report",
         }
         # the province, the ministry and the centre each decided on an appraisal Tờ trình
         appraised = {
@@ -72,6 +75,20 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
     assert placeholders_in(tmp_path / "van_ban") == []
     assert ballots_beyond_members_present(tmp_path / "van_ban") == []
     logins_of_the_demo_accounts(result.output, tmp_path)
+    conference_and_forms(result.output, tmp_path)
+
+
+def conference_and_forms(output: str, folder) -> None:
+    """The year's statistical forms and the five-year conference of advanced examples, with its
+    honoured list and its report (demo/conference.py)."""
+    forms = load_workbook(folder / "van_ban" / "thong_ke" / "bieu_thong_ke_tdkt_2025.xlsx")
+    assert forms.sheetnames == ["0601", "0602", "0603"]
+    assert "Biểu thống kê năm 2025 (Thông tư 18/2025/TT-BNV" in output
+    assert "Hội nghị điển hình tiên tiến tỉnh Quảng Ngãi giai đoạn 2020–2025: 15 tập thể, cá nhân" in output
+    honoured = load_workbook(folder / "van_ban" / "hoi_nghi" / "danh_sach_bieu_duong_2020–2025.xlsx").active
+    assert honoured.max_row == 16  # the header and 15 rows
+    (report,) = (folder / "van_ban" / "bao_cao_hoi_nghi_1").iterdir()
+    assert "Tổng số" in "\n".join(p.text for p in docx.Document(report).paragraphs)
 
 
 def logins_of_the_demo_accounts(output: str, folder) -> None:

@@ -13,6 +13,7 @@ from service.web import (
     imports,
     meetings,
     registers,
+    reports,
     season,
     secretariat,
     unit,
@@ -31,3 +32,4 @@ router.include_router(authority.router)
 router.include_router(registers.router)
 router.include_router(admin.router)
 router.include_router(imports.router)
+router.include_router(reports.router)

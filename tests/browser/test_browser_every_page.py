@@ -3,12 +3,14 @@ serious or critical violation. The pages are the app's own GET routes (service.w
 page fails this sweep until PAGES says who opens it and with which record."""
 
 import re
+from datetime import date
 
 from sqlmodel import select
 
-from models import imports
+from models import conferences, imports
 from models.access import system_actor
 from models.accounts import UserAccount, create_user, new_person
+from models.conferences import ConferenceKind
 from models.db import session_scope
 from models.decide import draft_decision
 from models.nominations import SubmissionItem
@@ -53,6 +55,9 @@ PAGES = {
     "/thu-ky/so-vang": ("unit_secretariat", {}),
     "/thu-ky/nhap-excel": ("unit_secretariat", {}),
     "/thu-ky/nhap-excel/{job_id}": ("unit_secretariat", {"job_id": "import"}),
+    "/thu-ky/thong-ke": ("unit_secretariat", {}),
+    "/thu-ky/hoi-nghi": ("unit_secretariat", {}),
+    "/thu-ky/hoi-nghi/{conference_id}": ("unit_secretariat", {"conference_id": "conference"}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
     "/quan-tri": ("quantri", {}),
@@ -107,7 +112,29 @@ def seeded(site) -> dict[str, int]:
             "batch": batch,
             "decision": decision.id,
         }
-    return records | {"meeting": convened(engine, prov), "import": refused_import(engine, prov)}
+    return records | {
+        "meeting": convened(engine, prov),
+        "import": refused_import(engine, prov),
+        "conference": held_conference(engine, prov),
+    }
+
+
+def held_conference(engine, prov) -> int:
+    """A conference of the Sở's advanced examples, with one person honoured."""
+    with session_scope(engine) as session:
+        clerk = prov.actors["unit_secretariat"]
+        held = conferences.create(
+            session,
+            clerk,
+            organiser_unit_id=prov.units["stc"].id,
+            kind=ConferenceKind.ADVANCED_EXAMPLES,
+            name="Hội nghị điển hình tiên tiến giai đoạn 2021–2025",
+            first_year=2021,
+            last_year=2025,
+            held_on=date(2025, 11, 20),
+        )
+        conferences.honour(session, clerk, held.id, person_id=prov.people["good"].id)
+        return held.id
 
 
 def refused_import(engine, prov) -> int:
