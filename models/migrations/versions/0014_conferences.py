@@ -1,8 +1,8 @@
 """conferences: the conferences of advanced examples and the review conferences, and the people
 and collectives honoured at them
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 10:00:00
 
 `conference` and `honouree` (models/conferences.py).
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
