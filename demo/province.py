@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from models.campaigns import Cluster, ClusterLead, ClusterMember
+from models.clusters import Cluster, ClusterLead, ClusterMember
 from models.catalogue import RuleSet
 from models.councils import Council, CouncilMember, Position, council_name
 from models.eligibility import History, verdict
