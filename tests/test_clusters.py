@@ -65,6 +65,10 @@ class Block:
 
 @pytest.fixture
 def block(session, province) -> Block:
+    return make_block(session, province)
+
+
+def make_block(session, province) -> Block:
     """A block of six management boards of the test province, in rotation order."""
     cluster = Cluster(
         name="Khối thi đua các Ban Quản lý",
