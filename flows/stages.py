@@ -12,6 +12,7 @@ from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
+from models.clusters import Cluster, Covenant
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
 from models.db import utcnow
@@ -366,6 +367,21 @@ def import_flow(job_id: int) -> dict:
         return step(import_workbook, job_id)
 
 
+@task(**RETRY)
+def write_cluster_documents(covenant_id: int) -> list[str]:
+    with unit_of_work() as session:
+        return [d.sha256 for d in publish.publish_cluster_year(session, actor(), covenant_id)]
+
+
+@flow(name=Flow.CLUSTER.value)
+def cluster_year_flow(covenant_id: int) -> list[str]:
+    """Every member signed the covenant, or the vote was counted: write the covenant, then the
+    review's minutes and the cluster's Tờ trình (each once, the second run finds them)."""
+    organiser = _unit_of(Cluster, _unit_of(Covenant, covenant_id, "cluster_id"), "organiser_unit_id")
+    with tracked(Flow.CLUSTER, covenant_id, organiser):
+        return step(write_cluster_documents, covenant_id)
+
+
 FLOWS = {
     f.name: f
     for f in (
@@ -376,5 +392,6 @@ FLOWS = {
         forward_flow,
         deadline_sweeper_flow,
         import_flow,
+        cluster_year_flow,
     )
 }

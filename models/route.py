@@ -31,6 +31,7 @@ class Flow(StrEnum):
     APPRAISAL = "appraisal"
     SWEEP = "deadline_sweeper"
     IMPORT = "excel_import"
+    CLUSTER = "cluster_year"  # a cluster's covenant, review minutes and Tờ trình
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -41,6 +42,7 @@ FLOW_SUBJECT = {
     Flow.FORWARD: ("submission", "submission_id"),
     Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
     Flow.IMPORT: ("import_job", "job_id"),
+    Flow.CLUSTER: ("covenant", "covenant_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record

@@ -2,12 +2,15 @@
 tie-breaks, the acclamation threshold, the vote and what it proposes (Law 06/2022 Arts. 16(2)(c),
 25, 26, 73(4)(c), 74(3)(a); the cluster's own regulation for the rest)."""
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from docx import Document
 from sqlmodel import select
 
+from document_templates.publish import publish_cluster_year
 from models.access import Actor, load_actor
 from models.cluster_scores import Mark, Standing, acclaimed, points, rank, result, standing
 from models.cluster_year import (
@@ -37,6 +40,7 @@ from models.clusters import (
     VoteBase,
     VoteEntry,
 )
+from models.dossier import Store
 from models.eligibility import check
 from models.eligibility.load import load_collectives
 from models.errors import Forbidden, IllegalTransition, InvalidInput
@@ -407,3 +411,41 @@ def test_the_acclaimed_board_passes_the_provincial_flags_cluster_rule(session, b
     assert not check(
         histories[block.boards[1].id], "CO_TD_TINH", date(YEAR, 12, 22), year=YEAR, tenant="QNG"
     ).eligible
+
+
+# -------------------------------------------------------------------------------- documents
+
+
+def test_the_years_papers_are_written_once_and_read_back_in_word(session, block):
+    """The covenant with every member's head, the review's minutes with the ranking and the
+    ballot, the Tờ trình asking the province's council for the flag and two Bằng khen."""
+    covenant = voting(session, block)
+    for i in range(6):
+        cast_vote(session, block.heads[i], covenant.id, [block.boards[0].id])
+    close_vote(session, block.organiser, covenant.id)
+    made = publish_cluster_year(session, block.organiser, covenant.id)
+    assert [d.kind for d in made] == ["giao_uoc", "bien_ban_cum", "to_trinh_cum"]
+    assert [d.id for d in publish_cluster_year(session, block.organiser, covenant.id)] == [d.id for d in made]
+    texts = {}
+    for d in made:
+        document = Document(io.BytesIO(Store().get(d.sha256)))
+        body = [p.text for p in document.paragraphs]
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        texts[d.kind] = "\n".join(body + cells)
+        fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
+        assert fonts <= {"Times New Roman", None}, (d.kind, fonts)
+        assert "{{" not in texts[d.kind] and "{%" not in texts[d.kind]
+    assert "GIAO ƯỚC THI ĐUA" in texts["giao_uoc"] and "KHỐI THI ĐUA CÁC BAN QUẢN LÝ" in texts["giao_uoc"]
+    assert all(f"Trưởng ban {i}" in texts["giao_uoc"] for i in range(6))
+    assert "Ban Quản lý Khu kinh tế" in texts["bien_ban_cum"] and "100,0%" in texts["bien_ban_cum"]
+    assert "Dẫn đầu, đề nghị tặng Cờ thi đua" in texts["bien_ban_cum"]
+    assert "trên 50% tổng số đơn vị thành viên (06)" in texts["bien_ban_cum"]
+    assert "Cờ thi đua của Ủy ban nhân dân tỉnh" in texts["to_trinh_cum"]
+    assert texts["to_trinh_cum"].count("Bằng khen của Chủ tịch") == 2
+    assert "TM. KHỐI THI ĐUA" in texts["to_trinh_cum"]
+
+
+def test_an_unsigned_covenant_has_no_papers(session, block):
+    covenant = draft_covenant(session, block.organiser, block.cluster.id, YEAR, [CriterionIn("Tiêu chí", 10)])
+    with pytest.raises(IllegalTransition):
+        publish_cluster_year(session, block.organiser, covenant.id)

@@ -10,15 +10,17 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
+from flows.triggers import trigger
 from models import cluster_year as cy
 from models import excel
 from models.access import today
 from models.clusters import Cluster, ClusterMember, ClusterTerm, Covenant, Signature
 from models.errors import InvalidInput
 from models.org import Unit
+from models.route import Flow
 from models.text import NFCStr
 from service.api import MAX_ID, PathId, RowId, refusals
-from service.api.documents import FILE, XLSX, attachment
+from service.api.documents import FILE, XLSX, FileOut, attachment, generated_files
 from service.auth import ActorDep
 from service.deps import SessionDep
 
@@ -281,11 +283,21 @@ def covenant(covenant_id: PathId, session: SessionDep, actor: ActorDep, format: 
     )
 
 
+@router.get("/covenants/{covenant_id}/files", response_model=list[FileOut])
+def covenant_files(covenant_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
+    """The covenant (giao_uoc) once signed; the review's minutes (bien_ban_cum) and the cluster's
+    Tờ trình (to_trinh_cum) once the vote is counted."""
+    return generated_files(session, actor, "covenant", covenant_id)
+
+
 @router.post("/covenants/{covenant_id}/signatures", status_code=201, response_model=CovenantOut)
 def sign(covenant_id: PathId, body: SignIn, session: SessionDep, actor: ActorDep) -> dict:
     """A member's head signs the covenant; it is in force once every member has."""
-    cy.sign_covenant(session, actor, covenant_id, on=body.signed_on, unit_id=body.unit_id)
+    signature = cy.sign_covenant(session, actor, covenant_id, on=body.signed_on, unit_id=body.unit_id)
+    in_force = session.get(Covenant, signature.covenant_id).signed_on is not None
     session.commit()
+    if in_force:  # the last signature: the covenant is written
+        trigger(Flow.CLUSTER, covenant_id=covenant_id)
     return covenant_view(session, actor, covenant_id)
 
 
@@ -343,4 +355,5 @@ def close(covenant_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     """The count: the acclaimed leader(s), recorded for the flag's rule, and the Bằng khen proposals."""
     cy.close_vote(session, actor, covenant_id)
     session.commit()
+    trigger(Flow.CLUSTER, covenant_id=covenant_id)  # the minutes and the Tờ trình
     return covenant_view(session, actor, covenant_id)
