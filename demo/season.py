@@ -20,6 +20,7 @@ from document_templates.publish import publish_report
 from flows.runtime import step, unit_of_work
 from flows.stages import (
     appraisal_flow,
+    cluster_year_flow,
     council_session_flow,
     deadline_sweeper_flow,
     decision_flow,
@@ -480,6 +481,7 @@ class Season:
         block = BlockYear(self, self.demo.block_id)
         with unit_of_work() as session:
             block.start(session, TENANT)
+        step(cluster_year_flow, block.covenant_id)  # the covenant, signed by all six
         self.evaluate()
         for code in GRASSROOTS:
             self.unit_round(code, ["LDTT", "CSTDCS", "GK"], collective=False, day=date(y, 12, 1))
@@ -488,6 +490,7 @@ class Season:
         with unit_of_work() as session:
             block.rate(session)
             block_plan = block.proposals(session, block.review(session, TENANT, date(y, 12, 18)))
+        step(cluster_year_flow, block.covenant_id)  # the review's minutes and the block's Tờ trình
         provincial = []
         for code in DEPARTMENTS:  # the block's leader among them: its flag now in its plan
             provincial += self.propose(code, self.provincial_plan(code), date(y, 12, 22))

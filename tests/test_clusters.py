@@ -49,6 +49,7 @@ from models.org import Role, Unit, UnitKind
 from tests.factories import grant, person, unit
 
 YEAR = 2025
+CRITERIA_OF_THE_YEAR = [CriterionIn("Nhiệm vụ chuyên môn", 10), CriterionIn("Công tác thi đua", 10)]
 BOARDS = [
     "Khu kinh tế",
     "Khu công nghệ cao",

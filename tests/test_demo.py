@@ -13,7 +13,7 @@ from models.clusters import ClusterLead, ClusterTerm, Covenant, Phase, VoteCast
 from models.config import configured
 from models.db import make_engine
 from models.deadlines import StageAlert
-from models.decisions import Decision
+from models.decisions import Decision, GeneratedDocument
 from models.history import AwardRecord
 from models.nominations import Nomination, State, Submission
 from models.org import Unit
@@ -54,6 +54,7 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
             "decision",
             "forward",
             "deadline_sweeper",
+            "cluster_year",
         }
         # the province, the ministry and the centre each decided on an appraisal Tờ trình
         appraised = {
@@ -98,6 +99,13 @@ def the_block_year_feeds_the_provinces_route(session: Session) -> None:
         ("BK_TINH", "BQLDA-GT"): State.CONFERRED,
         ("BK_TINH", "BQLDA-DD"): State.CONFERRED,
     }
+    papers = {
+        d.kind
+        for d in session.exec(
+            select(GeneratedDocument).where(GeneratedDocument.owner == f"covenant:{covenant.id}")
+        )
+    }
+    assert papers == {"giao_uoc", "bien_ban_cum", "to_trinh_cum"}
     flag = session.exec(select(AwardRecord).where(AwardRecord.code == "CO_TD_TINH")).one()
     assert flag.collective_id == lead.unit_id and flag.decision_number.endswith("/QĐ-UBND")
 

@@ -8,6 +8,7 @@ from service.web import (
     admin,
     authority,
     cases,
+    clusters,
     council,
     decisions,
     imports,
@@ -31,3 +32,4 @@ router.include_router(authority.router)
 router.include_router(registers.router)
 router.include_router(admin.router)
 router.include_router(imports.router)
+router.include_router(clusters.router)
