@@ -35,6 +35,7 @@ from models.clusters import (
 )
 from models.db import utcnow
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from models.guards import official_date
 from models.org import Role, Unit, UnitKind
 from models.text import nfc
 
@@ -147,6 +148,7 @@ def choose_leadership(
     is named, else as elected by the members (bầu luân phiên; HD 1122/BTĐKT-VI, verified = false)."""
     cluster = get_cluster(session, actor, cluster_id)
     _organiser(session, actor, cluster, year - 1)
+    on = official_date(on, utcnow(), date(year - 1, 1, 1), "Ngày chọn đơn vị trưởng", "chosen_on")
     if term(session, cluster_id, year) is not None:
         raise IllegalTransition(f"{cluster.name} đã có đơn vị trưởng, phó năm {year}")
     if (leader_unit_id is None) != (deputy_unit_id is None):
@@ -261,6 +263,7 @@ def sign_covenant(
     if covenant.phase is not Phase.DRAFT:
         raise IllegalTransition(f"Giao ước năm {covenant.year} đã ký xong")
     day = date(covenant.year, 1, 1)
+    on = official_date(on, utcnow(), date(covenant.year - 1, 1, 1), "Ngày ký giao ước", "signed_on")
     unit_id = acting_for(session, actor, cluster, day, unit_id, roles={Role.AUTHORITY})
     if session.get(Signature, (covenant_id, unit_id)) is not None:
         raise IllegalTransition("Đơn vị đã ký giao ước này")
@@ -387,6 +390,8 @@ def open_vote(
     """The year-end review meets: who is present is recorded and the secret ballot opens."""
     covenant, cluster = covenant_of(session, actor, covenant_id, lock=True)
     _organiser(session, actor, cluster, covenant.year)
+    earliest = covenant.signed_on or date(covenant.year, 1, 1)
+    review_on = official_date(review_on, utcnow(), earliest, "Ngày hội nghị tổng kết", "review_on")
     units = {m.unit_id for m in members(session, cluster.id, _year_end(covenant))}
     if not present or not set(present) <= units:
         raise InvalidInput("Danh sách đơn vị có mặt phải gồm các thành viên của cụm, khối", field="present")

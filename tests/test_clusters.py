@@ -450,3 +450,10 @@ def test_an_unsigned_covenant_has_no_papers(session, block):
     covenant = draft_covenant(session, block.organiser, block.cluster.id, YEAR, [CriterionIn("Tiêu chí", 10)])
     with pytest.raises(IllegalTransition):
         publish_cluster_year(session, block.organiser, covenant.id)
+
+
+@pytest.mark.parametrize("day", [date(2023, 12, 31), date(2099, 1, 1)])
+def test_a_signature_dated_outside_the_covenants_time_is_refused(session, block, day):
+    covenant = draft_covenant(session, block.organiser, block.cluster.id, YEAR, [CriterionIn("Tiêu chí", 10)])
+    with pytest.raises(InvalidInput):
+        sign_covenant(session, block.heads[0], covenant.id, on=day)
