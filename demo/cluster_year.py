@@ -10,6 +10,8 @@ follow each board's strength with a little chance, so the same seed gives the sa
 
 from datetime import date
 
+from sqlmodel import select
+
 from models.cluster_year import (
     CriterionIn,
     cast_vote,
@@ -22,11 +24,13 @@ from models.cluster_year import (
     proposals,
     score,
     sign_covenant,
+    standings,
+    term,
     verify,
 )
-from models.clusters import Cluster, ClusterKind, ClusterMember, Covenant
+from models.clusters import Cluster, ClusterKind, ClusterMember, Covenant, Phase
 from models.history import Rating, RatingLevel
-from models.org import Role, UnitKind
+from models.org import Role, Unit, UnitKind
 
 LEADING_BOARD = "BQLKKT"  # the existing economic-zone board (demo/province.py)
 # code → (name, abbreviation, founded, strength: how its year goes, 0..1)
@@ -182,3 +186,20 @@ class BlockYear:
         """What the block proposes, as (award, board code)."""
         codes = {uid: code for code, uid in self.units().items()}
         return [(award, codes[uid]) for award, uid in proposals(session, year)]
+
+
+def cluster_lines(session) -> list[str]:
+    """The summary's lines on each cluster's last year: its leader, the ranking, the votes, the result."""
+    lines = []
+    for covenant in session.exec(select(Covenant).where(Covenant.phase == Phase.CLOSED)):
+        cluster = session.get(Cluster, covenant.cluster_id)
+        year, name = standings(session, covenant, cluster), lambda unit_id: session.get(Unit, unit_id).name
+        leader = name(term(session, cluster.id, covenant.year).leader_unit_id)
+        lines += ["", f"{cluster.name} năm {covenant.year} ({cluster.kind.label.lower()} trưởng: {leader}):"]
+        outcome = {u: "dẫn đầu, đề nghị Cờ thi đua" for u in year.result.leaders}
+        outcome |= {u: "đề nghị Bằng khen" for u in year.result.certificates}
+        for s in year.standings:
+            said = f" — {outcome[s.unit_id]}" if s.unit_id in outcome else ""
+            total = f"{s.total:g}".replace(".", ",")
+            lines.append(f"  {s.rank}. {name(s.unit_id)}: {total} điểm, {s.votes}/{year.base} phiếu{said}")
+    return lines

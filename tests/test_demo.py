@@ -29,6 +29,9 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
     assert "TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM 2025" in result.output
     assert "Số 01/QĐ-TTg" in result.output and "toàn vẹn" in result.output
     assert "Law 06/2022 Art. 22(1)(a)" in result.output  # the engine refused one nominee
+    assert "Khối thi đua các Ban Quản lý tỉnh Quảng Ngãi năm 2025 (khối trưởng:" in result.output
+    assert "Dung Quất và các Khu công nghiệp Quảng Ngãi: " in result.output
+    assert "5/6 phiếu — dẫn đầu, đề nghị Cờ thi đua" in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'vinhdanh.db'}")
     with Session(engine) as session:
         counts = level_counts(session)
