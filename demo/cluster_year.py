@@ -12,19 +12,15 @@ from datetime import date
 
 from sqlmodel import select
 
+from models.cluster_vote import cast_vote, close_vote, open_vote, proposals, standings
 from models.cluster_year import (
     CriterionIn,
-    cast_vote,
     choose_leadership,
-    close_vote,
     criteria_of,
     draft_covenant,
     open_scoring,
-    open_vote,
-    proposals,
     score,
     sign_covenant,
-    standings,
     term,
     verify,
 )

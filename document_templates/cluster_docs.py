@@ -21,7 +21,8 @@ from document_templates.contexts import (
 from document_templates.wording import award_name, sentence_list
 from models.catalogue import default_catalogue
 from models.cluster_scores import TIE_BREAKS, TIE_LABELS
-from models.cluster_year import Year, proposals, term
+from models.cluster_vote import Year, proposals
+from models.cluster_year import term
 from models.clusters import Aggregate, VoteBase
 from models.councils import Council, council_name
 from models.notify import holders

@@ -24,7 +24,8 @@ from document_templates.print_forms import certificate_kind, print_forms
 from document_templates.registers import reward_doc, reward_xlsx
 from models.access import Actor
 from models.catalogue import default_catalogue
-from models.cluster_year import covenant_of, standings
+from models.cluster_vote import standings
+from models.cluster_year import covenant_of
 from models.clusters import Phase
 from models.councils import Council, CouncilSession
 from models.decisions import Decision, DecisionState, GeneratedDocument

@@ -1,26 +1,23 @@
 """A cluster's year, step by step: the leadership (rotation or election), the covenant drafted and
-signed by every member's head, the scoring round (self, peers, the standing body's verification),
-the acclamation vote and its result, recorded as the year's `ClusterLead` (Law 06/2022 Arts. 16(2)(c),
-25, 26; HD 1479/HD-BTĐKT, old guidance, verified = false).
+signed by every member's head, the scoring round (self, peers, the standing body's verification);
+the acclamation vote and its result are models/cluster_vote.py (Law 06/2022 Art. 16(2)(c);
+HD 1479/HD-BTĐKT, old guidance, verified = false).
 
 Who does what: the cluster is organised by its organiser's secretariat (Ban Thi đua - Khen thưởng)
 or by the year's leading unit (cụm trưởng: its head or its secretariat); a member unit acts through
 its head, its secretariat or its emulation officer, and its head alone signs the covenant.
 Every step is audit-logged; a second score or ballot for the same thing is refused with 409."""
 
-import random
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from models import audit, sight
 from models.access import Actor
-from models.cluster_scores import Mark, Result, Standing, rank, result, standing
 from models.clusters import (
     Chosen,
     Cluster,
-    ClusterLead,
     ClusterMember,
     ClusterTerm,
     Covenant,
@@ -29,28 +26,15 @@ from models.clusters import (
     Score,
     Signature,
     Verification,
-    VoteBase,
-    VoteCast,
-    VoteEntry,
 )
 from models.db import utcnow
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from models.guards import official_date
-from models.org import Role, Unit, UnitKind
+from models.org import Role
 from models.text import nfc
 
 MEMBER_ROLES = frozenset({Role.AUTHORITY, Role.SECRETARIAT, Role.UNIT_OFFICER})
 ORGANISER_ROLES = frozenset({Role.AUTHORITY, Role.SECRETARIAT})
-
-# What a cluster's results are proposed for, by its organiser's level: the leader's flag and the
-# others' Bằng khen. A central cluster's leader gets the Government's flag (Art. 25(2)) and its
-# outstanding members the Prime Minister's Bằng khen (Art. 73(4)(c)).
-OUTPUTS = {
-    UnitKind.PROVINCE: ("CO_TD_TINH", "BK_TINH"),  # Law 06/2022 Art. 26(1), Art. 74(3)(a)
-    UnitKind.MINISTRY: ("CO_TD_BO", "BK_BO"),  # Art. 26(1), Art. 74(3)(a)
-    UnitKind.CENTRAL: ("CO_TD_CP", "BK_TTG"),  # Art. 25(2), Art. 73(4)(c)
-}
-
 
 # ------------------------------------------------------------------------------ who and where
 
@@ -93,7 +77,7 @@ def organises(session: Session, actor: Actor, cluster: Cluster, year: int) -> bo
     return leading is not None and any(actor.can(r, leading.leader_unit_id) for r in ORGANISER_ROLES)
 
 
-def _organiser(session: Session, actor: Actor, cluster: Cluster, year: int) -> None:
+def require_organiser(session: Session, actor: Actor, cluster: Cluster, year: int) -> None:
     if not organises(session, actor, cluster, year):
         raise Forbidden(f"Chỉ cơ quan tổ chức hoặc đơn vị trưởng {cluster.name} năm {year} làm việc này")
 
@@ -147,7 +131,7 @@ def choose_leadership(
     """The year's leader and deputy, chosen at the previous year's review: by rotation when none
     is named, else as elected by the members (bầu luân phiên; HD 1122/BTĐKT-VI, verified = false)."""
     cluster = get_cluster(session, actor, cluster_id)
-    _organiser(session, actor, cluster, year - 1)
+    require_organiser(session, actor, cluster, year - 1)
     on = official_date(on, utcnow(), date(year - 1, 1, 1), "Ngày chọn đơn vị trưởng", "chosen_on")
     if term(session, cluster_id, year) is not None:
         raise IllegalTransition(f"{cluster.name} đã có đơn vị trưởng, phó năm {year}")
@@ -197,7 +181,7 @@ def covenant_of(
     return covenant, cluster
 
 
-def _move(session: Session, actor: Actor, covenant: Covenant, source: Phase, target: Phase, **data) -> None:
+def move(session: Session, actor: Actor, covenant: Covenant, source: Phase, target: Phase, **data) -> None:
     """One step of the year; two people taking it at once: the second finds the phase moved (409)."""
     if covenant.phase is not source:
         raise IllegalTransition(
@@ -220,7 +204,7 @@ def draft_covenant(
 ) -> Covenant:
     """The organiser drafts the year's covenant: its criteria with their maximum scores."""
     cluster = get_cluster(session, actor, cluster_id)
-    _organiser(session, actor, cluster, year)
+    require_organiser(session, actor, cluster, year)
     if not criteria:
         raise InvalidInput("Giao ước cần ít nhất một tiêu chí", field="criteria")
     if session.exec(
@@ -274,7 +258,7 @@ def sign_covenant(
     signed = set(session.exec(select(Signature.unit_id).where(Signature.covenant_id == covenant_id)))
     if signed >= {m.unit_id for m in members(session, cluster.id, day)}:
         covenant.signed_on = on
-        _move(session, actor, covenant, Phase.DRAFT, Phase.SIGNED, signed_on=on.isoformat())
+        move(session, actor, covenant, Phase.DRAFT, Phase.SIGNED, signed_on=on.isoformat())
     return signature
 
 
@@ -283,12 +267,12 @@ def sign_covenant(
 
 def open_scoring(session: Session, actor: Actor, covenant_id: int) -> Covenant:
     covenant, cluster = covenant_of(session, actor, covenant_id, lock=True)
-    _organiser(session, actor, cluster, covenant.year)
-    _move(session, actor, covenant, Phase.SIGNED, Phase.SCORING)
+    require_organiser(session, actor, cluster, covenant.year)
+    move(session, actor, covenant, Phase.SIGNED, Phase.SCORING)
     return covenant
 
 
-def _year_end(covenant: Covenant) -> date:
+def year_end(covenant: Covenant) -> date:
     return date(covenant.year, 12, 31)
 
 
@@ -318,8 +302,8 @@ def score(
     covenant, cluster = covenant_of(session, actor, covenant_id)
     if covenant.phase is not Phase.SCORING:
         raise IllegalTransition("Chưa mở hoặc đã kết thúc chấm điểm")
-    by = acting_for(session, actor, cluster, _year_end(covenant), unit_id)
-    if scored_unit_id not in {m.unit_id for m in members(session, cluster.id, _year_end(covenant))}:
+    by = acting_for(session, actor, cluster, year_end(covenant), unit_id)
+    if scored_unit_id not in {m.unit_id for m in members(session, cluster.id, year_end(covenant))}:
         raise InvalidInput(f"Đơn vị #{scored_unit_id} không phải thành viên {cluster.name}", field="unit_id")
     criteria = _criteria_points(session, covenant, points)
     ids = [c.id for c in criteria]
@@ -353,13 +337,13 @@ def verify(
     """The standing body sets the score that counts for one member on one criterion, with why;
     a later verification replaces it while scoring is open (the log keeps both)."""
     covenant, cluster = covenant_of(session, actor, covenant_id)
-    _organiser(session, actor, cluster, covenant.year)
+    require_organiser(session, actor, cluster, covenant.year)
     if covenant.phase is not Phase.SCORING:
         raise IllegalTransition("Chỉ thẩm định điểm khi đang chấm điểm")
     criterion = session.get(Criterion, criterion_id)
     if criterion is None or criterion.covenant_id != covenant_id:
         raise InvalidInput(f"Không có tiêu chí #{criterion_id} trong giao ước", field="criterion_id")
-    if scored_unit_id not in {m.unit_id for m in members(session, cluster.id, _year_end(covenant))}:
+    if scored_unit_id not in {m.unit_id for m in members(session, cluster.id, year_end(covenant))}:
         raise InvalidInput(f"Đơn vị #{scored_unit_id} không phải thành viên {cluster.name}", field="unit_id")
     if not 0 <= points <= criterion.max_score:
         raise InvalidInput(f"Điểm phải từ 0 đến {criterion.max_score:g}", field="points")
@@ -379,158 +363,3 @@ def verify(
         data={"unit": scored_unit_id, "criterion": criterion_id, "points": points},
     )
     return row
-
-
-# ------------------------------------------------------------------------------------- vote
-
-
-def open_vote(
-    session: Session, actor: Actor, covenant_id: int, *, review_on: date, present: list[int]
-) -> Covenant:
-    """The year-end review meets: who is present is recorded and the secret ballot opens."""
-    covenant, cluster = covenant_of(session, actor, covenant_id, lock=True)
-    _organiser(session, actor, cluster, covenant.year)
-    earliest = covenant.signed_on or date(covenant.year, 1, 1)
-    review_on = official_date(review_on, utcnow(), earliest, "Ngày hội nghị tổng kết", "review_on")
-    units = {m.unit_id for m in members(session, cluster.id, _year_end(covenant))}
-    if not present or not set(present) <= units:
-        raise InvalidInput("Danh sách đơn vị có mặt phải gồm các thành viên của cụm, khối", field="present")
-    covenant.review_on, covenant.present = review_on, sorted(set(present))
-    _move(session, actor, covenant, Phase.SCORING, Phase.VOTING, present=covenant.present)
-    return covenant
-
-
-def cast_vote(
-    session: Session, actor: Actor, covenant_id: int, choices: list[int], *, unit_id: int | None = None
-) -> None:
-    """A present member's secret ballot: up to the regulation's number of leading units. That it
-    voted is stored against it; its choices apart, under random ids, in random order."""
-    covenant, cluster = covenant_of(session, actor, covenant_id)
-    if covenant.phase is not Phase.VOTING:
-        raise IllegalTransition("Chưa mở hoặc đã kết thúc bỏ phiếu suy tôn")
-    by = acting_for(session, actor, cluster, _year_end(covenant), unit_id, roles=ORGANISER_ROLES)
-    if by not in (covenant.present or []):
-        raise Forbidden("Chỉ đơn vị có mặt tại hội nghị tổng kết được bỏ phiếu")
-    units = {m.unit_id for m in members(session, cluster.id, _year_end(covenant))}
-    if len(set(choices)) != len(choices) or not set(choices) <= units or len(choices) > cluster.leaders:
-        raise InvalidInput(
-            f"Phiếu chọn tối đa {cluster.leaders} đơn vị khác nhau trong số thành viên", field="choices"
-        )
-    if session.get(VoteCast, (covenant_id, by)) is not None:
-        raise IllegalTransition("Đơn vị đã bỏ phiếu")
-    session.add(VoteCast(covenant_id=covenant_id, unit_id=by))
-    entries = [VoteEntry(covenant_id=covenant_id, unit_id=u) for u in choices]
-    random.SystemRandom().shuffle(entries)
-    session.add_all(entries)
-    session.flush()
-    audit.record(session, actor, "cluster_vote", "covenant", covenant_id)
-
-
-def vote_base(cluster: Cluster, covenant: Covenant, session: Session) -> int:
-    if cluster.vote_base is VoteBase.PRESENT:
-        return len(covenant.present or [])
-    return len(members(session, cluster.id, _year_end(covenant)))
-
-
-@dataclass
-class Year:
-    """Everything the cluster page, the minutes and the Tờ trình show of a year."""
-
-    cluster: Cluster
-    covenant: Covenant
-    criteria: list[Criterion]
-    standings: list[Standing]  # ranked
-    ballots: int
-    base: int
-    result: Result
-
-
-def standings(session: Session, covenant: Covenant, cluster: Cluster) -> Year:
-    """The aggregate of every member, ranked; the votes, counted once the vote is closed."""
-    criteria = criteria_of(session, covenant.id)
-    ids = [c.id for c in criteria]
-    scores = session.exec(select(Score).where(col(Score.criterion_id).in_(ids))).all()
-    verified = {
-        (v.criterion_id, v.unit_id): v.points
-        for v in session.exec(select(Verification).where(col(Verification.criterion_id).in_(ids)))
-    }
-    counted = covenant.phase is Phase.CLOSED
-    votes = (
-        dict(
-            session.exec(
-                select(VoteEntry.unit_id, func.count())
-                .where(VoteEntry.covenant_id == covenant.id)
-                .group_by(col(VoteEntry.unit_id))
-            ).all()
-        )
-        if counted
-        else {}
-    )
-    rows = []
-    for m in members(session, cluster.id, _year_end(covenant)):
-        marks = [
-            Mark(
-                c.max_score,
-                c.bonus,
-                own=next(
-                    (
-                        s.points
-                        for s in scores
-                        if (s.criterion_id, s.unit_id, s.by_unit_id) == (c.id, m.unit_id, m.unit_id)
-                    ),
-                    None,
-                ),
-                peers=tuple(
-                    s.points
-                    for s in scores
-                    if s.criterion_id == c.id and s.unit_id == m.unit_id != s.by_unit_id
-                ),
-                verified=verified.get((c.id, m.unit_id)),
-            )
-            for c in criteria
-        ]
-        rows.append(standing(m.unit_id, marks, cluster.aggregate, votes.get(m.unit_id, 0)))
-    ranked = rank(rows, counting_votes=counted)
-    base = vote_base(cluster, covenant, session)
-    ballots = session.exec(select(func.count()).where(VoteCast.covenant_id == covenant.id)).one()
-    found = (
-        result(ranked, base, cluster.threshold_pct, cluster.leaders, cluster.certificates)
-        if counted
-        else Result()
-    )
-    return Year(cluster, covenant, criteria, ranked, ballots, base, found)
-
-
-def close_vote(session: Session, actor: Actor, covenant_id: int) -> Year:
-    """The organiser closes the ballot: the count, and the acclaimed units recorded as the year's
-    leaders of the cluster, which the flag's rule reads (Law 06/2022 Arts. 25, 26)."""
-    covenant, cluster = covenant_of(session, actor, covenant_id, lock=True)
-    _organiser(session, actor, cluster, covenant.year)
-    _move(session, actor, covenant, Phase.VOTING, Phase.CLOSED)
-    year = standings(session, covenant, cluster)
-    for unit_id in year.result.leaders:
-        session.add(ClusterLead(cluster_id=cluster.id, year=covenant.year, unit_id=unit_id))
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "cluster_result",
-        "covenant",
-        covenant_id,
-        data={
-            "leaders": year.result.leaders,
-            "certificates": year.result.certificates,
-            "ballots": year.ballots,
-        },
-    )
-    return year
-
-
-def proposals(session: Session, year: Year) -> list[tuple[str, int]]:
-    """What the result proposes, as (award code, unit): the flag for the leaders, the Bằng khen
-    for the next ones, by the organiser's level (`OUTPUTS`)."""
-    organiser = session.get(Unit, year.cluster.organiser_unit_id)
-    if organiser.kind not in OUTPUTS:
-        return []
-    flag, certificate = OUTPUTS[organiser.kind]
-    return [(flag, u) for u in year.result.leaders] + [(certificate, u) for u in year.result.certificates]

@@ -13,20 +13,16 @@ from sqlmodel import select
 from document_templates.publish import publish_cluster_year
 from models.access import Actor, load_actor
 from models.cluster_scores import Mark, Standing, acclaimed, points, rank, result, standing
+from models.cluster_vote import cast_vote, close_vote, open_vote, proposals, standings
 from models.cluster_year import (
     CriterionIn,
-    cast_vote,
     choose_leadership,
-    close_vote,
     criteria_of,
     draft_covenant,
     open_scoring,
-    open_vote,
-    proposals,
     rotation_next,
     score,
     sign_covenant,
-    standings,
     verify,
 )
 from models.clusters import (

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from flows.triggers import trigger
+from models import cluster_vote as vote
 from models import cluster_year as cy
 from models import excel
 from models.access import today
@@ -235,7 +236,7 @@ def draft_covenant(cluster_id: PathId, body: CovenantIn, session: SessionDep, ac
 def covenant_view(session, actor, covenant_id: int) -> dict[str, Any]:
     """The year as the page and the documents show it."""
     covenant, cluster = cy.covenant_of(session, actor, covenant_id)
-    year = cy.standings(session, covenant, cluster)
+    year = vote.standings(session, covenant, cluster)
     names = dict(
         session.exec(
             select(Unit.id, Unit.name).where(col(Unit.id).in_([s.unit_id for s in year.standings]))
@@ -260,7 +261,7 @@ def covenant_view(session, actor, covenant_id: int) -> dict[str, Any]:
         "base": year.base,
         "leaders": year.result.leaders,
         "certificates": year.result.certificates,
-        "proposals": cy.proposals(session, year),
+        "proposals": vote.proposals(session, year),
     }
 
 
@@ -337,7 +338,7 @@ def verify(covenant_id: PathId, body: VerifyIn, session: SessionDep, actor: Acto
 @router.post("/covenants/{covenant_id}/vote", response_model=CovenantOut)
 def open_vote(covenant_id: PathId, body: VoteOpenIn, session: SessionDep, actor: ActorDep) -> dict:
     """The year-end review: the members present, and the secret ballot opened."""
-    cy.open_vote(session, actor, covenant_id, review_on=body.review_on, present=body.present)
+    vote.open_vote(session, actor, covenant_id, review_on=body.review_on, present=body.present)
     session.commit()
     return covenant_view(session, actor, covenant_id)
 
@@ -345,7 +346,7 @@ def open_vote(covenant_id: PathId, body: VoteOpenIn, session: SessionDep, actor:
 @router.post("/covenants/{covenant_id}/ballots", status_code=204, response_class=Response)
 def cast(covenant_id: PathId, body: BallotIn, session: SessionDep, actor: ActorDep) -> Response:
     """A present member's secret ballot (409 the second time)."""
-    cy.cast_vote(session, actor, covenant_id, body.choices, unit_id=body.unit_id)
+    vote.cast_vote(session, actor, covenant_id, body.choices, unit_id=body.unit_id)
     session.commit()
     return Response(status_code=204)
 
@@ -353,7 +354,7 @@ def cast(covenant_id: PathId, body: BallotIn, session: SessionDep, actor: ActorD
 @router.post("/covenants/{covenant_id}/close", response_model=CovenantOut)
 def close(covenant_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     """The count: the acclaimed leader(s), recorded for the flag's rule, and the Bằng khen proposals."""
-    cy.close_vote(session, actor, covenant_id)
+    vote.close_vote(session, actor, covenant_id)
     session.commit()
     trigger(Flow.CLUSTER, covenant_id=covenant_id)  # the minutes and the Tờ trình
     return covenant_view(session, actor, covenant_id)
