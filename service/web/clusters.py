@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from models import cluster_year as cy
-from models.access import Actor, today
+from models.access import Actor
 from models.clusters import Phase
 from models.errors import DomainError
 from service.api import MAX_ID, PathId
@@ -68,7 +68,7 @@ def year_page(
         year=view,
         cluster=cluster,
         organises=cy.organises(session, actor, cluster, covenant.year),
-        mine=my_units(session, actor, cluster, today()),
+        mine=my_units(session, actor, cluster, cy.year_end(covenant)),
         names={s["unit_id"]: s["name"] for s in view["standings"]},
         files=generated_files(session, actor, "covenant", covenant_id),
         steps=ORGANISER_STEPS,
@@ -95,8 +95,8 @@ def year(request: Request, covenant_id: PathId, session: SessionDep, actor: Page
 def scoring_form(request: Request, covenant_id: PathId, session: SessionDep, actor: PageActor) -> Response:
     """A member's scoring form: every member (itself first) on every criterion, up to its maximum."""
     view = api.covenant_view(session, actor, covenant_id)
-    _, cluster = cy.covenant_of(session, actor, covenant_id)
-    by = cy.acting_for(session, actor, cluster, today(), None)
+    covenant, cluster = cy.covenant_of(session, actor, covenant_id)
+    by = cy.acting_for(session, actor, cluster, cy.year_end(covenant), None)
     members = sorted(view["standings"], key=lambda s: s["unit_id"] != by)
     return render(request, "clusters/scoring.html", year=view, by=by, members=members, current=HERE)
 
