@@ -453,3 +453,26 @@ def test_a_signature_dated_outside_the_covenants_time_is_refused(session, block,
     covenant = draft_covenant(session, block.organiser, block.cluster.id, YEAR, [CriterionIn("Tiêu chí", 10)])
     with pytest.raises(InvalidInput):
         sign_covenant(session, block.heads[0], covenant.id, on=day)
+
+
+@pytest.mark.parametrize(
+    ("organiser", "flag", "certificate"),
+    [
+        ("province", "CO_TD_TINH", "BK_TINH"),  # Law 06/2022 Art. 26(1), 74(3)(a)
+        ("ministry", "CO_TD_BO", "BK_BO"),  # Art. 26(1), 74(3)(a)
+        ("central", "CO_TD_CP", "BK_TTG"),  # Art. 25(2), 73(4)(c)
+    ],
+)
+def test_what_the_result_proposes_follows_the_organisers_level(
+    session, block, province, organiser, flag, certificate
+):
+    covenant = voting(session, block)
+    for i in range(6):
+        cast_vote(session, block.heads[i], covenant.id, [block.boards[3].id])
+    year = close_vote(session, block.organiser, covenant.id)
+    block.cluster.organiser_unit_id = province.units[organiser].id
+    assert proposals(session, year) == [
+        (flag, block.boards[3].id),
+        (certificate, block.boards[0].id),
+        (certificate, block.boards[1].id),
+    ]
