@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from models.campaigns import Cluster, ClusterLead, ClusterMember
+from demo.cluster_year import build_block
 from models.catalogue import RuleSet
 from models.councils import Council, CouncilMember, Position, council_name
 from models.eligibility import History, verdict
@@ -96,6 +96,7 @@ class Demo:
     councils: dict[str, Council] = field(default_factory=dict)
     posts: dict[int, str] = field(default_factory=dict)
     story: dict[str, Person] = field(default_factory=dict)  # people the season's plot follows
+    block_id: int | None = None  # the block of management boards (demo/cluster_year.py)
 
     @property
     def units_by_id(self) -> dict[int, Unit]:
@@ -384,15 +385,10 @@ def build(session: Session, ruleset: RuleSet, year: int, seed: int, scale: int =
     b.council(province, provincial, 11)
     b.council(ministry, [d.roles["BCT:authority"], d.roles["BCT:secretariat"], *d.staff["BCT-XTTM"]], 9)
 
-    cluster = Cluster(name="Cụm thi đua các sở, ban, ngành tổng hợp", organiser_unit_id=province.id)
-    session.add(cluster)
-    session.flush()
-    for code in ("SNV", *DEPARTMENTS):
-        session.add(ClusterMember(cluster_id=cluster.id, unit_id=d.units[code].id))
-    session.add(ClusterLead(cluster_id=cluster.id, year=year, unit_id=d.units["BQLKKT"].id))
     _kon_tum(b, first, last)
     _storyline(b, first, last)
     _appraisers(b, central, ministry, province, snv)
+    d.block_id = build_block(b, province, first, last).id  # made last, as the appraisers
     session.flush()
     return d
 

@@ -14,11 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import flow
 from sqlmodel import Session, select
 
+from demo.cluster_year import BlockYear
 from demo.province import DEPARTMENTS, TENANT, Demo, build
 from document_templates.publish import publish_report
 from flows.runtime import step, unit_of_work
 from flows.stages import (
     appraisal_flow,
+    cluster_year_flow,
     council_session_flow,
     deadline_sweeper_flow,
     decision_flow,
@@ -476,14 +478,26 @@ class Season:
     def run(self) -> None:
         y, story = self.year, self.demo.story
         self.launch()
+        block = BlockYear(self, self.demo.block_id)
+        with unit_of_work() as session:
+            block.start(session, TENANT)
+        step(cluster_year_flow, block.covenant_id)  # the covenant, signed by all six
         self.evaluate()
         for code in GRASSROOTS:
             self.unit_round(code, ["LDTT", "CSTDCS", "GK"], collective=False, day=date(y, 12, 1))
             self.unit_round(code, ["TTLDTT"], collective=True, day=date(y, 12, 15))
         self.late_dossier(date(y, 12, 19))
+        with unit_of_work() as session:
+            block.rate(session)
+            block_plan = block.proposals(session, block.review(session, TENANT, date(y, 12, 18)))
+        step(cluster_year_flow, block.covenant_id)  # the review's minutes and the block's Tờ trình
         provincial = []
-        for code in DEPARTMENTS:
+        for code in DEPARTMENTS:  # the block's leader among them: its flag now in its plan
             provincial += self.propose(code, self.provincial_plan(code), date(y, 12, 22))
+        for award, code in block_plan:
+            if code not in DEPARTMENTS:
+                subject = {"collective_id": self.demo.units[code].id}
+                provincial += self.propose(code, [(award, subject, "periodic")], date(y, 12, 22))
         with unit_of_work() as session:
             certificates = [i for i in provincial if session.get(Nomination, i).award_code == "BK_TINH"]
             contested = session.exec(

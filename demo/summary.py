@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from demo.accounts import DemoAccount
+from demo.cluster_year import cluster_lines
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
 from models.deadlines import StageAlert
@@ -101,7 +102,7 @@ def summary(
         failed = len(session.exec(select(FlowRun.id).where(FlowRun.state == "failed")).all())
         inbox = Counter(session.exec(select(Notification.kind)).all())
         alerts = Counter(session.exec(select(StageAlert.kind)).all())
-        merged = merger_lines(session, units, names)
+        merged = merger_lines(session, units, names) + cluster_lines(session)
     # the season's own top units name it: its province, then its ministry (not those merged away,
     # nor the Bộ Nội vụ, which appraises for the central level)
     appraisers = {u.appraiser_id for u in units.values()}

@@ -331,8 +331,8 @@ def to_trinh_tham_dinh():
     return doc
 
 
-def bien_ban():
-    doc = new_document()
+def _minutes_opening(doc) -> None:
+    """A meeting's minutes up to its proceedings: the header, the title, when, where, who."""
     header_table(doc)
     title(doc, "BIÊN BẢN")
     para(doc)
@@ -347,23 +347,19 @@ def bien_ban():
     looped(doc, "a in attendance", "- {{ a }}", align=J, indent=True, after=3)
     para(doc, "Nội dung:", bold=True, align=J, indent=True, after=3)
     looped(doc, "p in proceedings", "{{ p }}", align=J, indent=True, after=6)
-    widths = [Cm(0.9), Cm(4.4), Cm(3.0), Cm(1.4), Cm(1.4), Cm(1.3), Cm(1.3), Cm(1.5), Cm(1.3)]
+
+
+def _counted(doc, widths: list[Cm], heads: tuple[str, ...], items: str, fields: tuple[str, ...]) -> None:
+    """The table of what was counted, a row per item, in 11 point."""
     table = grid(doc, widths, borders=True)
-    heads = (
-        "TT",
-        "Họ và tên, đơn vị / Tập thể",
-        "Danh hiệu, hình thức",
-        "Phiếu phát ra",
-        "Ý kiến bằng văn bản",
-        "Hợp lệ",
-        "Đồng ý",
-        "Tỷ lệ",
-        "Kết quả",
-    )
     for cell, head in zip(table.rows[0].cells, heads, strict=True):
         para(cell, head, 11, bold=True)
-    fields = ("order", "nominee", "award", "issued", "written", "valid", "yes", "share", "outcome")
-    looped_rows(table, "t in tallies", tuple(f"{{{{ t.{f} }}}}" for f in fields), size=11)
+    name = items.split()[0]
+    looped_rows(table, items, tuple(f"{{{{ {name}.{f} }}}}" for f in fields), size=11)
+
+
+def _minutes_closing(doc) -> None:
+    """The rule applied, the conclusions, the closing time, the secretary's and the chair's blocks."""
     para(doc, "{{ rule }}", 13, italic=True, align=J, indent=True, after=6)
     para(doc, "Kết luận:", bold=True, align=J, indent=True, after=3)
     looped(doc, "c in conclusions", "{{ c }}", keep=True, align=J, indent=True, after=3)
@@ -377,6 +373,81 @@ def bien_ban():
         for _ in range(4):
             para(cell)
         para(cell, name, 14, bold=True)
+
+
+def bien_ban():
+    doc = new_document()
+    _minutes_opening(doc)
+    _counted(
+        doc,
+        [Cm(0.9), Cm(4.4), Cm(3.0), Cm(1.4), Cm(1.4), Cm(1.3), Cm(1.3), Cm(1.5), Cm(1.3)],
+        (
+            "TT",
+            "Họ và tên, đơn vị / Tập thể",
+            "Danh hiệu, hình thức",
+            "Phiếu phát ra",
+            "Ý kiến bằng văn bản",
+            "Hợp lệ",
+            "Đồng ý",
+            "Tỷ lệ",
+            "Kết quả",
+        ),
+        "t in tallies",
+        ("order", "nominee", "award", "issued", "written", "valid", "yes", "share", "outcome"),
+    )
+    _minutes_closing(doc)
+    return doc
+
+
+def bien_ban_cum():
+    """The cluster's year-end review: its scores and ranking, its acclamation ballot, its result."""
+    doc = new_document()
+    _minutes_opening(doc)
+    _counted(
+        doc,
+        [Cm(1.2), Cm(5.6), Cm(1.8), Cm(1.7), Cm(1.6), Cm(1.5), Cm(1.5), Cm(1.6)],
+        (
+            "Xếp hạng",
+            "Đơn vị",
+            "Tổng điểm",
+            "Tiêu chí đạt tối đa",
+            "Điểm thưởng",
+            "Phiếu suy tôn",
+            "Tỷ lệ",
+            "Kết quả",
+        ),
+        "s in standings",
+        ("rank", "unit", "total", "at_max", "bonus", "votes", "share", "outcome"),
+    )
+    _minutes_closing(doc)
+    return doc
+
+
+def giao_uoc():
+    """The covenant: what the members agree to, the criteria with their maximum scores, and a
+    signing block for every member's head."""
+    doc = new_document()
+    header_table(doc)
+    title(doc, "GIAO ƯỚC THI ĐUA")
+    para(doc)
+    looped(doc, "p in paragraphs", "{{ p }}", align=J, indent=True, after=6)
+    _counted(
+        doc,
+        [Cm(1.2), Cm(4.5), Cm(8.3), Cm(2.5)],
+        ("TT", "Nhóm tiêu chí", "Tiêu chí", "Điểm tối đa"),
+        "c in criteria",
+        ("order", "section", "name", "max_score"),
+    )
+    para(doc, "Tổng số điểm tối đa: {{ total }} điểm.", 14, bold=True, align=J, indent=True, after=6)
+    looped(doc, "c in commitments", "{{ c }}", keep=True, align=J, indent=True, after=6)
+    before_signature(doc)
+    para(doc, "ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN", 14, bold=True, after=6)
+    table = grid(doc, [Cm(8.25), Cm(8.25)], borders=True)
+    for cell, head in zip(
+        table.rows[0].cells, ("Đơn vị", "Thủ trưởng đơn vị (ký, ghi rõ họ tên)"), strict=True
+    ):
+        para(cell, head, 12, bold=True)
+    looped_rows(table, "s in signatories", ("{{ s.unit }}", "{{ s.post }}\n\n\n\n{{ s.name }}"))
     return doc
 
 
@@ -518,6 +589,8 @@ BUILDERS = {
     "giay_khen": lambda: certificate(BLUE, "single"),
     "bao_cao_thanh_tich": bao_cao_thanh_tich,
     "bao_cao_hoi_nghi": bao_cao_hoi_nghi,
+    "giao_uoc": giao_uoc,
+    "bien_ban_cum": bien_ban_cum,
 }
 
 

@@ -306,6 +306,63 @@ class ConferenceReportDoc(Schema):
     signature: Signature
 
 
+class CriterionRow(Schema):
+    order: int
+    section: NFCStr
+    name: NFCStr
+    max_score: NFCStr  # "40"
+
+
+class Signatory(Schema):
+    unit: NFCStr
+    post: NFCStr  # its head's title, upper case: "GIÁM ĐỐC"
+    name: NFCStr
+
+
+class CovenantDoc(Schema):
+    """Giao ước thi đua of a cluster or block, signed by every member's head (HD 1479/HD-BTĐKT,
+    old guidance; no form is prescribed: laid out as a Decree 30/2020 document)."""
+
+    header: Header
+    summary: NFCStr
+    paragraphs: list[NFCStr]  # the bases and what the members agree to
+    criteria: list[CriterionRow]
+    total: NFCStr  # "100"
+    commitments: list[NFCStr]
+    signatories: list[Signatory]
+
+
+class StandingRow(Schema):
+    rank: int
+    unit: NFCStr
+    total: NFCStr
+    at_max: int
+    bonus: NFCStr
+    votes: int
+    share: NFCStr  # of the vote's base
+    outcome: NFCStr
+
+
+class ClusterMinutesDoc(Schema):
+    """Biên bản họp cụm, khối: the year-end review's scores, ranking, ballots and result, laid out
+    as the council's minutes (Decree 30/2020 App. III Mẫu 1.9)."""
+
+    header: Header
+    summary: NFCStr
+    opened: NFCStr
+    place: NFCStr
+    chair: NFCStr
+    secretary: NFCStr
+    attendance: list[NFCStr]
+    proceedings: list[NFCStr]
+    standings: list[StandingRow]
+    rule: NFCStr  # the regulation's vote rule and tie-breaks
+    conclusions: list[NFCStr]
+    closed: NFCStr
+    secretary_name: NFCStr
+    chair_name: NFCStr
+
+
 KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
@@ -318,4 +375,6 @@ KINDS: dict[str, type[Schema]] = {
     "bao_cao_hoi_nghi": ConferenceReportDoc,
     "chi_tien_thuong": RewardListDoc,
     "so_vang": GoldenBookDoc,
+    "giao_uoc": CovenantDoc,
+    "bien_ban_cum": ClusterMinutesDoc,
 }

@@ -16,11 +16,17 @@ from document_templates.builders import (
     reviewing_session,
     submission_docs,
 )
+from document_templates.cluster_docs import covenant_doc
+from document_templates.cluster_docs import minutes_doc as cluster_minutes
+from document_templates.cluster_docs import submission_doc as cluster_submission
 from document_templates.contexts import CertificateDoc
 from document_templates.print_forms import certificate_kind, print_forms
 from document_templates.registers import reward_doc, reward_xlsx
 from models.access import Actor
 from models.catalogue import default_catalogue
+from models.cluster_vote import standings
+from models.cluster_year import covenant_of
+from models.clusters import Phase
 from models.councils import Council, CouncilSession
 from models.decisions import Decision, DecisionState, GeneratedDocument
 from models.dossier import Store, attach, keep
@@ -215,6 +221,36 @@ def publish_appraisal(
     )
     name = f"TTr_{_safe(submission.reference)}_tham_dinh.docx"
     return keep(session, actor, "to_trinh_tham_dinh", f"submission:{submission.id}", name, content, store)
+
+
+def publish_cluster_year(
+    session: Session, actor: Actor, covenant_id: int, store: Store | None = None
+) -> list[GeneratedDocument]:
+    """A cluster's covenant, and once its vote is counted the review's minutes and its Tờ trình to
+    the organiser's council: each written once (a second run finds them)."""
+    covenant, cluster = covenant_of(session, actor, covenant_id)
+    if covenant.signed_on is None:
+        raise IllegalTransition(f"Giao ước #{covenant_id} chưa được các đơn vị ký")
+    year = standings(session, covenant, cluster)
+    tenant, owner = Org.of(session).tenant(cluster.organiser_unit_id), f"covenant:{covenant.id}"
+    stem = f"{cluster.kind.value}_{cluster.id}_{covenant.year}"
+    made = [
+        keep(
+            session,
+            actor,
+            "giao_uoc",
+            owner,
+            f"giao_uoc_{stem}.docx",
+            render("giao_uoc", covenant_doc(session, year), tenant),
+            store,
+        )
+    ]
+    if covenant.phase is Phase.CLOSED:
+        minutes = render("bien_ban_cum", cluster_minutes(session, year), tenant)
+        made.append(keep(session, actor, "bien_ban_cum", owner, f"bien_ban_{stem}.docx", minutes, store))
+        proposal = render("to_trinh", cluster_submission(session, year), tenant)
+        made.append(keep(session, actor, "to_trinh_cum", owner, f"to_trinh_{stem}.docx", proposal, store))
+    return made
 
 
 def publish_report(

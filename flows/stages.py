@@ -12,6 +12,7 @@ from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
+from models.clusters import Cluster, Covenant
 from models.conferences import Conference
 from models.config import get_settings
 from models.councils import Council, CouncilSession, TallyResult
@@ -382,6 +383,21 @@ def conference_report_flow(conference_id: int) -> str:
         return step(write_conference_report, conference_id)
 
 
+@task(**RETRY)
+def write_cluster_documents(covenant_id: int) -> list[str]:
+    with unit_of_work() as session:
+        return [d.sha256 for d in publish.publish_cluster_year(session, actor(), covenant_id)]
+
+
+@flow(name=Flow.CLUSTER.value)
+def cluster_year_flow(covenant_id: int) -> list[str]:
+    """Every member signed the covenant, or the vote was counted: write the covenant, then the
+    review's minutes and the cluster's Tờ trình (each once, the second run finds them)."""
+    organiser = _unit_of(Cluster, _unit_of(Covenant, covenant_id, "cluster_id"), "organiser_unit_id")
+    with tracked(Flow.CLUSTER, covenant_id, organiser):
+        return step(write_cluster_documents, covenant_id)
+
+
 FLOWS = {
     f.name: f
     for f in (
@@ -393,5 +409,6 @@ FLOWS = {
         deadline_sweeper_flow,
         import_flow,
         conference_report_flow,
+        cluster_year_flow,
     )
 }

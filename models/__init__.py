@@ -6,6 +6,7 @@ from models import (  # noqa: F401
     audit,
     calendar,
     campaigns,
+    clusters,
     conferences,
     councils,
     deadlines,

@@ -1,4 +1,4 @@
-"""Emulation campaigns, title registrations and emulation clusters."""
+"""Emulation campaigns and title registrations (the clusters are models/clusters.py)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -42,26 +42,3 @@ class Registration(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id")  # the registering grassroots unit
     registered_by: int | None = Field(default=None, foreign_key="person.id")
     registered_at: datetime = Field(default_factory=utcnow)
-
-
-class Cluster(SQLModel, table=True):
-    """An emulation cluster or block (cụm, khối thi đua), Law 06/2022 Art. 16(2)(c)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=300)
-    organiser_unit_id: int = Field(foreign_key="unit.id")
-
-
-class ClusterMember(SQLModel, table=True):
-    cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
-
-
-class ClusterLead(SQLModel, table=True):
-    """The unit acclaimed as leading its cluster for a year (đơn vị dẫn đầu cụm, suy tôn)."""
-
-    __table_args__ = (UniqueConstraint("cluster_id", "year", "unit_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    cluster_id: int = Field(foreign_key="cluster.id")
-    year: int
-    unit_id: int = Field(foreign_key="unit.id", index=True)

@@ -1,8 +1,8 @@
 """Who may read a record's files: a nomination's dossier, a Tờ trình batch's documents, a council
-session's minutes, a decision's Quyết định and certificates. A record's files are seen by those
-who see a nomination it carries (models.workflow.visible: its unit, the levels it passed, the
-council that reviewed it, the nominee) and by those holding a role at the record's own unit or
-sitting on its council; to anybody else the record does not exist (404)."""
+session's minutes, a decision's Quyết định and certificates, a cluster's covenant and review papers.
+A record's files are seen by those who see a nomination it carries (models.workflow.visible: its
+unit, the levels it passed, the council that reviewed it, the nominee) and by those holding a role
+at the record's own unit or sitting on its council; to anybody else the record does not exist (404)."""
 
 from dataclasses import dataclass
 
@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import route, workflow
 from models.access import Actor
+from models.clusters import Cluster, ClusterMember, Covenant
 from models.councils import Council, CouncilSession, SessionItem
 from models.decisions import Decision, GeneratedDocument
 from models.errors import NotFound
@@ -20,6 +21,7 @@ LABELS = {
     "submission": "Tờ trình",
     "council_session": "phiên họp",
     "decision": "quyết định",
+    "covenant": "giao ước thi đua",
 }
 CERTIFICATES = ("bang_khen", "giay_khen")  # one per nominee, under the nomination it honours
 
@@ -60,6 +62,11 @@ def _load(session: Session, entity: str, key: int) -> Record | None:
         d = session.get(Decision, key)
         items = select(Nomination.id).where(Nomination.decision_id == key)
         return d and Record(entity, key, (d.issuer_unit_id,), None, _carried(session, items))
+    if entity == "covenant":  # a cluster's papers: its organiser's and its members' to read
+        covenant = session.get(Covenant, key)
+        cluster = covenant and session.get(Cluster, covenant.cluster_id)
+        members = select(ClusterMember.unit_id).where(ClusterMember.cluster_id == covenant.cluster_id)
+        return cluster and Record(entity, key, (cluster.organiser_unit_id, *session.exec(members)), None, [])
     return None
 
 

@@ -32,6 +32,7 @@ class Flow(StrEnum):
     SWEEP = "deadline_sweeper"
     IMPORT = "excel_import"
     CONFERENCE_REPORT = "conference_report"
+    CLUSTER = "cluster_year"  # a cluster's covenant, review minutes and Tờ trình
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -43,6 +44,7 @@ FLOW_SUBJECT = {
     Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
     Flow.IMPORT: ("import_job", "job_id"),
     Flow.CONFERENCE_REPORT: ("conference", "conference_id"),
+    Flow.CLUSTER: ("covenant", "covenant_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record

@@ -25,6 +25,7 @@ from service.api import (
     accounts,
     calendar,
     cases,
+    clusters,
     directory,
     documents,
     eligibility,
@@ -282,6 +283,7 @@ def create_app() -> FastAPI:
     app.include_router(registers.router)
     app.include_router(imports.router)
     app.include_router(reports.router)
+    app.include_router(clusters.router)
     app.include_router(directory.router)
     app.include_router(accounts.router)
     app.include_router(web.router)  # the web pages; `/` is the home page (Việc cần làm)

@@ -11,12 +11,14 @@ from typer.testing import CliRunner
 
 from demo.summary import level_counts
 from models.audit import Event, verify
+from models.clusters import ClusterLead, ClusterTerm, Covenant, Phase, VoteCast
 from models.config import configured
 from models.db import make_engine
 from models.deadlines import StageAlert
-from models.decisions import Decision
+from models.decisions import Decision, GeneratedDocument
 from models.history import AwardRecord
 from models.nominations import Nomination, State, Submission
+from models.org import Unit
 from models.runs import FlowRun
 from service.app import create_app
 from service.cli import cli
@@ -29,6 +31,9 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
     assert "TỔNG KẾT ĐỢT XÉT THI ĐUA, KHEN THƯỞNG NĂM 2025" in result.output
     assert "Số 01/QĐ-TTg" in result.output and "toàn vẹn" in result.output
     assert "Law 06/2022 Art. 22(1)(a)" in result.output  # the engine refused one nominee
+    assert "Khối thi đua các Ban Quản lý tỉnh Quảng Ngãi năm 2025 (khối trưởng:" in result.output
+    assert "Dung Quất và các Khu công nghiệp Quảng Ngãi: " in result.output
+    assert "5/6 phiếu — dẫn đầu, đề nghị Cờ thi đua" in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'vinhdanh.db'}")
     with Session(engine) as session:
         counts = level_counts(session)
@@ -42,6 +47,7 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
         assert session.exec(
             select(AwardRecord).where(AwardRecord.code == "BK_TTG", AwardRecord.year == 2025)
         ).one()
+        the_block_year_feeds_the_provinces_route(session)
         runs = session.exec(select(FlowRun)).all()
         assert {r.state for r in runs} == {"completed"}
         flows = Counter(r.flow for r in runs)
@@ -54,6 +60,7 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
             "forward",
             "deadline_sweeper",
             "conference_report",
+            "cluster_year",
         }
         # the province, the ministry and the centre each decided on an appraisal Tờ trình
         appraised = {
@@ -91,6 +98,38 @@ def conference_and_forms(output: str, folder) -> None:
     assert "Tổng số" in "\n".join(p.text for p in docx.Document(report).paragraphs)
 
 
+def the_block_year_feeds_the_provinces_route(session: Session) -> None:
+    """The block of six boards: five leaders by rotation, the covenant signed by all six in
+    February, 36 scorings, six ballots; the leader its vote acclaimed holds the flag (CO_TD_TINH)
+    and the next two boards a Bằng khen (BK_TINH), each decided by the province's chairman."""
+    covenant = session.exec(select(Covenant)).one()
+    assert (covenant.phase, covenant.signed_on.month) == (Phase.CLOSED, 2)
+    assert len(session.exec(select(ClusterTerm)).all()) == 5
+    assert len(session.exec(select(VoteCast)).all()) == 6 == len(covenant.present)
+    lead = session.exec(select(ClusterLead)).one()
+    assert session.get(Unit, lead.unit_id).code == "BQLKKT"
+    awarded = {
+        (n.award_code, session.get(Unit, n.collective_id).code): n.state
+        for n in session.exec(select(Nomination).where(Nomination.award_code.in_(["CO_TD_TINH", "BK_TINH"])))
+        if n.collective_id
+    }
+    assert awarded == {
+        ("CO_TD_TINH", "BQLKKT"): State.CONFERRED,
+        ("BK_TINH", "BQLKKT"): State.CONFERRED,  # its own two excellent years (Art. 74(3)(d))
+        ("BK_TINH", "BQLDA-GT"): State.CONFERRED,
+        ("BK_TINH", "BQLDA-DD"): State.CONFERRED,
+    }
+    papers = {
+        d.kind
+        for d in session.exec(
+            select(GeneratedDocument).where(GeneratedDocument.owner == f"covenant:{covenant.id}")
+        )
+    }
+    assert papers == {"giao_uoc", "bien_ban_cum", "to_trinh_cum"}
+    flag = session.exec(select(AwardRecord).where(AwardRecord.code == "CO_TD_TINH")).one()
+    assert flag.collective_id == lead.unit_id and flag.decision_number.endswith("/QĐ-UBND")
+
+
 def logins_of_the_demo_accounts(output: str, folder) -> None:
     """The summary lists an account per role at each level, a council member of each council and
     an administrator, with their passwords; one of each kind logs in and holds its role; the
@@ -101,7 +140,7 @@ def logins_of_the_demo_accounts(output: str, folder) -> None:
     for code in ("tw", "bct", "qng", "snv", "stc", "bct-xttm"):
         assert {f"{code}.lanhdao", f"{code}.thuongtruc"} <= usernames, code
     assert {"snv.canbo", "stc.canbo", "bct-xttm.canbo", "quantri", "hoidong.stc", "hoidong.bct"} <= usernames
-    assert sum("Thành viên Hội đồng" in line for line in table) == 7  # one per council
+    assert sum("Thành viên Hội đồng" in line for line in table) == 12  # one per council
     passwords = dict(accounts)
     expected = {
         "stc.canbo": ("unit_officer", "Sở Tài chính"),

@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models.campaigns import Cluster, ClusterLead
+from models.clusters import Cluster, ClusterLead
 from models.db import transaction_cache
 from models.eligibility.history import BASE_YEAR, History, bulk
 from models.history import RATING_RANK, AwardRecord, Discipline, Initiative, Rating, RatingLevel

@@ -182,7 +182,7 @@ def document_content(document_id: PathId, session: SessionDep, actor: ActorDep) 
     return download(d.sha256, d.filename, d.content_type)
 
 
-def _generated(session: Session, actor, entity: str, record_id: int) -> list[FileOut]:
+def generated_files(session: Session, actor, entity: str, record_id: int) -> list[FileOut]:
     return [_file(d) for d in files.generated(session, files.record(session, actor, entity, record_id))]
 
 
@@ -192,7 +192,7 @@ def decision_files(decision_id: PathId, session: SessionDep, actor: ActorDep) ->
     and the certificates' print file (in_bang_khen, in_giay_khen) with its text alone for the
     pre-printed phôi (in_phoi), and the list of the reward money (chi_tien_thuong, Word;
     chi_tien_thuong_xlsx)."""
-    return _generated(session, actor, "decision", decision_id)
+    return generated_files(session, actor, "decision", decision_id)
 
 
 @router.get("/decisions/{decision_id}/print-on-form", response_class=Response, responses=FILE)
@@ -218,13 +218,13 @@ def print_on_form_calibration(decision_id: PathId, session: SessionDep, actor: A
 @router.get("/council-sessions/{session_id}/files", response_model=list[FileOut])
 def council_session_files(session_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
     """The minutes (Biên bản) of the council session."""
-    return _generated(session, actor, "council_session", session_id)
+    return generated_files(session, actor, "council_session", session_id)
 
 
 @router.get("/submissions/{submission_id}/files", response_model=list[FileOut])
 def submission_files(submission_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
     """The Tờ trình with its Danh sách."""
-    return _generated(session, actor, "submission", submission_id)
+    return generated_files(session, actor, "submission", submission_id)
 
 
 @router.get("/files/{file_id}/content", response_class=FileResponse, responses=FILE)

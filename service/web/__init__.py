@@ -8,6 +8,7 @@ from service.web import (
     admin,
     authority,
     cases,
+    clusters,
     council,
     decisions,
     imports,
@@ -33,3 +34,4 @@ router.include_router(registers.router)
 router.include_router(admin.router)
 router.include_router(imports.router)
 router.include_router(reports.router)
+router.include_router(clusters.router)

@@ -10,6 +10,7 @@ from sqlmodel import select
 from models import conferences, imports
 from models.access import system_actor
 from models.accounts import UserAccount, create_user, new_person
+from models.cluster_year import open_scoring
 from models.conferences import ConferenceKind
 from models.db import session_scope
 from models.decide import draft_decision
@@ -19,6 +20,7 @@ from models.workflow import apply, submit
 from service.web import router
 from tests.browser.test_browser_council import convened
 from tests.factories import NOW, history, password_of, person
+from tests.test_clusters import CRITERIA_OF_THE_YEAR, make_block, signed_covenant
 from tests.test_excel import PEOPLE, book
 from tests.test_workflow import draft, report, through_unit_council
 
@@ -62,6 +64,10 @@ PAGES = {
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
     "/quan-tri": ("quantri", {}),
     "/quan-tri/tai-khoan/{user_id}": ("quantri", {"user_id": "account"}),
+    "/cum-thi-dua": ("province_secretariat", {}),
+    "/cum-thi-dua/{cluster_id}": ("province_secretariat", {"cluster_id": "cluster"}),
+    "/cum-thi-dua/nam/{covenant_id}": ("province_secretariat", {"covenant_id": "covenant"}),
+    "/cum-thi-dua/nam/{covenant_id}/cham-diem": ("truongban0", {"covenant_id": "covenant"}),
 }
 
 
@@ -112,11 +118,15 @@ def seeded(site) -> dict[str, int]:
             "batch": batch,
             "decision": decision.id,
         }
-    return records | {
-        "meeting": convened(engine, prov),
-        "import": refused_import(engine, prov),
-        "conference": held_conference(engine, prov),
-    }
+    return (
+        records
+        | {
+            "meeting": convened(engine, prov),
+            "import": refused_import(engine, prov),
+            "conference": held_conference(engine, prov),
+        }
+        | block_year(engine, prov)
+    )
 
 
 def held_conference(engine, prov) -> int:
@@ -135,6 +145,18 @@ def held_conference(engine, prov) -> int:
         )
         conferences.honour(session, clerk, held.id, person_id=prov.people["good"].id)
         return held.id
+
+
+def block_year(engine, prov) -> dict[str, int]:
+    """The block of six boards in its scoring round; a login for the first board's head."""
+    with session_scope(engine) as session:
+        block = make_block(session, prov)
+        create_user(
+            session, system_actor(), "truongban0", block.heads[0].person_id, password_of("truongban0")
+        )
+        covenant = signed_covenant(session, block, CRITERIA_OF_THE_YEAR)
+        open_scoring(session, block.organiser, covenant.id)
+        return {"cluster": block.cluster.id, "covenant": covenant.id}
 
 
 def refused_import(engine, prov) -> int:
