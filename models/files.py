@@ -64,9 +64,11 @@ def _load(session: Session, entity: str, key: int) -> Record | None:
         return d and Record(entity, key, (d.issuer_unit_id,), None, _carried(session, items))
     if entity == "covenant":  # a cluster's papers: its organiser's and its members' to read
         covenant = session.get(Covenant, key)
-        cluster = covenant and session.get(Cluster, covenant.cluster_id)
-        members = select(ClusterMember.unit_id).where(ClusterMember.cluster_id == covenant.cluster_id)
-        return cluster and Record(entity, key, (cluster.organiser_unit_id, *session.exec(members)), None, [])
+        if covenant is None:
+            return None
+        cluster = session.get(Cluster, covenant.cluster_id)
+        members = session.exec(select(ClusterMember.unit_id).where(ClusterMember.cluster_id == cluster.id))
+        return Record(entity, key, (cluster.organiser_unit_id, *members), None, [])
     return None
 
 

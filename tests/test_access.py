@@ -11,6 +11,7 @@ from models.db import session_scope
 from models.org import RoleGrant
 from models.runs import FlowRun
 from service.api import MAX_ID
+from tests.test_clusters import make_block, signed_covenant
 from tests.test_excel import PEOPLE, book
 from tests.test_files_api import season
 from tests.test_uploads import PDF
@@ -62,6 +63,7 @@ LISTS = {
     "/api/v1/campaigns": "campaign",
     "/api/v1/users": "user",
     "/api/v1/grants": "grant",
+    "/api/v1/clusters": "cluster",
 }
 # a route that creates or acts on records named in its body → the field that names the record
 # probed, and a body naming the season's records
@@ -116,6 +118,8 @@ NAMES = {
     "grant_id": "grant",
     "job_id": "import",
     "conference_id": "conference",
+    "cluster_id": "cluster",
+    "covenant_id": "covenant",
 }
 CONFERENCE = {
     "kind": "advanced_examples",
@@ -147,6 +151,19 @@ BODIES = {  # a valid body for each write that names its record in the path
     ("POST", "/api/v1/grants/{grant_id}/end"): {"json": {"valid_to": "2026-01-01"}},
     ("POST", "/api/v1/conferences/{conference_id}/honourees"): {"json": {"person_id": 1}},
     ("POST", "/api/v1/conferences/{conference_id}/report"): {},
+    ("POST", "/api/v1/clusters/{cluster_id}/terms"): {"json": {"year": 2025, "chosen_on": "2025-01-15"}},
+    ("POST", "/api/v1/clusters/{cluster_id}/covenants"): {
+        "json": {"year": 2026, "criteria": [{"name": "Nhiệm vụ", "max_score": 10}]}
+    },
+    ("POST", "/api/v1/covenants/{covenant_id}/signatures"): {"json": {"signed_on": "2025-02-20"}},
+    ("POST", "/api/v1/covenants/{covenant_id}/scoring"): {},
+    ("POST", "/api/v1/covenants/{covenant_id}/scores"): {"json": {"unit_id": 1, "points": {"1": 5}}},
+    ("POST", "/api/v1/covenants/{covenant_id}/verifications"): {
+        "json": {"unit_id": 1, "criterion_id": 1, "points": 5}
+    },
+    ("POST", "/api/v1/covenants/{covenant_id}/vote"): {"json": {"review_on": "2025-12-10", "present": [1]}},
+    ("POST", "/api/v1/covenants/{covenant_id}/ballots"): {"json": {"choices": [1]}},
+    ("POST", "/api/v1/covenants/{covenant_id}/close"): {},
 }
 
 
@@ -163,6 +180,8 @@ def records(app_db, prov, api) -> dict[str, int | str]:
             session, system_actor(), "hoa.tran", prov.people["officer"].id, "mật khẩu dài 1"
         )
         user_id = user.id
+        block = make_block(session, prov)
+        covenant = signed_covenant(session, block).id
     upload = {
         "file": ("du_lieu.xlsx", book({"Cá nhân": [PEOPLE, ["Âu Văn Khải", "", "QNG-STC", "Nam", ""]]}))
     }
@@ -185,6 +204,8 @@ def records(app_db, prov, api) -> dict[str, int | str]:
         "user": user_id,
         "grant": grant,
         "import": ok(api["unit_secretariat"].get("/api/v1/imports"))[0]["id"],
+        "cluster": block.cluster.id,
+        "covenant": covenant,
         "conference": ok(
             api["unit_secretariat"].post(
                 "/api/v1/conferences", json=CONFERENCE | {"organiser_unit_id": prov.units["stc"].id}
@@ -221,11 +242,8 @@ def test_every_route_is_closed_to_strangers_and_says_not_found_alike(app_db, pro
                 problems.append(f"{method} {path}: a list not in LISTS")
                 continue
             answer = stranger.get(path)
-            shown = (
-                {item["id"] for item in answer.json().get("items", [])}
-                if answer.status_code == 200
-                else set()
-            )
+            listed = answer.json() if answer.status_code == 200 else []
+            shown = {item["id"] for item in (listed if isinstance(listed, list) else listed.get("items", []))}
             if answer.status_code not in (200, 404) or r[LISTS[path]] in shown:
                 problems.append(f"{method} {path}: shows a stranger {LISTS[path]} ({answer.status_code})")
             continue
