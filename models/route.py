@@ -90,7 +90,7 @@ ROWS = {
         ("nominate",       {NEW},         S.DRAFT,           {UO},        "nominating", ""),
         ("edit",           EDITABLE,      SAME,              {UO},        "nominating", ""),  # and upload
         ("delete",         {S.DRAFT},     S.DELETED,         {UO},        "nominating", ""),
-        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota"),
+        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota registered"),
         ("return",         {S.SUBMITTED}, S.RETURNED,        {SEC},       "handling",   ""),
         ("resubmit",       {S.RETURNED},  S.SUBMITTED,       {UO, SEC},   "sender",     "dossier"),
         ("accept",         {S.SUBMITTED}, S.ACCEPTED,        {SEC},       "handling",   "eligible dossier"),
