@@ -275,6 +275,18 @@ class GoldenBookDoc(Schema):
     entries: list[BookEntry]
 
 
+class CampaignDoc(Schema):
+    """A campaign's Kế hoạch phát động or the Báo cáo of its review (sơ kết, tổng kết): Decree
+    30/2020 App. III Mẫu 1.3, opening paragraphs then numbered parts."""
+
+    header: Header
+    summary: NFCStr
+    opening: list[NFCStr]  # the legal bases and the purpose
+    sections: list[Section]  # "I. MỤC ĐÍCH, YÊU CẦU" with its paragraphs
+    recipients: list[NFCStr]
+    signature: Signature
+
+
 KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
@@ -286,4 +298,6 @@ KINDS: dict[str, type[Schema]] = {
     "bao_cao_thanh_tich": ReportDoc,
     "chi_tien_thuong": RewardListDoc,
     "so_vang": GoldenBookDoc,
+    "ke_hoach": CampaignDoc,
+    "bao_cao_tong_ket": CampaignDoc,
 }

@@ -10,16 +10,19 @@ from sqlmodel import Session, col, select
 
 from models import route, workflow
 from models.access import Actor
+from models.campaigns import Campaign
 from models.councils import Council, CouncilSession, SessionItem
 from models.decisions import Decision, GeneratedDocument
 from models.errors import NotFound
 from models.nominations import DossierDocument, Nomination, Submission, SubmissionItem
+from models.routing import Org
 
 LABELS = {
     "nomination": "hồ sơ",
     "submission": "Tờ trình",
     "council_session": "phiên họp",
     "decision": "quyết định",
+    "campaign": "phong trào thi đua",
 }
 CERTIFICATES = ("bang_khen", "giay_khen")  # one per nominee, under the nomination it honours
 
@@ -60,6 +63,9 @@ def _load(session: Session, entity: str, key: int) -> Record | None:
         d = session.get(Decision, key)
         items = select(Nomination.id).where(Nomination.decision_id == key)
         return d and Record(entity, key, (d.issuer_unit_id,), None, _carried(session, items))
+    if entity == "campaign":  # its plan and reviews: the organiser's, and the units it called on
+        c = session.get(Campaign, key)
+        return c and Record(entity, key, tuple(Org.of(session).below({c.organiser_unit_id})), None, [])
     return None
 
 

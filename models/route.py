@@ -31,6 +31,9 @@ class Flow(StrEnum):
     APPRAISAL = "appraisal"
     SWEEP = "deadline_sweeper"
     IMPORT = "excel_import"
+    CAMPAIGN_PLAN = "campaign_plan"
+    INTERIM_REVIEW = "interim_review"
+    FINAL_REVIEW = "final_review"
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -41,6 +44,9 @@ FLOW_SUBJECT = {
     Flow.FORWARD: ("submission", "submission_id"),
     Flow.APPRAISAL: ("submission", "submission_id"),  # an appraisal Tờ trình is a Submission row
     Flow.IMPORT: ("import_job", "job_id"),
+    Flow.CAMPAIGN_PLAN: ("campaign", "campaign_id"),
+    Flow.INTERIM_REVIEW: ("campaign", "campaign_id"),
+    Flow.FINAL_REVIEW: ("campaign", "campaign_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record
