@@ -14,7 +14,7 @@ from document_templates.contexts import CampaignDoc, Section, date_text
 from document_templates.wording import header, signing_block
 from models import campaigning, registrations
 from models.access import Actor
-from models.campaigns import Campaign, CampaignKind
+from models.campaigns import Campaign, CampaignKind, rules_of
 from models.decisions import Decision, DecisionState, GeneratedDocument
 from models.dossier import Store, keep
 from models.errors import IllegalTransition, NotFound
@@ -46,7 +46,7 @@ def _recipients(session: Session, organiser: Unit) -> list[str]:
 def plan_doc(session: Session, campaign: Campaign) -> CampaignDoc:
     """Kế hoạch phát động: what Law 06/2022 Art. 17(1) asks a campaign to fix before launch."""
     organiser = session.get(Unit, campaign.organiser_unit_id)
-    rules = _rules(session, organiser, campaign.launched_on)
+    rules = rules_of(campaign, Org.of(session).tenant(organiser.id))
     bases, _ = legal_bases(session, organiser, rules, own_powers=False)
     opening = [f"{b};" for b in bases] + [
         f"{organiser.name} ban hành Kế hoạch phát động {campaign.name} {_span(campaign)} như sau:"

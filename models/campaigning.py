@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.access import Actor
-from models.campaigns import Campaign, CampaignKind
-from models.catalogue import UnknownAward, default_catalogue
+from models.campaigns import Campaign, CampaignKind, rules_of
+from models.catalogue import UnknownAward
 from models.decide import next_number
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from models.org import Role, Unit
@@ -54,7 +54,7 @@ def may_organise(actor: Actor, unit_id: int) -> bool:
 
 
 def _check_awards(campaign: Campaign) -> None:
-    rules = default_catalogue().for_date(campaign.launched_on)
+    rules = rules_of(campaign)
     for code in campaign.awards:
         try:
             rules.award(code)

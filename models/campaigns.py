@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.catalogue import RuleSet, default_catalogue
 from models.db import enum_type, utcnow
 from models.history import ONE_SUBJECT
 
@@ -51,6 +52,13 @@ class Campaign(SQLModel, table=True):
     def years(self) -> int:
         """How many years the campaign runs: the spans the law ties awards to (Arts. 25(3), 26(2))."""
         return (self.last_year or self.year) - self.year + 1
+
+
+def rules_of(campaign: Campaign, tenant: str | None = None) -> RuleSet:
+    """The rule set a campaign's awards are read in: the one in force at its launch, or the first
+    there is for a movement launched before the catalogue begins (Law 06/2022 from 1/1/2024)."""
+    catalogue = default_catalogue()
+    return catalogue.for_date(max(campaign.launched_on, catalogue.in_force_from), tenant)
 
 
 class BatchState(StrEnum):

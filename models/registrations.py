@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.access import Actor
-from models.campaigns import BatchState, Campaign, Registration, RegistrationBatch
-from models.catalogue import RuleSet, UnknownAward, default_catalogue
+from models.campaigns import BatchState, Campaign, Registration, RegistrationBatch, rules_of
+from models.catalogue import RuleSet, UnknownAward
 from models.db import utcnow
 from models.eligibility.load import staff_of
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, NotFound, StaleVersion
@@ -112,7 +112,7 @@ def register(
         raise Forbidden(f"{actor.name} không có quyền đăng ký thi đua cho {unit.name}")
     if not entries:
         raise InvalidInput("Chưa có cá nhân, tập thể nào đăng ký", field="entries")
-    rules = default_catalogue().for_date(campaign.launched_on, Org.of(session).tenant(unit_id))
+    rules = rules_of(campaign, Org.of(session).tenant(unit_id))
     entries = list(dict.fromkeys(entries))
     _check_entries(session, rules, unit_id, campaign.year, entries)
     batch = session.exec(
@@ -314,9 +314,7 @@ def rates(session: Session, campaign_id: int) -> Rates:
             select(AwardRecord).where(AwardRecord.year == campaign.year, col(AwardRecord.revoked).is_(False))
         )
     }
-    rules = default_catalogue().for_date(
-        campaign.launched_on, Org.of(session).tenant(campaign.organiser_unit_id)
-    )
+    rules = rules_of(campaign, Org.of(session).tenant(campaign.organiser_unit_id))
     for code in sorted({r.award_code for r in approved}, key=lambda c: list(rules.awards).index(c)):
         title = TitleRate(code, rules.award(code).name, "individual" not in rules.award(code).subjects)
         mine = {(r.person_id, r.collective_id) for r in approved if r.award_code == code}

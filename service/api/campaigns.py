@@ -55,7 +55,7 @@ class CampaignOut(CampaignIn):
 
 
 def campaign_out(c: Campaign, follow_up: FollowUp | None = None) -> CampaignOut:
-    fields = c.model_dump(include=set(CampaignIn.model_fields))
+    fields = {name: getattr(c, name) for name in CampaignIn.model_fields}  # read after the commit
     return CampaignOut(
         **fields,
         id=c.id,
@@ -105,9 +105,10 @@ def get_campaign(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> C
 @router.post("/campaigns/{campaign_id}/launch", response_model=CampaignOut)
 def launch(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> CampaignOut:
     """Number the Kế hoạch phát động in the organiser's KH register; a flow writes it."""
-    campaign = campaigning.launch(session, actor, campaign_id)
-    session.commit()
-    return campaign_out(campaign, start(Flow.CAMPAIGN_PLAN, campaign.id))
+    campaigning.launch(session, actor, campaign_id)
+    session.commit()  # read nothing more before the flow: on SQLite a new transaction would lock
+    follow_up = start(Flow.CAMPAIGN_PLAN, campaign_id)
+    return campaign_out(session.get(Campaign, campaign_id), follow_up)
 
 
 @router.post("/campaigns/{campaign_id}/reviews/{review}", status_code=202, response_model=FollowUp)
@@ -118,7 +119,8 @@ def review(
     campaign = _visible(session, actor, campaign_id)
     if not campaigning.may_organise(actor, campaign.organiser_unit_id):
         raise NotFound(f"Không có phong trào thi đua #{campaign_id}")
-    return start(REVIEW_FLOWS[review], campaign.id)
+    session.commit()  # end the read before the flow writes (SQLite)
+    return start(REVIEW_FLOWS[review], campaign_id)
 
 
 # ---------------------------------------------------------------------------- registrations
@@ -151,7 +153,7 @@ class BatchOut(BaseModel):
 def batch_out(session: Session, b: RegistrationBatch) -> BatchOut:
     count = len(session.exec(select(Registration.id).where(Registration.batch_id == b.id)).all())
     return BatchOut(
-        **b.model_dump(exclude={"submitted_by", "decided_by"}),
+        **{name: getattr(b, name) for name in BatchOut.model_fields if hasattr(b, name) and name != "unit"},
         unit=session.get(Unit, b.unit_id).name,
         entries=count,
     )
