@@ -292,3 +292,40 @@ def test_the_api_creates_launches_registers_and_refuses(api, prov):
     assert ok(secretariat.post(f"/api/v1/campaigns/{made['id']}/reviews/so_ket"), 202)["started"]
     assert len(ok(secretariat.get(f"/api/v1/campaigns/{made['id']}"))["files"]) == 2
     assert officer.post(f"/api/v1/campaigns/{made['id']}/reviews/so_ket").status_code == 404
+
+
+def test_the_pages_register_approve_and_show_the_rates(api, prov, browse):
+    body = {
+        "organiser_unit_id": prov.units["province"].id,
+        "name": "Phong trào thi đua năm 2025",
+        "year": 2025,
+        "launched_on": "2025-01-15",
+        "targets": ["100 % đơn vị đăng ký thi đua"],
+    }
+    made = ok(api["province_secretariat"].post("/api/v1/campaigns", json=body), 201)
+    secretariat, officer = browse("province_secretariat"), browse("officer")
+    detail = f"/phong-trao/{made['id']}"
+    assert officer.get("/phong-trao").status_code == 200 and detail in officer.get("/phong-trao").text
+    page = officer.get(detail)
+    assert "100 % đơn vị đăng ký thi đua" in page.text and "Phát động, lập Kế hoạch" not in page.text
+    launched = secretariat.post(f"{detail}/phat-dong", data={"csrf_token": secretariat.csrf})
+    assert launched.status_code == 303
+    assert "KH_01-KH-UBND.docx" in secretariat.get(detail).text
+    form = f"{detail}/dang-ky/{prov.units['stc'].id}"
+    assert f'href="{form}"' in page.text
+    good = f"LDTT:p:{prov.people['good'].id}"
+    assert f'value="{good}"' in officer.get(form).text
+    assert (
+        officer.post(form, data={"csrf_token": officer.csrf, "chon": [good, "LDTT:x:1"]}).status_code == 422
+    )
+    assert officer.post(form, data={"csrf_token": officer.csrf, "chon": [good]}).status_code == 303
+    assert "checked" in officer.get(form).text and "Chờ phê duyệt" in officer.get(form).text
+    assert secretariat.get(f"/phong-trao/{made['id']}/dang-ky/{prov.units['stc'].id}").status_code == 404
+    queue = secretariat.get("/phong-trao/cho-duyet")
+    assert "Sở Tài chính" in queue.text
+    (batch,) = ok(api["province_secretariat"].get("/api/v1/registration-queue"))
+    decision = {"csrf_token": secretariat.csrf, "approve": "true", "version": batch["version"]}
+    assert secretariat.post(f"/phong-trao/dang-ky/{batch['id']}/quyet-dinh", data=decision).status_code == 303
+    assert secretariat.post(f"/phong-trao/dang-ky/{batch['id']}/quyet-dinh", data=decision).status_code == 409
+    assert "Không có đăng ký nào chờ phê duyệt" in secretariat.get("/phong-trao/cho-duyet").text
+    assert "1/2 (50 %)" in officer.get(detail).text

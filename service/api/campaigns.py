@@ -27,6 +27,7 @@ from service.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["campaigns"], responses=refusals(401, 403, 404, 409, 422))
 REVIEW_FLOWS = {"so_ket": Flow.INTERIM_REVIEW, "tong_ket": Flow.FINAL_REVIEW}
+Review = Literal["so_ket", "tong_ket"]
 
 
 class CampaignIn(BaseModel):
@@ -112,9 +113,7 @@ def launch(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> Campaig
 
 
 @router.post("/campaigns/{campaign_id}/reviews/{review}", status_code=202, response_model=FollowUp)
-def review(
-    campaign_id: PathId, review: Literal["so_ket", "tong_ket"], session: SessionDep, actor: ActorDep
-) -> FollowUp:
+def review(campaign_id: PathId, review: Review, session: SessionDep, actor: ActorDep) -> FollowUp:
     """Write the draft Báo cáo sơ kết (six months) or tổng kết (year end), pre-filled."""
     campaign = _visible(session, actor, campaign_id)
     if not campaigning.may_organise(actor, campaign.organiser_unit_id):

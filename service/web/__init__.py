@@ -7,6 +7,7 @@ from service.web import (
     account,
     admin,
     authority,
+    campaigns,
     cases,
     council,
     decisions,
@@ -31,3 +32,4 @@ router.include_router(authority.router)
 router.include_router(registers.router)
 router.include_router(admin.router)
 router.include_router(imports.router)
+router.include_router(campaigns.router)
