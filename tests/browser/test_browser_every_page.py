@@ -55,6 +55,13 @@ PAGES = {
     "/thu-ky/nhap-excel/{job_id}": ("unit_secretariat", {"job_id": "import"}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
+    "/phong-trao": ("officer", {}),
+    "/phong-trao/cho-duyet": ("unit_secretariat", {}),
+    "/phong-trao/{campaign_id}": ("officer", {"campaign_id": "campaign"}),
+    "/phong-trao/{campaign_id}/dang-ky/{unit_id}": (
+        "officer",
+        {"campaign_id": "campaign", "unit_id": "unit"},
+    ),
     "/quan-tri": ("quantri", {}),
     "/quan-tri/tai-khoan/{user_id}": ("quantri", {"user_id": "account"}),
 }
@@ -106,6 +113,7 @@ def seeded(site) -> dict[str, int]:
             "unit": prov.units["stc"].id,
             "batch": batch,
             "decision": decision.id,
+            "campaign": prov.campaign.id,
         }
     return records | {"meeting": convened(engine, prov), "import": refused_import(engine, prov)}
 
