@@ -230,6 +230,14 @@ def problem(session: Session, nomination: Nomination, year: int, rules: RuleSet)
     return f"{name} chưa đăng ký danh hiệu {title} năm {year} ({why}; {ARTICLE})"
 
 
+def warning(session: Session, nomination: Nomination) -> str | None:
+    """What the secretariat and the council see on a nomination its nominee did not register for."""
+    campaign = session.get(Campaign, nomination.campaign_id)
+    return problem(
+        session, nomination, campaign.year, rules_of(campaign, Org.of(session).tenant(nomination.unit_id))
+    )
+
+
 def check(session: Session, nomination: Nomination, year: int, rules: RuleSet) -> str | None:
     """At submission: under `block` an unregistered nominee is refused; under `warn` the warning
     is returned for the secretariat and the council to see."""

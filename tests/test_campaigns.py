@@ -329,3 +329,21 @@ def test_the_pages_register_approve_and_show_the_rates(api, prov, browse):
     assert secretariat.post(f"/phong-trao/dang-ky/{batch['id']}/quyet-dinh", data=decision).status_code == 409
     assert "Không có đăng ký nào chờ phê duyệt" in secretariat.get("/phong-trao/cho-duyet").text
     assert "1/2 (50 %)" in officer.get(detail).text
+
+
+def test_the_secretariat_sees_the_warning_on_an_unregistered_nomination(api, prov, browse):
+    draft = {
+        "award_code": "LDTT",
+        "campaign_id": prov.campaign.id,
+        "person_id": prov.people["diligent"].id,
+        "unit_id": prov.units["stc"].id,
+    }
+    n = ok(api["officer"].post("/api/v1/nominations", json=draft), 201)
+    case = ok(api["officer"].get(f"/api/v1/nominations/{n['id']}"))
+    assert case["registration_warning"].startswith(
+        "Trương Thị Mai chưa đăng ký danh hiệu Lao động tiên tiến năm 2025"
+    )
+    assert "Đăng ký thi đua: Trương Thị Mai chưa đăng ký" in browse("officer").get(f"/ho-so/{n['id']}").text
+    fighter = {**draft, "award_code": "GK"}  # a form of reward is not registered for
+    gk = ok(api["officer"].post("/api/v1/nominations", json=fighter), 201)
+    assert ok(api["officer"].get(f"/api/v1/nominations/{gk['id']}"))["registration_warning"] is None
