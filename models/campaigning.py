@@ -8,14 +8,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from models import audit
+from models import audit, sight
 from models.access import Actor
 from models.campaigns import Campaign, CampaignKind, rules_of
 from models.catalogue import UnknownAward
 from models.decide import next_number
 from models.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from models.org import Role, Unit
-from models.routing import Org
 from models.text import nfc
 
 PLAN = "KH"  # Kế hoạch: Decree 30/2020 App. III's abbreviation of the document type
@@ -109,8 +108,9 @@ def create(session: Session, actor: Actor, campaign: Campaign) -> Campaign:
     """A new campaign of its organiser, its text NFC, checked: the award codes the catalogue
     knows, a movement long enough for the awards it names, a phase inside its parent's span."""
     organiser = session.get(Unit, campaign.organiser_unit_id)
-    if organiser is None:
-        raise InvalidInput(f"Không có đơn vị #{campaign.organiser_unit_id}", field="organiser_unit_id")
+    seen = sight.units(session, actor)
+    if organiser is None or (seen is not None and organiser.id not in seen):
+        raise NotFound(f"Không có đơn vị #{campaign.organiser_unit_id}")
     if not may_organise(actor, organiser.id):
         raise Forbidden(f"{actor.name} không có quyền phát động phong trào thi đua của {organiser.name}")
     campaign.name, campaign.theme = nfc(campaign.name).strip(), nfc(campaign.theme).strip()
@@ -128,13 +128,6 @@ def create(session: Session, actor: Actor, campaign: Campaign) -> Campaign:
     return campaign
 
 
-def get(session: Session, actor: Actor, campaign_id: int) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(f"Không có phong trào thi đua #{campaign_id}")
-    return campaign
-
-
 def phases(session: Session, campaign_id: int) -> list[Campaign]:
     return list(
         session.exec(
@@ -143,18 +136,6 @@ def phases(session: Session, campaign_id: int) -> list[Campaign]:
             .order_by(col(Campaign.starts_on), col(Campaign.id))
         )
     )
-
-
-def visible(session: Session, actor: Actor) -> list[Campaign]:
-    """The campaigns of the units above, at and below those where the person holds a role: a
-    unit registers for its province's campaign, the province sees its own."""
-    query = select(Campaign).order_by(col(Campaign.year).desc(), col(Campaign.id))
-    if actor.is_admin or actor.system:
-        return list(session.exec(query))
-    org = Org.of(session)
-    mine = {unit for _, unit in actor.grants}
-    reach = org.below(mine) | {a.id for unit in mine for a in org.ancestors(unit)}
-    return [c for c in session.exec(query) if c.organiser_unit_id in reach]
 
 
 def launch(session: Session, actor: Actor, campaign_id: int) -> Campaign:

@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import audit
+from models import audit, sight
 from models.access import Actor
 from models.campaigns import BatchState, Campaign, Registration, RegistrationBatch, rules_of
 from models.catalogue import RuleSet, UnknownAward
@@ -155,7 +155,8 @@ def decide(
     """Approve a unit's registrations, or return them with the reason. Of two approvers acting on
     the same batch one wins; the other is told it changed (409)."""
     batch = session.get(RegistrationBatch, batch_id, with_for_update=True)
-    if batch is None:
+    seen = sight.units(session, actor)
+    if batch is None or (seen is not None and batch.unit_id not in seen):
         raise NotFound(f"Không có bản đăng ký #{batch_id}")
     if not may_approve(session, actor, batch):
         raise Forbidden(f"{actor.name} không có quyền phê duyệt đăng ký thi đua này")

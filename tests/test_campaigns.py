@@ -266,8 +266,7 @@ def test_the_api_creates_launches_registers_and_refuses(api, prov):
     launched = ok(secretariat.post(f"/api/v1/campaigns/{made['id']}/launch"))
     assert launched["plan_reference"] == "01/KH-UBND" and launched["follow_up"]["started"]
     assert secretariat.post(f"/api/v1/campaigns/{made['id']}/launch").status_code == 409
-    detail = ok(secretariat.get(f"/api/v1/campaigns/{made['id']}"))
-    assert [f["kind"] for f in detail["files"]] == ["ke_hoach"]
+    assert [f["kind"] for f in ok(secretariat.get(f"/api/v1/campaigns/{made['id']}/files"))] == ["ke_hoach"]
     entries = {
         "unit_id": prov.units["stc"].id,
         "entries": [{"award_code": "LDTT", "person_id": prov.people["good"].id}],
@@ -289,9 +288,18 @@ def test_the_api_creates_launches_registers_and_refuses(api, prov):
     assert (rates["units_registered"], rates["units_share"]) == (1, "50 %")
     sheet = secretariat.get(f"/api/v1/campaigns/{made['id']}/registrations?format=xlsx")
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
-    assert ok(secretariat.post(f"/api/v1/campaigns/{made['id']}/reviews/so_ket"), 202)["started"]
-    assert len(ok(secretariat.get(f"/api/v1/campaigns/{made['id']}"))["files"]) == 2
-    assert officer.post(f"/api/v1/campaigns/{made['id']}/reviews/so_ket").status_code == 404
+    interim = {"review": "so_ket"}
+    assert ok(secretariat.post(f"/api/v1/campaigns/{made['id']}/reviews", json=interim), 202)["started"]
+    assert len(ok(secretariat.get(f"/api/v1/campaigns/{made['id']}/files"))) == 2
+    assert officer.post(f"/api/v1/campaigns/{made['id']}/reviews", json=interim).status_code == 403
+    assert (
+        secretariat.post(f"/api/v1/campaigns/{made['id']}/reviews", json={"review": "x"}).status_code == 422
+    )
+    phase = body | {"kind": "phase", "parent_id": made["id"], "name": "Đợt 1", "starts_on": "2025-04-01"}
+    assert secretariat.post("/api/v1/campaigns", json=phase | {"ends_on": "2026-05-01"}).status_code == 422
+    ok(secretariat.post("/api/v1/campaigns", json=phase | {"ends_on": "2025-05-01"}), 201)
+    assert [p["name"] for p in ok(officer.get(f"/api/v1/campaigns/{made['id']}/phases"))] == ["Đợt 1"]
+    assert ok(officer.get(f"/api/v1/campaigns/{made['id']}"))["plan_reference"] == "01/KH-UBND"
 
 
 def test_the_pages_register_approve_and_show_the_rates(api, prov, browse):

@@ -14,12 +14,13 @@ from sqlmodel import Session, col, select
 from models import campaigning, excel, registrations
 from models.access import Actor, today
 from models.campaigns import Campaign, CampaignKind, Registration, RegistrationBatch
-from models.errors import NotFound
+from models.errors import Forbidden
 from models.org import Person, Unit
 from models.route import Flow
 from models.text import NFCStr
 from models.uploads import XLSX
-from service.api import PathId, RowId, refusals
+from service.api import PathId, RowId, directory, refusals
+from service.api.directory import CampaignOut
 from service.api.documents import FileOut, _generated, attachment
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
@@ -48,78 +49,62 @@ class CampaignIn(BaseModel):
     final_review_on: date | None = None
 
 
-class CampaignOut(CampaignIn):
-    id: int
-    plan_reference: str
-    unlocks: dict[str, str]  # award code → the article that ties it to the campaign's length
-    follow_up: FollowUp | None = None
-
-
-def campaign_out(c: Campaign, follow_up: FollowUp | None = None) -> CampaignOut:
-    fields = {name: getattr(c, name) for name in CampaignIn.model_fields}  # read after the commit
-    return CampaignOut(
-        **fields,
-        id=c.id,
-        plan_reference=c.plan_reference,
-        unlocks=campaigning.unlocked(c),
-        follow_up=follow_up,
-    )
-
-
-class CampaignDetail(CampaignOut):
-    phases: list[CampaignOut]
-    files: list[FileOut]
+def campaign_of(session: Session, actor: Actor, campaign_id: int) -> CampaignOut:
+    """The campaign as GET /campaigns/{id} answers it (404 out of the caller's sight)."""
+    return CampaignOut.model_validate(directory.campaign(campaign_id, session, actor))
 
 
 @router.post("/campaigns", status_code=201, response_model=CampaignOut)
 def create_campaign(body: CampaignIn, session: SessionDep, actor: ActorDep) -> CampaignOut:
-    """A campaign, a phase (with `parent_id`) or a multi-year movement of the organiser."""
+    """A campaign, a phase (with `parent_id`) or a multi-year movement of the organiser, by its
+    secretariat; read back with GET /campaigns/{id}."""
     campaign = campaigning.create(session, actor, Campaign(**body.model_dump()))
+    campaign_id = campaign.id
     session.commit()
-    return campaign_out(campaign)
+    return campaign_of(session, actor, campaign_id)
 
 
-@router.get("/campaigns", response_model=list[CampaignOut])
-def list_campaigns(session: SessionDep, actor: ActorDep) -> list[CampaignOut]:
-    """The campaigns of the units above, at and below the caller's."""
-    return [campaign_out(c) for c in campaigning.visible(session, actor)]
+@router.get("/campaigns/{campaign_id}/phases", response_model=list[CampaignOut])
+def phases(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> list[CampaignOut]:
+    """The campaign's phases (đợt thi đua), by their start."""
+    campaign_of(session, actor, campaign_id)
+    found = [directory.campaign(p.id, session, actor) for p in campaigning.phases(session, campaign_id)]
+    return [CampaignOut.model_validate(p) for p in found]
 
 
-def _visible(session: Session, actor: Actor, campaign_id: int) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None or campaign not in campaigning.visible(session, actor):
-        raise NotFound(f"Không có phong trào thi đua #{campaign_id}")
-    return campaign
+@router.get("/campaigns/{campaign_id}/files", response_model=list[FileOut])
+def campaign_files(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
+    """Its Kế hoạch phát động (ke_hoach) and review reports (bao_cao_so_ket, bao_cao_tong_ket)."""
+    campaign_of(session, actor, campaign_id)
+    return _generated(session, actor, "campaign", campaign_id)
 
 
-@router.get("/campaigns/{campaign_id}", response_model=CampaignDetail)
-def get_campaign(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> CampaignDetail:
-    """The campaign with its phases and its documents (the Kế hoạch, the reports)."""
-    c = _visible(session, actor, campaign_id)
-    return CampaignDetail(
-        **campaign_out(c).model_dump(),
-        phases=[campaign_out(p) for p in campaigning.phases(session, c.id)],
-        files=_generated(session, actor, "campaign", c.id),
-    )
+class Launched(CampaignOut):
+    follow_up: FollowUp | None = None
 
 
-@router.post("/campaigns/{campaign_id}/launch", response_model=CampaignOut)
-def launch(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> CampaignOut:
+@router.post("/campaigns/{campaign_id}/launch", response_model=Launched)
+def launch(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> Launched:
     """Number the Kế hoạch phát động in the organiser's KH register; a flow writes it."""
+    campaign_of(session, actor, campaign_id)
     campaigning.launch(session, actor, campaign_id)
     session.commit()  # read nothing more before the flow: on SQLite a new transaction would lock
     follow_up = start(Flow.CAMPAIGN_PLAN, campaign_id)
-    return campaign_out(session.get(Campaign, campaign_id), follow_up)
+    return Launched(**campaign_of(session, actor, campaign_id).model_dump(), follow_up=follow_up)
 
 
-@router.post("/campaigns/{campaign_id}/reviews/{review}", status_code=202, response_model=FollowUp)
-def review(campaign_id: PathId, review: Review, session: SessionDep, actor: ActorDep) -> FollowUp:
-    """Write the draft Báo cáo sơ kết (six months) or tổng kết (year end), pre-filled."""
-    campaign = _visible(session, actor, campaign_id)
-    if not campaigning.may_organise(actor, campaign.organiser_unit_id):
-        raise NotFound(f"Không có phong trào thi đua #{campaign_id}")
+class ReviewIn(BaseModel):
+    review: Review = Field(description="so_ket (six months) or tong_ket (year end)")
+
+
+@router.post("/campaigns/{campaign_id}/reviews", status_code=202, response_model=FollowUp)
+def review(campaign_id: PathId, body: ReviewIn, session: SessionDep, actor: ActorDep) -> FollowUp:
+    """Write the draft Báo cáo sơ kết or tổng kết, pre-filled (the organiser's secretariat)."""
+    campaign = campaign_of(session, actor, campaign_id)
+    if not campaigning.may_organise(actor, campaign.organiser.id):
+        raise Forbidden(f"{actor.name} không lập báo cáo của phong trào #{campaign_id}")
     session.commit()  # end the read before the flow writes (SQLite)
-    return start(REVIEW_FLOWS[review], campaign_id)
+    return start(REVIEW_FLOWS[body.review], campaign_id)
 
 
 # ---------------------------------------------------------------------------- registrations
@@ -167,6 +152,7 @@ class DecisionIn(BaseModel):
 @router.post("/campaigns/{campaign_id}/registrations", status_code=201, response_model=BatchOut)
 def register(campaign_id: PathId, body: RegisterIn, session: SessionDep, actor: ActorDep) -> BatchOut:
     """The unit's registrations, in bulk, replacing what it sent before approval."""
+    campaign_of(session, actor, campaign_id)
     entries = [registrations.Entry(**e.model_dump()) for e in body.entries]
     batch = registrations.register(session, actor, campaign_id, body.unit_id, entries)
     session.commit()
@@ -195,7 +181,7 @@ def list_registrations(
     ] = "json",
 ) -> list[BatchOut] | Response:
     """The units' registration batches the caller may see (their own unit's, or those they approve)."""
-    _visible(session, actor, campaign_id)
+    campaign_of(session, actor, campaign_id)
     batches = [
         b
         for b in session.exec(
@@ -281,5 +267,5 @@ def rates_out(r: registrations.Rates) -> RatesOut:
 @router.get("/campaigns/{campaign_id}/rates", response_model=RatesOut)
 def rates(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> RatesOut:
     """Units registered of those in scope, people registered per title, registered who reached it."""
-    _visible(session, actor, campaign_id)
+    campaign_of(session, actor, campaign_id)
     return rates_out(registrations.rates(session, campaign_id))

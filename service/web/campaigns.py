@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
-from models import campaigning, registrations
+from models import campaigning, lists, registrations
 from models.access import Actor
 from models.campaigns import BatchState, Campaign, CampaignKind, Registration, RegistrationBatch
 from models.eligibility.load import staff_of
@@ -18,6 +18,7 @@ from models.org import Person, Unit
 from models.routing import Org
 from service.api import MAX_ID, PathId
 from service.api import campaigns as api
+from service.api import directory as api_directory
 from service.deps import SessionDep
 from service.web.pages import PageActor, PageRoute, go, render
 
@@ -39,7 +40,8 @@ INDIVIDUAL, COLLECTIVE = ("LDTT", "CSTDCS"), ("TTLDTT", "TTLDXS")  # the titles 
 
 @router.get("", response_class=HTMLResponse)
 def campaign_list(request: Request, session: SessionDep, actor: PageActor) -> Response:
-    return render(request, "campaigns/list.html", campaigns=api.list_campaigns(session, actor), kinds=KINDS)
+    found = api_directory.campaigns(session, actor, lists.Paging(per_page=200))["items"]
+    return render(request, "campaigns/list.html", campaigns=found, kinds=KINDS)
 
 
 @router.get("/cho-duyet", response_class=HTMLResponse)
@@ -70,15 +72,15 @@ def decide(
 @router.get("/{campaign_id}", response_class=HTMLResponse)
 def detail(campaign_id: PathId, request: Request, session: SessionDep, actor: PageActor) -> Response:
     """The campaign, its phases and documents, its rates; what the person may do with it."""
-    campaign = api.get_campaign(campaign_id, session, actor)
-    organiser = campaigning.may_organise(actor, campaign.organiser_unit_id)
+    campaign = api.campaign_of(session, actor, campaign_id)
     return render(
         request,
         "campaigns/detail.html",
         c=campaign,
         kinds=KINDS,
-        organiser=session.get(Unit, campaign.organiser_unit_id).name,
-        may_organise=organiser,
+        phases=api.phases(campaign_id, session, actor),
+        files=api.campaign_files(campaign_id, session, actor),
+        may_organise=campaigning.may_organise(actor, campaign.organiser.id),
         registering=registering_units(session, actor, campaign_id),
         rates=api.rates(campaign_id, session, actor),
     )
@@ -98,7 +100,7 @@ def review(
     actor: PageActor,
     review: Annotated[api.Review, Form()],
 ) -> Response:
-    follow_up = api.review(campaign_id, review, session, actor)
+    follow_up = api.review(campaign_id, api.ReviewIn(review=review), session, actor)
     written = "Đã lập" if follow_up.started else "Chưa lập được"
     return go(request, f"/phong-trao/{campaign_id}", f"{written} báo cáo {review_label(review)}.")
 
@@ -126,7 +128,7 @@ def registration_page(
     campaign_id: PathId, unit_id: PathId, request: Request, session: SessionDep, actor: PageActor
 ) -> Response:
     """The unit's people and collectives with a box per title, ticked as registered before."""
-    campaign = api.get_campaign(campaign_id, session, actor)
+    campaign = api.campaign_of(session, actor, campaign_id)
     unit = _unit(session, actor, campaign_id, unit_id)
     batch = session.exec(
         select(RegistrationBatch).where(
