@@ -20,6 +20,7 @@ from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInpu
 from models.nominations import State
 from models.registrations import Entry
 from tests.factories import NOW, YEAR, registration_checked
+from tests.test_documents import bang_khen_season
 from tests.test_route import nomination_step
 from tests.test_workflow_api import ok
 
@@ -355,3 +356,21 @@ def test_the_secretariat_sees_the_warning_on_an_unregistered_nomination(api, pro
     fighter = {**draft, "award_code": "GK"}  # a form of reward is not registered for
     gk = ok(api["officer"].post("/api/v1/nominations", json=fighter), 201)
     assert ok(api["officer"].get(f"/api/v1/nominations/{gk['id']}"))["registration_warning"] is None
+
+
+def test_the_year_end_review_counts_the_awards_decided_and_who_reached_what_they_registered(
+    session, province, tmp_path
+):
+    store = Store(tmp_path)
+    bang_khen_season(session, province, store, date(YEAR + 1, 1, 5))  # three Bằng khen, signed in January
+    batch = registered(session, province)
+    registrations.decide(session, province.actors["province_secretariat"], batch.id, True)
+    province.campaign.final_review_on = date(YEAR + 1, 1, 20)
+    session.add(province.campaign)
+    report = publish_review(session, system_actor(), province.campaign.id, "tong_ket", store)
+    paragraphs = [p.text for p in opened(store, report.sha256).paragraphs]
+    assert "Từ 01/01/2025 đến 20/01/2026 đã quyết định khen thưởng:" in paragraphs
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: 3 trường hợp." in paragraphs
+    assert "2/4 cá nhân đăng ký đạt danh hiệu Lao động tiên tiến (50 %)." in paragraphs
+    assert "0/1 tập thể đăng ký đạt danh hiệu Tập thể lao động tiên tiến (0 %)." in paragraphs
+    assert any(p.startswith("Tổng kết Bình xét thi đua") for p in paragraphs)
