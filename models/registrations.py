@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from models import audit, sight
 from models.access import Actor
-from models.campaigns import BatchState, Campaign, Registration, RegistrationBatch, rules_of
+from models.campaigns import BatchState, Campaign, CampaignKind, Registration, RegistrationBatch, rules_of
 from models.catalogue import RuleSet, UnknownAward
 from models.db import utcnow
 from models.eligibility.load import staff_of
@@ -110,6 +110,13 @@ def register(
         raise NotFound(f"Không có phong trào #{campaign_id} hoặc đơn vị #{unit_id}")
     if not may_register(actor, unit_id):
         raise Forbidden(f"{actor.name} không có quyền đăng ký thi đua cho {unit.name}")
+    return _store(session, actor, campaign, unit, entries)
+
+
+def _store(
+    session: Session, actor: Actor, campaign: Campaign, unit: Unit, entries: list[Entry]
+) -> RegistrationBatch:
+    campaign_id, unit_id = campaign.id, unit.id
     if not entries:
         raise InvalidInput("Chưa có cá nhân, tập thể nào đăng ký", field="entries")
     rules = rules_of(campaign, Org.of(session).tenant(unit_id))
@@ -190,6 +197,73 @@ def queue(session: Session, actor: Actor, campaign_id: int | None = None) -> lis
     return [
         b for b in session.exec(query.order_by(col(RegistrationBatch.id))) if may_approve(session, actor, b)
     ]
+
+
+# ------------------------------------------------------------------- from a workbook
+
+
+def campaign_for(session: Session, unit_id: int, year: int) -> Campaign | None:
+    """The annual campaign of the year organised by the unit or the nearest unit above it."""
+    chain = [u.id for u in Org.of(session).ancestors(unit_id)]
+    found = session.exec(
+        select(Campaign).where(
+            Campaign.kind == CampaignKind.ANNUAL,
+            Campaign.year == year,
+            col(Campaign.organiser_unit_id).in_(chain),
+        )
+    ).all()
+    by_unit = {c.organiser_unit_id: c for c in found}
+    return next((by_unit[u] for u in chain if u in by_unit), None)
+
+
+def _imported_target(session: Session, values: dict) -> tuple[Unit | None, Campaign | None]:
+    """A row's registering unit (the grassroots unit of the person's unit) and its campaign."""
+    unit = Org.of(session).grassroots(values["unit_id"])
+    return unit, campaign_for(session, unit.id, values["year"]) if unit else None
+
+
+def import_problem(session: Session, values: dict) -> str | None:
+    """What stops a row of the workbook's registrations sheet (models/excel.py), in Vietnamese."""
+    unit, campaign = _imported_target(session, values)
+    if unit is None:
+        return "đơn vị không thuộc cơ quan, đơn vị cơ sở nào để đăng ký thi đua"
+    if campaign is None:
+        return f"chưa có phong trào thi đua năm {values['year']} của {unit.name} hay cấp trên"
+    rules = rules_of(campaign)
+    if not needs_registration(rules, values["code"]):
+        return f"{rules.award(values['code']).name} không phải danh hiệu thi đua để đăng ký ({ARTICLE})"
+    batch = session.exec(
+        select(RegistrationBatch).where(
+            RegistrationBatch.campaign_id == campaign.id, RegistrationBatch.unit_id == unit.id
+        )
+    ).first()
+    if batch is not None and batch.state is BatchState.APPROVED:
+        return f"đăng ký thi đua năm {values['year']} của {unit.name} đã được phê duyệt"
+    return None
+
+
+def write_imported(session: Session, actor: Actor, rows: list[tuple[int, dict]]) -> int:
+    """The workbook's registrations (checked by `import_problem`) added to each unit's batch,
+    sent again for approval; how many were new."""
+    grouped: dict[tuple[int, int], set[Entry]] = {}
+    for person_id, values in rows:
+        unit, campaign = _imported_target(session, values)
+        grouped.setdefault((campaign.id, unit.id), set()).add(Entry(values["code"], person_id=person_id))
+    added = 0
+    for (campaign_id, unit_id), entries in sorted(grouped.items()):
+        held = {
+            Entry(r.award_code, r.person_id, r.collective_id)
+            for r in session.exec(
+                select(Registration).where(
+                    Registration.campaign_id == campaign_id, Registration.unit_id == unit_id
+                )
+            )
+        }
+        added += len(entries - held)
+        # the importer's units in charge (models/imports.py) bound what the file may name
+        merged = sorted(held | entries, key=str)
+        _store(session, actor, session.get(Campaign, campaign_id), session.get(Unit, unit_id), merged)
+    return added
 
 
 # ---------------------------------------------------------------- checking a nomination

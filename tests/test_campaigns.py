@@ -9,11 +9,12 @@ from datetime import date
 
 import pytest
 from docx import Document
+from sqlmodel import Session, select
 
 from document_templates.campaign_docs import publish_plan, publish_review
 from models import campaigning, registrations, route, workflow
 from models.access import system_actor
-from models.campaigns import BatchState, Campaign, CampaignKind
+from models.campaigns import BatchState, Campaign, CampaignKind, Registration, RegistrationBatch
 from models.catalogue import default_catalogue
 from models.dossier import Store
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, StaleVersion
@@ -21,6 +22,7 @@ from models.nominations import State
 from models.registrations import Entry
 from tests.factories import NOW, YEAR, registration_checked
 from tests.test_documents import bang_khen_season
+from tests.test_excel import book, importing
 from tests.test_route import nomination_step
 from tests.test_workflow_api import ok
 
@@ -374,3 +376,37 @@ def test_the_year_end_review_counts_the_awards_decided_and_who_reached_what_they
     assert "2/4 cá nhân đăng ký đạt danh hiệu Lao động tiên tiến (50 %)." in paragraphs
     assert "0/1 tập thể đăng ký đạt danh hiệu Tập thể lao động tiên tiến (0 %)." in paragraphs
     assert any(p.startswith("Tổng kết Bình xét thi đua") for p in paragraphs)
+
+
+REGISTERING = ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Danh hiệu đăng ký"]
+
+
+def test_registrations_import_from_a_workbook_all_or_nothing(app_db, prov):
+    secretariat = prov.people["unit_secretariat"].id  # Sở Tài chính's, importing for its units
+    good = ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", 2025, "LDTT"]
+    fighter = ["Hoàng Văn Cường", "17/05/1980", "QNG-STC-NS", 2025, "Chiến sĩ thi đua cơ sở"]
+    wrong = [
+        ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", 2025, "GK"],  # a form of reward
+        ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", 2019, "LDTT"],  # no campaign that year
+    ]
+    refused = importing(
+        app_db, secretariat, book({"Đăng ký thi đua": [REGISTERING, good, *wrong]}), "sai.xlsx"
+    )
+    assert refused.state == "refused"
+    assert [(p[1], p[3]) for p in refused.problems] == [  # the form of reward, the year without a campaign
+        (3, "Giấy khen không phải danh hiệu thi đua để đăng ký (Law 06/2022 Art. 7(1), 17(1)-(2))"),
+        (4, "chưa có phong trào thi đua năm 2019 của Sở Tài chính hay cấp trên"),
+    ]
+    with Session(app_db) as session:
+        assert session.exec(select(RegistrationBatch)).all() == []
+    done = importing(app_db, secretariat, book({"Đăng ký thi đua": [REGISTERING, good, fighter]}))
+    assert done.state == "done" and done.counts["registrations"] == {"added": 2, "unchanged": 0}
+    with Session(app_db) as session:
+        (batch,) = session.exec(select(RegistrationBatch)).all()
+        rows = session.exec(select(Registration).where(Registration.batch_id == batch.id)).all()
+        assert (batch.unit_id, batch.campaign_id, batch.state) == (
+            prov.units["stc"].id,
+            prov.campaign.id,
+            "submitted",
+        )
+        assert sorted(r.award_code for r in rows) == ["CSTDCS", "LDTT"]
