@@ -413,7 +413,8 @@ def _write(session: Session, plan: Plan, importer: Actor) -> dict:
     _insert(session, AwardRecord, awards)
     entries = [(person_id(p), v) for p, v in plan.registrations]
     added = {"people": len(ids), "ratings": len(ratings), "awards": len(awards)}
-    added["registrations"] = registrations.write_imported(session, importer, entries)
+    if entries:  # a workbook with a registrations sheet (the export has none)
+        added["registrations"] = registrations.write_imported(session, importer, entries)
     return {k: {"added": n, "unchanged": plan.unchanged[k]} for k, n in added.items()}
 
 
