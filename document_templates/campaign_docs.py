@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from document_templates import render
-from document_templates.builders import _rules, legal_bases
+from document_templates.builders import legal_bases
 from document_templates.contexts import CampaignDoc, Section, date_text
 from document_templates.wording import header, signing_block
 from models import campaigning, registrations
@@ -39,7 +39,7 @@ def _span(c: Campaign) -> str:
     return f"năm {c.year}"
 
 
-def _recipients(session: Session, organiser: Unit) -> list[str]:
+def _recipients(organiser: Unit) -> list[str]:
     return [f"Các cơ quan, đơn vị thuộc {organiser.name}", "Lưu: VT, TĐKT"]
 
 
@@ -84,7 +84,7 @@ def plan_doc(session: Session, campaign: Campaign) -> CampaignDoc:
         summary=f"Phát động {campaign.name}",
         opening=opening,
         sections=sections,
-        recipients=_recipients(session, organiser),
+        recipients=_recipients(organiser),
         signature=signing_block(session, organiser, None, campaign.year, on_behalf=True),
     )
 
@@ -146,7 +146,7 @@ def decided(session: Session, campaign: Campaign, first: date, last: date) -> li
 def review_doc(session: Session, campaign: Campaign, review: str) -> CampaignDoc:
     organiser = session.get(Unit, campaign.organiser_unit_id)
     first, last = period(campaign, review)
-    rules = _rules(session, organiser, last)
+    rules = rules_of(campaign, Org.of(session).tenant(organiser.id))
     what = REVIEWS[review]
     opening = [f"Thực hiện {campaign.name}, {organiser.name} báo cáo {what.lower()} như sau:"]
     if campaign.plan_number:
@@ -178,7 +178,7 @@ def review_doc(session: Session, campaign: Campaign, review: str) -> CampaignDoc
         + (f" 6 tháng đầu năm {campaign.year}" if review == "so_ket" else ""),
         opening=opening,
         sections=sections,
-        recipients=_recipients(session, organiser),
+        recipients=_recipients(organiser),
         signature=signing_block(session, organiser, None, campaign.year, on_behalf=True),
     )
 
