@@ -49,7 +49,9 @@ def plan_doc(session: Session, campaign: Campaign) -> CampaignDoc:
     rules = rules_of(campaign, Org.of(session).tenant(organiser.id))
     bases, _ = legal_bases(session, organiser, rules, own_powers=False)
     opening = [f"{b};" for b in bases] + [
-        f"{organiser.name} ban hành Kế hoạch phát động {campaign.name} {_span(campaign)} như sau:"
+        f"{organiser.name} ban hành Kế hoạch phát động {campaign.name}"
+        + ("" if str(campaign.year) in campaign.name else f" {_span(campaign)}")
+        + " như sau:"
     ]
     phases = campaigning.phases(session, campaign.id)
     timing = [f"Phát động {date_text(campaign.launched_on)}; thực hiện {_span(campaign)}."]

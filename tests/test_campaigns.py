@@ -229,6 +229,7 @@ def test_the_plan_and_the_six_month_review_reopen_with_their_content(session, pr
         c.text for t in document.tables for r in t.rows for c in r.cells
     )
     assert "KẾ HOẠCH" in text and "Số: 01/KH-UBND" in text
+    assert "ban hành Kế hoạch phát động Phong trào thi đua yêu nước năm 2025 như sau:" in text
     assert "- Trên 90 % cá nhân đăng ký Lao động tiên tiến" in text and "Chiến sĩ thi đua cơ sở." in text
     fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
     assert fonts == {"Times New Roman"}
