@@ -47,6 +47,7 @@ bench: $(STAMP)
 templates: $(STAMP)
 	$(PY) -m document_templates.authoring
 	$(PY) -m document_templates.authoring_registers
+	$(PY) -m document_templates.authoring_campaigns
 
 # The rendered pages shown in the README (needs LibreOffice and poppler-utils).
 docs: demo

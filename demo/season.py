@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import flow
 from sqlmodel import Session, select
 
+from demo import campaign_year
 from demo.cluster_year import BlockYear
 from demo.province import DEPARTMENTS, TENANT, Demo, build
 from document_templates.publish import publish_report
@@ -29,7 +30,7 @@ from flows.stages import (
 )
 from models.access import Actor, load_actor
 from models.appraisal import appraise, sign_appraisal
-from models.campaigns import Campaign, Registration
+from models.campaigns import Campaign
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilMember, SessionItem
 from models.decide import draft_decision, sign
@@ -283,28 +284,11 @@ class Season:
     # -- the season
 
     def launch(self) -> None:
-        with unit_of_work() as session:
-            campaign = Campaign(
-                organiser_unit_id=self.demo.units[TENANT].id,
-                name=f"Phong trào thi đua yêu nước năm {self.year} tỉnh Quảng Ngãi",
-                year=self.year,
-                launched_on=date(self.year, 1, 15),
-                closes_on=date(self.year, 12, 31),
-            )
-            session.add(campaign)
-            session.flush()
-            self.campaign_id = campaign.id
-            for code in GRASSROOTS:  # đăng ký thi đua: every person for LĐTT, the strong for CSTĐCS
-                for p in self.demo.staff[code]:
-                    for title in ["LDTT", "CSTDCS"] if self.rng.random() < 0.3 else ["LDTT"]:
-                        session.add(
-                            Registration(
-                                campaign_id=campaign.id,
-                                person_id=p.id,
-                                award_code=title,
-                                unit_id=self.demo.units[code].id,
-                            )
-                        )
+        """The province's campaign, its phases and the units' registrations (demo/campaign_year.py);
+        the people who also register for Chiến sĩ thi đua cơ sở drawn as before."""
+        strong = {p.id for code in GRASSROOTS for p in self.demo.staff[code] if self.rng.random() < 0.3}
+        self.campaign_id = campaign_year.launch(self.demo, self.year, strong)
+        campaign_year.interim_review(self.campaign_id)
 
     def evaluate(self) -> None:
         """The year's task-completion ratings (đánh giá, xếp loại), people and collectives."""
@@ -517,6 +501,7 @@ class Season:
         self.upper_round("BCT", ministry, date(y + 1, 1, 6))
         self.central_round(date(y + 1, 3, 2))
         step(deadline_sweeper_flow, at(date(y + 1, 3, 31)))
+        campaign_year.final_review(self.campaign_id)
 
     def provincial_plan(self, code: str) -> list[tuple[str, dict, str]]:
         """What each department proposes to the province, from the engine's own verdicts."""

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from demo.accounts import DemoAccount
+from demo.campaign_year import rate_lines
 from demo.cluster_year import cluster_lines
 from models.audit import Event, verify
 from models.catalogue import default_catalogue
@@ -127,7 +128,7 @@ def summary(
         issuer = units[d.issuer_unit_id]
         award = f"{names[d.award_code]} ({listed[d.id]})"
         lines.append(f"  Số {d.reference:<14} ngày {d.signed_on:%d/%m/%Y}  {issuer.name}: {award}")
-    lines += merged
+    lines += merged + rate_lines(engine)
     if blocked:
         lines += ["", "Không đủ điều kiện khi gửi đề nghị (động cơ kiểm tra, dẫn chiếu điều luật):"]
         lines += [f"  - {line}" for line in blocked]

@@ -363,6 +363,18 @@ class ClusterMinutesDoc(Schema):
     chair_name: NFCStr
 
 
+class CampaignDoc(Schema):
+    """A campaign's Kế hoạch phát động or the Báo cáo of its review (sơ kết, tổng kết): Decree
+    30/2020 App. III Mẫu 1.3, opening paragraphs then numbered parts."""
+
+    header: Header
+    summary: NFCStr
+    opening: list[NFCStr]  # the legal bases and the purpose
+    sections: list[Section]  # "I. MỤC ĐÍCH, YÊU CẦU" with its paragraphs
+    recipients: list[NFCStr]
+    signature: Signature
+
+
 KINDS: dict[str, type[Schema]] = {
     "quyet_dinh": DecisionDoc,
     "danh_sach": ListDoc,
@@ -377,4 +389,6 @@ KINDS: dict[str, type[Schema]] = {
     "so_vang": GoldenBookDoc,
     "giao_uoc": CovenantDoc,
     "bien_ban_cum": ClusterMinutesDoc,
+    "ke_hoach": CampaignDoc,
+    "bao_cao_tong_ket": CampaignDoc,
 }

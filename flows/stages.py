@@ -7,11 +7,12 @@ from datetime import datetime
 from prefect import flow, task
 from sqlmodel import select
 
-from document_templates import conference, publish
+from document_templates import campaign_docs, conference, publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
 from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
+from models.campaigns import Campaign
 from models.clusters import Cluster, Covenant
 from models.conferences import Conference
 from models.config import get_settings
@@ -278,6 +279,19 @@ def write_conference_report(conference_id: int) -> str:
 
 
 @task(**RETRY)
+def write_plan(campaign_id: int) -> str:
+    """The launched campaign's Kế hoạch phát động, numbered in its organiser's KH register."""
+    with unit_of_work() as session:
+        return campaign_docs.publish_plan(session, actor(), campaign_id).sha256
+
+
+@task(**RETRY)
+def write_review(campaign_id: int, review: str) -> str:
+    with unit_of_work() as session:
+        return campaign_docs.publish_review(session, actor(), campaign_id, review).sha256
+
+
+@task(**RETRY)
 def send_mail() -> int:
     return send_pending()
 
@@ -398,6 +412,27 @@ def cluster_year_flow(covenant_id: int) -> list[str]:
         return step(write_cluster_documents, covenant_id)
 
 
+@flow(name=Flow.CAMPAIGN_PLAN.value)
+def campaign_plan_flow(campaign_id: int) -> str:
+    """A campaign launched: write its Kế hoạch phát động for the organiser to download."""
+    with tracked(Flow.CAMPAIGN_PLAN, campaign_id, _unit_of(Campaign, campaign_id, "organiser_unit_id")):
+        return step(write_plan, campaign_id)
+
+
+@flow(name=Flow.INTERIM_REVIEW.value)
+def interim_review_flow(campaign_id: int) -> str:
+    """The six-month review (sơ kết): its Báo cáo pre-filled from the registrations and awards."""
+    with tracked(Flow.INTERIM_REVIEW, campaign_id, _unit_of(Campaign, campaign_id, "organiser_unit_id")):
+        return step(write_review, campaign_id, "so_ket")
+
+
+@flow(name=Flow.FINAL_REVIEW.value)
+def final_review_flow(campaign_id: int) -> str:
+    """The year-end or closing review (tổng kết): its Báo cáo, with who reached what they registered for."""
+    with tracked(Flow.FINAL_REVIEW, campaign_id, _unit_of(Campaign, campaign_id, "organiser_unit_id")):
+        return step(write_review, campaign_id, "tong_ket")
+
+
 FLOWS = {
     f.name: f
     for f in (
@@ -410,5 +445,8 @@ FLOWS = {
         import_flow,
         conference_report_flow,
         cluster_year_flow,
+        campaign_plan_flow,
+        interim_review_flow,
+        final_review_flow,
     )
 }

@@ -273,7 +273,19 @@ AWARDS = Kind(
     ),
     (*PERSON, "year", "code"),
 )
-KINDS = (PEOPLE, RATINGS_SHEET, AWARDS)
+# đăng ký thi đua: a person registered for a title in the year's campaign of the units above
+# theirs (models/registrations.py), sent to the level above for approval
+REGISTRATIONS = Kind(
+    "registrations",
+    "Đăng ký thi đua",
+    (
+        *SUBJECT,
+        Column("Năm", "year", year, hint="năm thi đua", width=7),
+        Column("Danh hiệu đăng ký", "code", award, hint="mã hoặc tên: LĐTT, CSTĐCS", width=30),
+    ),
+    (*PERSON, "year", "code"),
+)
+KINDS = (PEOPLE, RATINGS_SHEET, AWARDS, REGISTRATIONS)
 BY_SHEET = {fold(k.sheet): k for k in KINDS}
 
 

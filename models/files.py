@@ -10,11 +10,13 @@ from sqlmodel import Session, col, select
 
 from models import route, workflow
 from models.access import Actor
+from models.campaigns import Campaign
 from models.clusters import Cluster, ClusterMember, Covenant
 from models.councils import Council, CouncilSession, SessionItem
 from models.decisions import Decision, GeneratedDocument
 from models.errors import NotFound
 from models.nominations import DossierDocument, Nomination, Submission, SubmissionItem
+from models.routing import Org
 
 LABELS = {
     "nomination": "hồ sơ",
@@ -22,6 +24,7 @@ LABELS = {
     "council_session": "phiên họp",
     "decision": "quyết định",
     "covenant": "giao ước thi đua",
+    "campaign": "phong trào thi đua",
 }
 CERTIFICATES = ("bang_khen", "giay_khen")  # one per nominee, under the nomination it honours
 
@@ -69,6 +72,9 @@ def _load(session: Session, entity: str, key: int) -> Record | None:
         cluster = session.get(Cluster, covenant.cluster_id)
         members = session.exec(select(ClusterMember.unit_id).where(ClusterMember.cluster_id == cluster.id))
         return Record(entity, key, (cluster.organiser_unit_id, *members), None, [])
+    if entity == "campaign":  # its plan and reviews: the organiser's, and the units it called on
+        c = session.get(Campaign, key)
+        return c and Record(entity, key, tuple(Org.of(session).below({c.organiser_unit_id})), None, [])
     return None
 
 

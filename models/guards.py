@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, col, func, select
 
+from models import registrations
 from models.calendar import WorkingCalendar, tenant_calendar
 from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
@@ -265,8 +266,15 @@ def guard_appraised(sit: Situation) -> None:
         )
 
 
+def guard_registered(sit: Situation) -> None:
+    """An emulation title for someone the unit did not register for it: refused where the tenant
+    sets `block`; under `warn` the nomination goes on and shows the warning (models/registrations.py)."""
+    registrations.check(sit.session, sit.nomination, sit.campaign.year, sit.ruleset)
+
+
 GUARDS = {
     "dossier": guard_dossier,
+    "registered": guard_registered,
     "eligible": guard_eligible,
     "quota": guard_quota,
     "council": guard_council,

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models import audit, excel, sight
+from models import audit, excel, registrations, sight
 from models.access import Actor, load_actor, today
 from models.audit import AuditHead
 from models.catalogue import default_catalogue
@@ -168,7 +168,7 @@ def _import(unit_of_work: UnitOfWork, job_id: int, digest: str, importer_id: int
     with unit_of_work() as session:
         session.exec(select(AuditHead).with_for_update()).one()  # one import writes at a time
         plan = _plan(session, rows, report)
-        counts = {} if report.count else _write(session, plan)
+        counts = {} if report.count else _write(session, plan, importer)
         if report.count:
             session.rollback()
         _end(session, importer, session.get(ImportJob, job_id), counts, report)
@@ -237,6 +237,7 @@ class Plan:
     people: list[dict] = field(default_factory=list)
     ratings: list[tuple[Any, dict]] = field(default_factory=list)
     awards: list[tuple[Any, dict]] = field(default_factory=list)
+    registrations: list[tuple[Any, dict]] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -313,7 +314,8 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
             col(AwardRecord.revoked).is_(False),
         )
     )
-    for kind, target in ((excel.RATINGS_SHEET, plan.ratings), (excel.AWARDS, plan.awards)):
+    sheets = ((excel.RATINGS_SHEET, plan.ratings), (excel.AWARDS, plan.awards))
+    for kind, target in (*sheets, (excel.REGISTRATIONS, plan.registrations)):
         seen: dict[tuple, int] = {}
         for row in _complete(kind, rows.get(kind.key, [])):
             key = _subject(row.values)
@@ -347,6 +349,9 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
                 else:
                     plan.unchanged["ratings"] += 1
                 continue
+            if kind is excel.REGISTRATIONS and (problem := registrations.import_problem(session, row.values)):
+                report.add(kind.sheet, row.number, "Danh hiệu đăng ký", problem)
+                continue
             if kind is excel.AWARDS and (person, row.values["year"], row.values["code"]) in awarded:
                 plan.unchanged["awards"] += 1
                 continue
@@ -365,7 +370,7 @@ def _insert(session: Session, table, rows: list[dict]) -> None:
         session.execute(sa.insert(table), chunk)
 
 
-def _write(session: Session, plan: Plan) -> dict:
+def _write(session: Session, plan: Plan, importer: Actor) -> dict:
     """Add what the plan adds, by bulk inserts; the counts of rows added and found unchanged."""
     connection = session.connection()
     ids: list[int] = []
@@ -406,7 +411,10 @@ def _write(session: Session, plan: Plan) -> dict:
     keep = ("year", "code", "decision_number", "decision_date", "issuer")
     awards = [{"person_id": person_id(p)} | {k: v[k] for k in keep} for p, v in plan.awards]
     _insert(session, AwardRecord, awards)
+    entries = [(person_id(p), v) for p, v in plan.registrations]
     added = {"people": len(ids), "ratings": len(ratings), "awards": len(awards)}
+    if entries:  # a workbook with a registrations sheet (the export has none)
+        added["registrations"] = registrations.write_imported(session, importer, entries)
     return {k: {"added": n, "unchanged": plan.unchanged[k]} for k, n in added.items()}
 
 

@@ -33,6 +33,9 @@ class Flow(StrEnum):
     IMPORT = "excel_import"
     CONFERENCE_REPORT = "conference_report"
     CLUSTER = "cluster_year"  # a cluster's covenant, review minutes and Tờ trình
+    CAMPAIGN_PLAN = "campaign_plan"
+    INTERIM_REVIEW = "interim_review"
+    FINAL_REVIEW = "final_review"
 
 
 # The record each stage flow acts on, and the parameter that names it.
@@ -45,6 +48,9 @@ FLOW_SUBJECT = {
     Flow.IMPORT: ("import_job", "job_id"),
     Flow.CONFERENCE_REPORT: ("conference", "conference_id"),
     Flow.CLUSTER: ("covenant", "covenant_id"),
+    Flow.CAMPAIGN_PLAN: ("campaign", "campaign_id"),
+    Flow.INTERIM_REVIEW: ("campaign", "campaign_id"),
+    Flow.FINAL_REVIEW: ("campaign", "campaign_id"),
 }
 
 NEW = "new"  # the source of a step that creates its record
@@ -94,7 +100,7 @@ ROWS = {
         ("nominate",       {NEW},         S.DRAFT,           {UO},        "nominating", ""),
         ("edit",           EDITABLE,      SAME,              {UO},        "nominating", ""),  # and upload
         ("delete",         {S.DRAFT},     S.DELETED,         {UO},        "nominating", ""),
-        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota"),
+        ("submit",         {S.DRAFT},     S.SUBMITTED,       {UO},        "nominating", "eligible dossier quota registered"),
         ("return",         {S.SUBMITTED}, S.RETURNED,        {SEC},       "handling",   ""),
         ("resubmit",       {S.RETURNED},  S.SUBMITTED,       {UO, SEC},   "sender",     "dossier"),
         ("accept",         {S.SUBMITTED}, S.ACCEPTED,        {SEC},       "handling",   "eligible dossier"),

@@ -24,6 +24,7 @@ from service import web
 from service.api import (
     accounts,
     calendar,
+    campaigns,
     cases,
     clusters,
     directory,
@@ -284,6 +285,7 @@ def create_app() -> FastAPI:
     app.include_router(imports.router)
     app.include_router(reports.router)
     app.include_router(clusters.router)
+    app.include_router(campaigns.router)
     app.include_router(directory.router)
     app.include_router(accounts.router)
     app.include_router(web.router)  # the web pages; `/` is the home page (Việc cần làm)

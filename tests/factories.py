@@ -2,7 +2,7 @@
 (one with a sub-unit), a ministry with one unit, councils, officers and people with histories."""
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,15 +29,31 @@ NOW = datetime(2025, 12, 15, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam, a Monday
 
 
 @contextmanager
+def tenant_edited(edit: Callable[[str], str]) -> Iterator[None]:
+    """The test province with its tenant file (demo/tenants/QNG.toml) edited for one test."""
+    with tempfile.TemporaryDirectory() as folder:
+        text = (TENANTS / "QNG.toml").read_text(encoding="utf-8")
+        (Path(folder) / "QNG.toml").write_text(edit(text), encoding="utf-8")
+        with configured(tenant_dir=folder):
+            yield
+
+
+@contextmanager
 def grassroots_fighters_capped(share: str = "15/100") -> Iterator[None]:
     """The test province with a cap on grassroots fighters (a share of its advanced workers), as
     a tenant may configure one; the law in force sets none, so the demo province has none."""
-    with tempfile.TemporaryDirectory() as folder:
-        text = (TENANTS / "QNG.toml").read_text(encoding="utf-8")
-        cap = f'\n[awards.CSTDCS.quota]\nmax_share = "{share}"\nof = "LDTT"\nsource = "a test tenant"\n'
-        (Path(folder) / "QNG.toml").write_text(text + cap, encoding="utf-8")
-        with configured(tenant_dir=folder):
-            yield
+    cap = f'\n[awards.CSTDCS.quota]\nmax_share = "{share}"\nof = "LDTT"\nsource = "a test tenant"\n'
+    with tenant_edited(lambda text: text + cap):
+        yield
+
+
+@contextmanager
+def registration_checked(mode: str) -> Iterator[None]:
+    """The test province refusing (`block`) or flagging (`warn`) nominations nobody registered."""
+    with tenant_edited(
+        lambda text: text.replace('registration_check = "warn"', f'registration_check = "{mode}"')
+    ):
+        yield
 
 
 @dataclass

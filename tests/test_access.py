@@ -45,6 +45,7 @@ MINE = {  # about the caller alone: nobody else's records to probe
     ("GET", "/api/v1/statistics/forms"),
     ("GET", "/api/v1/conferences"),
     ("POST", "/api/v1/conferences"),
+    ("GET", "/api/v1/registration-queue"),  # the registrations waiting for the caller's approval
 }
 # list → the record of the season it must not show an outsider
 LISTS = {
@@ -68,6 +69,15 @@ LISTS = {
 # a route that creates or acts on records named in its body → the field that names the record
 # probed, and a body naming the season's records
 CREATES = {
+    "/api/v1/campaigns": (
+        "organiser_unit_id",
+        lambda r: {
+            "organiser_unit_id": r["stc"],
+            "name": "Thi đua",
+            "year": 2025,
+            "launched_on": "2025-01-15",
+        },
+    ),
     "/api/v1/nominations": (
         "person_id",
         lambda r: {"award_code": "LDTT", "campaign_id": r["campaign"], "person_id": r["good_person"]},
@@ -120,6 +130,7 @@ NAMES = {
     "conference_id": "conference",
     "cluster_id": "cluster",
     "covenant_id": "covenant",
+    "batch_id": "registration",
 }
 CONFERENCE = {
     "kind": "advanced_examples",
@@ -129,6 +140,12 @@ CONFERENCE = {
     "held_on": "2025-11-20",
 }
 BODIES = {  # a valid body for each write that names its record in the path
+    ("POST", "/api/v1/campaigns/{campaign_id}/launch"): {},
+    ("POST", "/api/v1/campaigns/{campaign_id}/reviews"): {"json": {"review": "so_ket"}},
+    ("POST", "/api/v1/campaigns/{campaign_id}/registrations"): {
+        "json": {"unit_id": 1, "entries": [{"award_code": "LDTT", "person_id": 1}]}
+    },
+    ("POST", "/api/v1/registrations/{batch_id}/decision"): {"json": {"approve": True}},
     ("PATCH", "/api/v1/nominations/{nomination_id}"): {"json": {"version": 1, "achievement": "Thêm"}},
     ("DELETE", "/api/v1/nominations/{nomination_id}"): {"params": {"version": 1}},
     ("POST", "/api/v1/nominations/{nomination_id}/documents"): {
@@ -209,6 +226,16 @@ def records(app_db, prov, api) -> dict[str, int | str]:
         "conference": ok(
             api["unit_secretariat"].post(
                 "/api/v1/conferences", json=CONFERENCE | {"organiser_unit_id": prov.units["stc"].id}
+            ),
+            201,
+        )["id"],
+        "registration": ok(
+            officer.post(
+                f"/api/v1/campaigns/{prov.campaign.id}/registrations",
+                json={
+                    "unit_id": prov.units["stc"].id,
+                    "entries": [{"award_code": "LDTT", "person_id": prov.people["good"].id}],
+                },
             ),
             201,
         )["id"],

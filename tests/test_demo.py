@@ -34,6 +34,7 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
     assert "Khối thi đua các Ban Quản lý tỉnh Quảng Ngãi năm 2025 (khối trưởng:" in result.output
     assert "Dung Quất và các Khu công nghiệp Quảng Ngãi: " in result.output
     assert "5/6 phiếu — dẫn đầu, đề nghị Cờ thi đua" in result.output
+    assert "100 % đơn vị đăng ký thi đua" in result.output  # the rates (demo/campaign_year.py)
     engine = make_engine(f"sqlite:///{tmp_path / 'vinhdanh.db'}")
     with Session(engine) as session:
         counts = level_counts(session)
@@ -61,13 +62,21 @@ def test_demo_runs_a_whole_season_through_the_stage_flows(tmp_path, prefect):
             "deadline_sweeper",
             "conference_report",
             "cluster_year",
+            "campaign_plan",
+            "interim_review",
+            "final_review",
         }
+        # the campaign and its two phases launched with their plans numbered 01–03 (demo/campaign_year.py)
+        assert flows["campaign_plan"] == 3 and flows["interim_review"] == flows["final_review"] == 1
         # the province, the ministry and the centre each decided on an appraisal Tờ trình
         appraised = {
             s.reference for s in session.exec(select(Submission).where(Submission.kind == "appraisal"))
         }
         assert appraised == {"01/TTr-SNV", "01/TTr-TĐKT", "01/TTr-BNV"} and flows["appraisal"] == 3
         assert (tmp_path / "van_ban" / "to_trinh_tham_dinh" / "TTr_01-TTr-SNV_tham_dinh.docx").is_file()
+        plans = sorted(p.name for p in (tmp_path / "van_ban" / "ke_hoach").iterdir())
+        assert plans == ["KH_01-KH-UBND.docx", "KH_02-KH-UBND.docx", "KH_03-KH-UBND.docx"]
+        assert len(list((tmp_path / "van_ban" / "bao_cao_tong_ket").iterdir())) == 1
         # every automated step is in the audit log under the flow run that took it
         automated = session.exec(select(Event).where(Event.actor_id.is_(None))).all()
         assert automated and {e.flow_run_id for e in automated} <= {r.id for r in runs}

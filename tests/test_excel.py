@@ -336,12 +336,17 @@ def test_wrong_headers_unknown_sheets_and_an_empty_file_are_reported(app_db, pro
             "Ghi chú",
             None,
             "",
-            "trang «Ghi chú» không thuộc mẫu (các trang: «Cá nhân», «Xếp loại», «Khen thưởng»)",
+            "trang «Ghi chú» không thuộc mẫu (các trang: «Cá nhân», «Xếp loại», «Khen thưởng», «Đăng ký thi đua»)",
         ),
     ]
     empty = importing(app_db, secretariat, book({"Cá nhân": [PEOPLE]}), "rong.xlsx")
     assert problems(empty) == [
-        ("", None, "", "tệp không có dòng dữ liệu nào (các trang: «Cá nhân», «Xếp loại», «Khen thưởng»)")
+        (
+            "",
+            None,
+            "",
+            "tệp không có dòng dữ liệu nào (các trang: «Cá nhân», «Xếp loại», «Khen thưởng», «Đăng ký thi đua»)",
+        )
     ]
     headless = importing(app_db, secretariat, book({"Xếp loại": [["Tên"], ["A"]]}), "khong_tieu_de.xlsx")
     assert problems(headless)[0] == ("Xếp loại", None, "", "không thấy dòng tiêu đề (có cột «Họ và tên»)")
@@ -424,7 +429,7 @@ def test_a_zip_bomb_and_a_file_over_the_limit_are_refused(app_db, prov, secretar
 
 def test_the_template_reads_back_as_its_own_headers():
     workbook = load_workbook(io.BytesIO(excel.workbook({})))
-    assert workbook.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng"]
+    assert workbook.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng", "Đăng ký thi đua"]
     assert [c.value for c in workbook["Khen thưởng"][1]] == [c.header for c in excel.AWARDS.columns]
     assert workbook["Cá nhân"]["A1"].font.name == "Times New Roman"
     assert "Bắt buộc" in workbook["Cá nhân"]["A1"].comment.text

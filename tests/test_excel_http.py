@@ -60,7 +60,7 @@ def test_the_export_imports_back_unchanged_and_the_template_downloads(api):
         done["state"] == "done" and done["rows_written"] == 0 and done["counts"]["people"]["unchanged"] > 10
     )
     template = load_workbook(io.BytesIO(secretariat.get("/api/v1/imports/template").content))
-    assert template.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng"]
+    assert template.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng", "Đăng ký thi đua"]
 
 
 def test_a_bad_file_or_a_caller_outside_the_secretariats_gets_a_4xx_in_vietnamese(api):

@@ -24,7 +24,7 @@ from models.history import Rating
 from models.nominations import Nomination, State, Submission, SubmissionState
 from models.org import Role
 from models.route import SYSTEM, TABLES
-from tests.factories import NOW, Province, docx_bytes, grassroots_fighters_capped, on
+from tests.factories import NOW, Province, docx_bytes, grassroots_fighters_capped, on, registration_checked
 from tests.test_guards import nominate_new
 from tests.test_workflow import RULES, draft, meet, report
 
@@ -34,6 +34,7 @@ CODES = {  # the code each guard refuses with
     "dossier": "dossier_incomplete",
     "eligible": "ineligible",
     "quota": "quota_exceeded",
+    "registered": "not_registered",
     "council": "no_council",
     "reviewed": "not_reviewed",
     "deciding": "not_deciding_level",
@@ -399,6 +400,9 @@ CASES = [
     ),
     Case(N, "submit", "eligible", nomination_step("submit", route.UO, S.DRAFT, key="weak")),
     Case(N, "submit", "quota", over_quota("submit")),
+    Case(
+        N, "submit", "registered", registration_checked("block")(nomination_step("submit", route.UO, S.DRAFT))
+    ),
     Case(N, "return", "taken", nomination_step("return", route.SEC, S.SUBMITTED)),
     Case(N, "return", "forbidden", nomination_step("return", route.UO, S.SUBMITTED)),
     Case(N, "return", "illegal", nomination_step("return", route.SEC, S.DRAFT)),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from models import audit, workflow
+from models import audit, registrations, workflow
 from models.councils import SessionItem
 from models.db import utcnow
 from models.errors import Forbidden, NotFound
@@ -83,6 +83,7 @@ class Case(BaseModel):
     due_on: str | None
     version: int
     intake: dict[str, Any]
+    registration_warning: str | None = None  # an emulation title its nominee did not register for
     trail: list[Entry]
     failed_runs: list[Run]
     actions: list[Action]
@@ -155,6 +156,7 @@ def nomination(nomination_id: PathId, session: SessionDep, actor: ActorDep) -> C
         due_on=n.due_on.isoformat() if n.due_on else None,
         version=n.version,
         intake=n.intake,
+        registration_warning=registrations.warning(session, n),
         trail=[
             Entry(
                 at=e.at,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from models import search, sight
+from models import campaigning, search, sight
 from models.access import Actor, today
 from models.campaigns import Campaign, CampaignKind
 from models.catalogue import Award, RuleSet, UnknownAward, default_catalogue
@@ -381,12 +381,29 @@ class CampaignOut(BaseModel):
     organiser: Ref
     launched_on: date
     closes_on: date | None
+    # what it sets out (service/api/campaigns.py creates and launches it)
+    parent_id: int | None = None  # a phase's campaign
+    theme: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    last_year: int | None = None
+    targets: list[str] = []
+    awards: list[str] = []
+    interim_review_on: date | None = None
+    final_review_on: date | None = None
+    plan_reference: str = ""  # its Kế hoạch phát động, once launched
+    unlocks: dict[str, str] = {}  # award → the article tying it to the campaign's length
 
 
 def _campaigns(session: Session, found: list[Campaign]) -> list[dict]:
     units = Org.of(session).units
     return [
-        c.model_dump() | {"organiser": Ref(id=c.organiser_unit_id, name=units[c.organiser_unit_id].name)}
+        c.model_dump()
+        | {
+            "organiser": Ref(id=c.organiser_unit_id, name=units[c.organiser_unit_id].name),
+            "plan_reference": c.plan_reference,
+            "unlocks": campaigning.unlocked(c),
+        }
         for c in found
     ]
 

@@ -7,6 +7,7 @@ from service.web import (
     account,
     admin,
     authority,
+    campaigns,
     cases,
     clusters,
     council,
@@ -35,3 +36,4 @@ router.include_router(admin.router)
 router.include_router(imports.router)
 router.include_router(reports.router)
 router.include_router(clusters.router)
+router.include_router(campaigns.router)

@@ -62,6 +62,13 @@ PAGES = {
     "/thu-ky/hoi-nghi/{conference_id}": ("unit_secretariat", {"conference_id": "conference"}),
     "/ky-duyet": ("director", {}),
     "/ky-duyet/{decision_id}": ("director", {"decision_id": "decision"}),
+    "/phong-trao": ("officer", {}),
+    "/phong-trao/cho-duyet": ("unit_secretariat", {}),
+    "/phong-trao/{campaign_id}": ("officer", {"campaign_id": "campaign"}),
+    "/phong-trao/{campaign_id}/dang-ky/{unit_id}": (
+        "officer",
+        {"campaign_id": "campaign", "unit_id": "unit"},
+    ),
     "/quan-tri": ("quantri", {}),
     "/quan-tri/tai-khoan/{user_id}": ("quantri", {"user_id": "account"}),
     "/cum-thi-dua": ("province_secretariat", {}),
@@ -117,6 +124,7 @@ def seeded(site) -> dict[str, int]:
             "unit": prov.units["stc"].id,
             "batch": batch,
             "decision": decision.id,
+            "campaign": prov.campaign.id,
         }
     return (
         records
