@@ -21,7 +21,7 @@ from models.text import NFCStr
 from models.uploads import XLSX
 from service.api import PathId, RowId, directory, refusals
 from service.api.directory import CampaignOut
-from service.api.documents import FileOut, _generated, attachment
+from service.api.documents import FileOut, attachment, generated_files
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
@@ -76,7 +76,7 @@ def phases(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> list[Ca
 def campaign_files(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> list[FileOut]:
     """Its Kế hoạch phát động (ke_hoach) and review reports (bao_cao_so_ket, bao_cao_tong_ket)."""
     campaign_of(session, actor, campaign_id)
-    return _generated(session, actor, "campaign", campaign_id)
+    return generated_files(session, actor, "campaign", campaign_id)
 
 
 class Launched(CampaignOut):
