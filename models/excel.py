@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -356,9 +357,15 @@ def _uncomputed(source) -> dict[int, dict[int, Problem]]:
 class Opened:
     """A workbook opened to read: its sheets as (name, part in the zip), read by calamine."""
 
-    book: CalamineWorkbook
+    content: bytes
     archive: zipfile.ZipFile
     sheets: list[tuple[str, str]]
+
+    @cached_property
+    def book(self) -> CalamineWorkbook:
+        """Opened when a sheet is first read (it reads the shared strings): the upload's checks
+        need only the sheets' names."""
+        return CalamineWorkbook.from_filelike(io.BytesIO(self.content))
 
     @property
     def sheetnames(self) -> list[str]:
@@ -418,7 +425,7 @@ def open_workbook(content: bytes) -> Opened:
         for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     ]
-    return Opened(CalamineWorkbook.from_filelike(io.BytesIO(content)), reader.archive, sheets)
+    return Opened(content, reader.archive, sheets)
 
 
 def sheet_names() -> str:
@@ -515,9 +522,6 @@ def _sheet_rows(title: str, rows: Iterable, kind: Kind, lookups: Lookups, report
         report.add(title, None, "", f"không thấy dòng tiêu đề (có cột «{kind.columns[0].header}»)")
 
 
-MISSING = object()
-
-
 def _row(kind: Kind, columns: list, memo: list[dict], values: list, lookups: Lookups, problem) -> dict | None:
     """A row's values by column key (None where a cell is wrong), or None for an empty row. A
     cell's parse depends on its value only: each column keeps what it parsed (`memo`), as names,
@@ -538,14 +542,15 @@ def _row(kind: Kind, columns: list, memo: list[dict], values: list, lookups: Loo
             wrong = True
             continue
         known = memo[index]
-        key = (value.__class__, value)
-        parsed = known.get(key, MISSING)
-        if parsed is MISSING:
+        kind_and_parsed = known.get(value)  # by value; its type told apart (1.0 == True)
+        if kind_and_parsed is not None and kind_and_parsed[0] is value.__class__:
+            parsed = kind_and_parsed[1]
+        else:
             try:
                 parsed = column.parse(value, lookups)
             except Problem as error:
                 parsed = error
-            known[key] = parsed
+            known[value] = (value.__class__, parsed)
         if isinstance(parsed, Problem):
             problem(column.header, str(parsed))
             parsed = None

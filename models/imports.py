@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -242,12 +243,13 @@ class Plan:
 
 def _complete(kind: excel.Kind, rows: Iterable[excel.Row]) -> Iterator[excel.Row]:
     """The rows whose required cells were all read (the others are reported already)."""
-    required = [c.key for c in kind.columns if c.required]
-    return (r for r in rows if all(r.values[k] is not None for k in required))
+    required = itemgetter(*(c.key for c in kind.columns if c.required))
+    return (r for r in rows if None not in required(r.values))
 
 
 def _subject(values: dict) -> tuple:
-    return name_key(values["name"]), values["birth_date"], values["unit_id"]
+    """(name, birth date, unit): the name as name_key makes it (excel.full_name collapsed its spaces)."""
+    return values["name"].casefold(), values["birth_date"], values["unit_id"]
 
 
 def _recorded(session: Session, units: set[int]) -> dict[tuple, int]:
