@@ -18,6 +18,7 @@ from models.route import Flow
 from models.uploads import XLSX
 from service.api import PathId, refusals
 from service.api.documents import FILE, MULTIPART_OVERHEAD, attachment
+from service.api.lists import Columns, ListFormat, xlsx
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
@@ -91,10 +92,23 @@ def upload(
     return job_out(job, follow_up)
 
 
-@router.get("/imports", response_model=list[JobOut])
-def my_imports(session: SessionDep, actor: ActorDep) -> list[JobOut]:
-    """The caller's latest imports, the newest first."""
-    return [job_out(job) for job in imports.jobs_of(session, actor)]
+JOB_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Tệp", "filename", 36),
+    ("Trạng thái", "state", 12),
+    ("Số dòng đã đọc", "rows_read", 12),
+    ("Số dòng đã ghi", "rows_written", 12),
+    ("Số lỗi", "problems_total", 8),
+    ("Lúc tải lên", "created_at", 18),
+    ("Lúc xong", "ended_at", 18),
+]
+
+
+@router.get("/imports", response_model=list[JobOut], responses=FILE)
+def my_imports(session: SessionDep, actor: ActorDep, format: ListFormat = "json") -> list[JobOut] | Response:
+    """The caller's latest imports, the newest first; as .xlsx with `format=xlsx`."""
+    jobs = [job_out(job) for job in imports.jobs_of(session, actor)]
+    return xlsx("nhap_du_lieu", JOB_COLUMNS, jobs) if format == "xlsx" else jobs
 
 
 @router.get("/imports/template", responses=FILE)
