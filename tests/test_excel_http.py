@@ -188,3 +188,24 @@ def test_every_list_downloads_as_xlsx_with_the_rows_of_its_json(api, app_db, pro
     assert seen_rows > 20  # the province's units, people, councils, the nomination, the import
     people = load_workbook(io.BytesIO(api["officer"].get("/api/v1/submissions?format=xlsx").content)).active
     assert people.max_row >= 2 and people["I2"].is_date  # "Ngày lập": a date, not text
+
+
+def test_the_pages_of_lists_link_their_xlsx_download_which_the_browser_session_opens(browse):
+    import html
+    import re
+
+    for who, page in [
+        ("unit_secretariat", "/thu-ky"),
+        ("unit_secretariat", "/thu-ky/nhap-excel"),
+        ("province_secretariat", "/thu-ky/phien-hop"),
+        ("chairman", "/ky-duyet"),
+        ("officer", "/"),
+    ]:
+        client = browse(who)
+        shown = client.get(page)
+        assert shown.status_code == 200, (page, shown.text)
+        links = re.findall(r'<a href="([^"]+format=xlsx)" download>Tải Excel</a>', shown.text)
+        assert links, page
+        download = client.get(html.unescape(links[0]))
+        assert download.status_code == 200 and download.headers["content-type"] == XLSX, (page, links)
+        load_workbook(io.BytesIO(download.content))
