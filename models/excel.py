@@ -172,11 +172,12 @@ def by_code_or_name(codes: dict[str, Any], names: Iterable[tuple[str, Any]]) -> 
 @dataclass
 class Lookups:
     """What cells refer to: units (folded code or name → id) with those the importer may write to
-    (None: all), the award codes for individuals (folded code or name → code)."""
+    (None: all), the award codes for individuals and for collectives (folded code or name → code)."""
 
     units: dict[str, int]
     writable: set[int] | None
     awards: dict[str, str]
+    collective_awards: dict[str, str] = field(default_factory=dict)
     this_year: int = field(default_factory=lambda: today().year)
 
 
@@ -200,6 +201,10 @@ def unit(value: Any, lookups: Lookups) -> int:
 
 def award(value: Any, lookups: Lookups) -> str:
     return _named(lookups.awards, clean(value), "danh hiệu, hình thức khen thưởng cá nhân")
+
+
+def collective_award(value: Any, lookups: Lookups) -> str:
+    return _named(lookups.collective_awards, clean(value), "danh hiệu, hình thức khen thưởng tập thể")
 
 
 # ------------------------------------------------------------------------------ the sheets
@@ -255,31 +260,36 @@ PEOPLE = Kind(
     ),
     PERSON,
 )
-RATINGS_SHEET = Kind(
-    "ratings",
-    "Xếp loại",
-    (
-        *SUBJECT,
-        Column("Năm", "year", year, width=7),
-        Column("Xếp loại", "level", rating, hint="HTXS, HTT, HT, KHT hoặc ghi đủ", width=28),
-        note("Căn cứ", "source", 200, hint="quyết định đánh giá", width=24),
-    ),
-    (*PERSON, "year"),
+RATING = (
+    Column("Năm", "year", year, width=7),
+    Column("Xếp loại", "level", rating, hint="HTXS, HTT, HT, KHT hoặc ghi đủ", width=28),
+    note("Căn cứ", "source", 200, hint="quyết định đánh giá", width=24),
 )
-AWARDS = Kind(
-    "awards",
-    "Khen thưởng",
-    (
-        *SUBJECT,
+
+
+def award_record(parse: Callable[[Any, Lookups], str]) -> tuple[Column, ...]:
+    """The columns of an award received, after its subject's."""
+    return (
         Column("Năm", "year", year, hint="năm thành tích", width=7),
-        Column("Danh hiệu, hình thức", "code", award, hint="mã hoặc tên", width=30),
+        Column("Danh hiệu, hình thức", "code", parse, hint="mã hoặc tên", width=30),
         note("Số quyết định", "decision_number", 60, width=16),
         Column("Ngày quyết định", "decision_date", day, required=False, hint="dd/mm/yyyy", width=12),
         note("Cơ quan ban hành", "issuer", 200, width=24),
-    ),
-    (*PERSON, "year", "code"),
+    )
+
+
+RATINGS_SHEET = Kind("ratings", "Xếp loại", (*SUBJECT, *RATING), (*PERSON, "year"))
+AWARDS = Kind("awards", "Khen thưởng", (*SUBJECT, *award_record(award)), (*PERSON, "year", "code"))
+# A collective (tập thể) is a unit: named by its code or name, as a unit is on the other sheets.
+COLLECTIVE = Column("Tập thể", "collective_id", unit, hint="mã hoặc tên đơn vị", width=30)
+UNIT_RATINGS = Kind("unit_ratings", "Xếp loại tập thể", (COLLECTIVE, *RATING), ("collective_id", "year"))
+UNIT_AWARDS = Kind(
+    "unit_awards",
+    "Khen thưởng tập thể",
+    (COLLECTIVE, *award_record(collective_award)),
+    ("collective_id", "year", "code"),
 )
-KINDS = (PEOPLE, RATINGS_SHEET, AWARDS)
+KINDS = (PEOPLE, RATINGS_SHEET, AWARDS, UNIT_RATINGS, UNIT_AWARDS)
 BY_SHEET = {fold(k.sheet): k for k in KINDS}
 
 

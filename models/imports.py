@@ -196,11 +196,17 @@ def _end(session: Session, importer: Actor, job: ImportJob, counts: dict, report
 def _lookups(session: Session, actor: Actor) -> excel.Lookups:
     """Every unit by code and name, those the importer may write to, the awards to individuals."""
     units = session.exec(select(Unit.id, Unit.code, Unit.name)).all()
-    awards = [a for a in default_catalogue().for_date(today()).awards.values() if "individual" in a.subjects]
+    catalogue = default_catalogue().for_date(today()).awards.values()
+
+    def awards(subject: str) -> dict[str, str]:
+        found = [a for a in catalogue if subject in a.subjects]
+        return excel.by_code_or_name({a.code: a.code for a in found}, ((a.name, a.code) for a in found))
+
     return excel.Lookups(
         units=excel.by_code_or_name({u.code: u.id for u in units}, ((u.name, u.id) for u in units)),
         writable=units_in_charge(session, actor),
-        awards=excel.by_code_or_name({a.code: a.code for a in awards}, ((a.name, a.code) for a in awards)),
+        awards=awards("individual"),
+        collective_awards=awards("collective"),
     )
 
 
@@ -238,6 +244,8 @@ class Plan:
     people: list[dict] = field(default_factory=list)
     ratings: list[tuple[Any, dict]] = field(default_factory=list)
     awards: list[tuple[Any, dict]] = field(default_factory=list)
+    unit_ratings: list[dict] = field(default_factory=list)
+    unit_awards: list[dict] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -278,7 +286,7 @@ def _by_person(session: Session, columns: list, ids: list[int], *where) -> list:
 def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report) -> "Plan":
     """What to add, checked against the file itself and what is recorded; problems reported."""
     plan = Plan()
-    units = {r.values["unit_id"] for kind_rows in rows.values() for r in kind_rows} - {None}
+    units = {r.values["unit_id"] for k in ("people", "ratings", "awards") for r in rows.get(k, [])} - {None}
     recorded = _recorded(session, units)
     in_file: dict[tuple, Any] = {}
     first: dict[tuple, int] = {}
@@ -353,7 +361,46 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
                 plan.unchanged["awards"] += 1
                 continue
             target.append((person, row.values))
+    _plan_collectives(session, rows, report, plan)
     return plan
+
+
+def _plan_collectives(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report, plan: Plan):
+    """The collectives' ratings and awards to add: a rating already recorded for the year is
+    unchanged when the same and refused when not; an award recorded (not revoked), unchanged."""
+    units = sorted(
+        {r.values["collective_id"] for k in ("unit_ratings", "unit_awards") for r in rows.get(k, [])}
+    )
+    levels = {
+        (u, y): lv
+        for u, y, lv in _by_person(session, [Rating.collective_id, Rating.year, Rating.level], units)
+    }
+    awarded = set(
+        _by_person(
+            session,
+            [AwardRecord.collective_id, AwardRecord.year, AwardRecord.code],
+            units,
+            col(AwardRecord.revoked).is_(False),
+        )
+    )
+    for kind, target in ((excel.UNIT_RATINGS, plan.unit_ratings), (excel.UNIT_AWARDS, plan.unit_awards)):
+        seen: dict[tuple, int] = {}
+        for row in _complete(kind, rows.get(kind.key, [])):
+            unique = tuple(row.values[k] for k in kind.unique)
+            if unique in seen:
+                report.add(kind.sheet, row.number, "Năm", f"trùng với dòng {seen[unique]}")
+                continue
+            seen[unique] = row.number
+            if kind is excel.UNIT_RATINGS and unique in levels:
+                if levels[unique] != row.values["level"]:
+                    said = RATING_LABELS[levels[unique]]
+                    report.add(kind.sheet, row.number, "Xếp loại", f"năm {unique[1]} đã có xếp loại «{said}»")
+                else:
+                    plan.unchanged[kind.key] += 1
+            elif kind is excel.UNIT_AWARDS and unique in awarded:
+                plan.unchanged[kind.key] += 1
+            else:
+                target.append(row.values)
 
 
 AMBIGUOUS_PERSON = "có nhiều người cùng họ tên, ngày sinh, đơn vị trong dữ liệu đã có: hãy sửa trực tiếp"
@@ -410,7 +457,23 @@ def _write(session: Session, plan: Plan) -> dict:
     keep = ("year", "code", "decision_number", "decision_date", "issuer")
     awards = [{"person_id": person_id(p)} | {k: v[k] for k in keep} for p, v in plan.awards]
     _insert(session, AwardRecord, awards)
-    added = {"people": len(ids), "ratings": len(ratings), "awards": len(awards)}
+    _insert(
+        session,
+        Rating,
+        [{k: v[k] for k in ("collective_id", "year", "level", "source")} for v in plan.unit_ratings],
+    )
+    _insert(
+        session,
+        AwardRecord,
+        [{"collective_id": v["collective_id"]} | {k: v[k] for k in keep} for v in plan.unit_awards],
+    )
+    added = {
+        "people": len(ids),
+        "ratings": len(ratings),
+        "awards": len(awards),
+        "unit_ratings": len(plan.unit_ratings),
+        "unit_awards": len(plan.unit_awards),
+    }
     return {k: {"added": n, "unchanged": plan.unchanged[k]} for k, n in added.items()}
 
 
@@ -438,20 +501,8 @@ def export_rows(session: Session, actor: Actor) -> dict[str, list[list]]:
     subject = {p.id: [p.full_name, p.birth_date, code] for p, _, code in people}
     names = _award_names()
     ratings = _by_person(session, [Rating.person_id, Rating.year, Rating.level, Rating.source], list(subject))
-    awards = _by_person(
-        session,
-        [
-            AwardRecord.person_id,
-            AwardRecord.year,
-            AwardRecord.code,
-            AwardRecord.decision_number,
-            AwardRecord.decision_date,
-            AwardRecord.issuer,
-        ],
-        list(subject),
-        col(AwardRecord.revoked).is_(False),
-    )
-    return {
+    awards = _awards_of(session, AwardRecord.person_id, list(subject))
+    return _collectives_rows(session, units, names) | {
         "people": [
             [
                 *subject[p.id],
@@ -467,6 +518,36 @@ def export_rows(session: Session, actor: Actor) -> dict[str, list[list]]:
         ],
         "awards": [
             [*subject[p], y, names.get(c, c), *rest] for p, y, c, *rest in sorted(awards, key=_order(subject))
+        ],
+    }
+
+
+def _awards_of(session: Session, subject, ids: list[int]) -> list:
+    """The awards not revoked of these people or collectives (`subject` the column naming them)."""
+    columns = [AwardRecord.year, AwardRecord.code, AwardRecord.decision_number, AwardRecord.decision_date]
+    return _by_person(
+        session, [subject, *columns, AwardRecord.issuer], ids, col(AwardRecord.revoked).is_(False)
+    )
+
+
+def _collectives_rows(
+    session: Session, units: set[int] | None, names: dict[str, str]
+) -> dict[str, list[list]]:
+    """The ratings and awards (not revoked) of the units in the actor's charge (an administrator:
+    every unit), as the collectives' sheets' rows, by unit code."""
+    query = select(Unit.id, Unit.code).order_by(col(Unit.code))
+    codes = dict(session.exec(query.where(col(Unit.id).in_(units)) if units is not None else query).all())
+    subject = {unit_id: [code] for unit_id, code in codes.items()}
+    ratings = _by_person(
+        session, [Rating.collective_id, Rating.year, Rating.level, Rating.source], list(codes)
+    )
+    awards = _awards_of(session, AwardRecord.collective_id, list(codes))
+    return {
+        "unit_ratings": [
+            [codes[u], y, RATING_LABELS[lv], s] for u, y, lv, s in sorted(ratings, key=_order(subject))
+        ],
+        "unit_awards": [
+            [codes[u], y, names.get(c, c), *rest] for u, y, c, *rest in sorted(awards, key=_order(subject))
         ],
     }
 

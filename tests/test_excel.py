@@ -95,14 +95,27 @@ def secretariat(prov):
 
 
 def test_export_then_import_gives_the_same_records(app_db, prov, secretariat):
-    """The province's people with their ratings and awards, exported, imported into a database
-    that has only the units, export the same again; imported back into the first, they add nothing."""
+    """The province's people and collectives with their ratings and awards, exported, imported
+    into a database that has only the units, export the same again; imported back into the first,
+    they add nothing."""
+    with session_scope(app_db) as session:
+        ns, stc = prov.units["ns"].id, prov.units["stc"].id
+        session.add_all(
+            [
+                Rating(collective_id=ns, year=2024, level="HTXS", source="QĐ 12/QĐ-STC"),
+                Rating(collective_id=stc, year=2024, level="HTT"),
+                AwardRecord(collective_id=ns, year=2024, code="TTLDXS", decision_number="15/QĐ-UBND"),
+                AwardRecord(collective_id=ns, year=2023, code="BK_TINH", decision_date=date(2024, 2, 1)),
+                AwardRecord(collective_id=stc, year=2022, code="TTLDTT", revoked=True),
+            ]
+        )
     with session_scope(app_db) as session:
         actor = load_actor(session, secretariat)
         exported = imports.export_rows(session, actor)
         content = imports.export_workbook(session, actor)
         units = [u.model_dump() for u in session.exec(select(Unit).order_by(Unit.id))]
     assert len(exported["people"]) > 10 and exported["ratings"] and exported["awards"]
+    assert len(exported["unit_ratings"]) == 2 and len(exported["unit_awards"]) == 2  # not the revoked
 
     other = fresh_engine("roundtrip")
     with session_scope(other) as session:
@@ -120,13 +133,16 @@ def test_export_then_import_gives_the_same_records(app_db, prov, secretariat):
         importer_id = importer.id
     job = importing(other, importer_id, content)
     assert job.state == "done", job.problems
+    assert job.counts["unit_ratings"]["added"] == 2 and job.counts["unit_awards"]["added"] == 2
     with session_scope(other) as session:
         again = imports.export_rows(session, load_actor(session, importer_id))
     assert again == exported
 
     job = importing(app_db, secretariat, content, "lan_hai.xlsx")
     assert job.state == "done"
-    assert {k: c["added"] for k, c in job.counts.items()} == {"people": 0, "ratings": 0, "awards": 0}
+    assert set(job.counts) == {"people", "ratings", "awards", "unit_ratings", "unit_awards"}
+    assert {c["added"] for c in job.counts.values()} == {0}
+    assert job.counts["unit_ratings"]["unchanged"] == 2 and job.counts["unit_awards"]["unchanged"] == 2
 
 
 def test_the_same_file_twice_is_one_import(app_db, prov, secretariat):
@@ -336,12 +352,12 @@ def test_wrong_headers_unknown_sheets_and_an_empty_file_are_reported(app_db, pro
             "Ghi chú",
             None,
             "",
-            "trang «Ghi chú» không thuộc mẫu (các trang: «Cá nhân», «Xếp loại», «Khen thưởng»)",
+            f"trang «Ghi chú» không thuộc mẫu (các trang: {excel.sheet_names()})",
         ),
     ]
     empty = importing(app_db, secretariat, book({"Cá nhân": [PEOPLE]}), "rong.xlsx")
     assert problems(empty) == [
-        ("", None, "", "tệp không có dòng dữ liệu nào (các trang: «Cá nhân», «Xếp loại», «Khen thưởng»)")
+        ("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {excel.sheet_names()})")
     ]
     headless = importing(app_db, secretariat, book({"Xếp loại": [["Tên"], ["A"]]}), "khong_tieu_de.xlsx")
     assert problems(headless)[0] == ("Xếp loại", None, "", "không thấy dòng tiêu đề (có cột «Họ và tên»)")
@@ -424,8 +440,15 @@ def test_a_zip_bomb_and_a_file_over_the_limit_are_refused(app_db, prov, secretar
 
 def test_the_template_reads_back_as_its_own_headers():
     workbook = load_workbook(io.BytesIO(excel.workbook({})))
-    assert workbook.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng"]
-    assert [c.value for c in workbook["Khen thưởng"][1]] == [c.header for c in excel.AWARDS.columns]
+    assert workbook.sheetnames == [
+        "Cá nhân",
+        "Xếp loại",
+        "Khen thưởng",
+        "Xếp loại tập thể",
+        "Khen thưởng tập thể",
+    ]
+    for kind in excel.KINDS:
+        assert [c.value for c in workbook[kind.sheet][1]] == [c.header for c in kind.columns]
     assert workbook["Cá nhân"]["A1"].font.name == "Times New Roman"
     assert "Bắt buộc" in workbook["Cá nhân"]["A1"].comment.text
 
