@@ -207,6 +207,14 @@ def collective_award(value: Any, lookups: Lookups) -> str:
     return _named(lookups.collective_awards, clean(value), "danh hiệu, hình thức khen thưởng tập thể")
 
 
+def any_award(value: Any, lookups: Lookups) -> str:
+    """An award to an individual or a collective (which of them the row's subject may receive,
+    the nomination's own checks say)."""
+    return _named(
+        lookups.awards | lookups.collective_awards, clean(value), "danh hiệu, hình thức khen thưởng"
+    )
+
+
 # ------------------------------------------------------------------------------ the sheets
 
 
@@ -439,21 +447,26 @@ def open_workbook(content: bytes) -> Opened:
     return Opened(content, reader.archive, sheets)
 
 
-def sheet_names() -> str:
-    return ", ".join(f"«{k.sheet}»" for k in KINDS)
+def sheet_names(kinds: tuple[Kind, ...] = KINDS) -> str:
+    return ", ".join(f"«{k.sheet}»" for k in kinds)
 
 
 def read(
-    workbook: Opened, lookups: Lookups, report: Report, progress: Callable[[int], None] = lambda n: None
+    workbook: Opened,
+    lookups: Lookups,
+    report: Report,
+    progress: Callable[[int], None] = lambda n: None,
+    kinds: tuple[Kind, ...] = KINDS,
 ) -> dict[str, list[Row]]:
-    """Every row of the workbook's known sheets, parsed; each problem into the report.
+    """Every row of the workbook's sheets of these kinds, parsed; each problem into the report.
     `progress` hears how many rows were read, every few thousand."""
     found: dict[str, list[Row]] = {}
     counted = 0
+    by_sheet = {fold(k.sheet): k for k in kinds}
     for name, part in workbook.sheets:
-        kind = BY_SHEET.get(fold(name))
+        kind = by_sheet.get(fold(name))
         if kind is None:
-            report.add(name, None, "", f"trang «{name}» không thuộc mẫu (các trang: {sheet_names()})")
+            report.add(name, None, "", f"trang «{name}» không thuộc mẫu (các trang: {sheet_names(kinds)})")
             continue
         if kind.key in found:
             report.add(name, None, "", f"trang «{kind.sheet}» có hai lần")
@@ -465,7 +478,7 @@ def read(
             if counted % PROGRESS_EVERY == 0:
                 progress(counted)
     if not any(found.values()) and not report.count:
-        report.add("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {sheet_names()})")
+        report.add("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {sheet_names(kinds)})")
     progress(counted)
     return found
 
@@ -616,11 +629,11 @@ def _saved(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def workbook(rows: dict[str, Iterable[list]]) -> bytes:
+def workbook(rows: dict[str, Iterable[list]], kinds: tuple[Kind, ...] = KINDS) -> bytes:
     """The sheets of each kind, with these rows in the columns' order: what `read` reads back.
     With no rows, the template to fill in."""
     book = Workbook(write_only=True)
-    for kind in KINDS:
+    for kind in kinds:
         headers = [(c.header, _hint(c), c.width) for c in kind.columns]
         _sheet(book, kind.sheet, headers, rows.get(kind.key, ()))
     return _saved(book)

@@ -194,7 +194,12 @@ def _end(session: Session, importer: Actor, job: ImportJob, counts: dict, report
 
 
 def _lookups(session: Session, actor: Actor) -> excel.Lookups:
-    """Every unit by code and name, those the importer may write to, the awards to individuals."""
+    return lookups(session, units_in_charge(session, actor))
+
+
+def lookups(session: Session, writable: set[int] | None) -> excel.Lookups:
+    """Every unit by code and name, those that may be written to (None: all), the awards to
+    individuals and to collectives in force."""
     units = session.exec(select(Unit.id, Unit.code, Unit.name)).all()
     catalogue = default_catalogue().for_date(today()).awards.values()
 
@@ -204,7 +209,7 @@ def _lookups(session: Session, actor: Actor) -> excel.Lookups:
 
     return excel.Lookups(
         units=excel.by_code_or_name({u.code: u.id for u in units}, ((u.name, u.id) for u in units)),
-        writable=units_in_charge(session, actor),
+        writable=writable,
         awards=awards("individual"),
         collective_awards=awards("collective"),
     )
@@ -260,7 +265,7 @@ def _subject(values: dict) -> tuple:
     return values["name"].casefold(), values["birth_date"], values["unit_id"]
 
 
-def _recorded(session: Session, units: set[int]) -> dict[tuple, int]:
+def recorded(session: Session, units: set[int]) -> dict[tuple, int]:
     """(name, birth date, unit) → person id of the people holding a post now in these units;
     excel.AMBIGUOUS where two share them."""
     found: dict[tuple, int] = {}
@@ -287,7 +292,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
     """What to add, checked against the file itself and what is recorded; problems reported."""
     plan = Plan()
     units = {r.values["unit_id"] for k in ("people", "ratings", "awards") for r in rows.get(k, [])} - {None}
-    recorded = _recorded(session, units)
+    people = recorded(session, units)
     in_file: dict[tuple, Any] = {}
     first: dict[tuple, int] = {}
     sheet = excel.PEOPLE.sheet
@@ -302,7 +307,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
             )
             continue
         first[key] = row.number
-        person_id = recorded.get(key)
+        person_id = people.get(key)
         if person_id == excel.AMBIGUOUS:
             report.add(sheet, row.number, "Họ và tên", AMBIGUOUS_PERSON)
         elif person_id is not None:
@@ -311,7 +316,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
         else:
             in_file[key] = ("new", len(plan.people))
             plan.people.append(row.values)
-    known = [i for i in set(recorded.values()) if i != excel.AMBIGUOUS]
+    known = [i for i in set(people.values()) if i != excel.AMBIGUOUS]
     levels = {
         (p, y): lv for p, y, lv in _by_person(session, [Rating.person_id, Rating.year, Rating.level], known)
     }
@@ -327,7 +332,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
         seen: dict[tuple, int] = {}
         for row in _complete(kind, rows.get(kind.key, [])):
             key = _subject(row.values)
-            person = in_file.get(key, recorded.get(key))
+            person = in_file.get(key, people.get(key))
             if person is None or person == excel.AMBIGUOUS:
                 problem = (
                     AMBIGUOUS_PERSON
