@@ -103,3 +103,22 @@ def test_the_template_downloads_and_others_than_unit_officers_are_refused(api, p
     assert send(api["officer"], 999_999, book({SHEET: [HEADERS]})).status_code == 404
     bad = send(api["officer"], prov.campaign.id, b"not a workbook")
     assert bad.status_code in (400, 415, 422) and bad.json()["message"]
+
+
+def test_the_units_page_uploads_a_list_and_shows_the_drafts_or_the_problems(browse, prov):
+    officer = browse("officer")
+    unit = prov.units["stc"].id
+    page = officer.get(f"/don-vi/{unit}")
+    assert page.status_code == 200 and "Nhập danh sách đề nghị từ Excel" in page.text
+    good = book({SHEET: [HEADERS, ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", "LDTT", "", ""]]})
+    wrong = book({SHEET: [HEADERS, ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", "KHONG_CO", "", ""]]})
+    for content, status, shown in [
+        (wrong, 422, "không có danh hiệu, hình thức khen thưởng mã hoặc tên «KHONG_CO»"),
+        (good, 200, "Đã lập 1 hồ sơ dự thảo"),
+    ]:
+        answer = officer.post(
+            f"/don-vi/{unit}/danh-sach-excel",
+            data={"csrf_token": officer.csrf, "campaign_id": prov.campaign.id},
+            files={"file": ("danh_sach.xlsx", content, XLSX)},
+        )
+        assert answer.status_code == status and shown in answer.text, answer.text
