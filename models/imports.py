@@ -373,9 +373,8 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
 def _plan_collectives(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report, plan: Plan):
     """The collectives' ratings and awards to add: a rating already recorded for the year is
     unchanged when the same and refused when not; an award recorded (not revoked), unchanged."""
-    units = sorted(
-        {r.values["collective_id"] for k in ("unit_ratings", "unit_awards") for r in rows.get(k, [])}
-    )
+    named = {r.values["collective_id"] for k in ("unit_ratings", "unit_awards") for r in rows.get(k, [])}
+    units = sorted(named - {None})
     levels = {
         (u, y): lv
         for u, y, lv in _by_person(session, [Rating.collective_id, Rating.year, Rating.level], units)

@@ -295,6 +295,67 @@ def test_a_rating_that_contradicts_the_recorded_one_is_refused(app_db, prov, sec
     assert problems(job) == [("Xếp loại", 2, "Xếp loại", "năm 2025 đã có xếp loại «Hoàn thành tốt nhiệm vụ»")]
 
 
+UNIT_RATINGS = ["Tập thể", "Năm", "Xếp loại", "Căn cứ"]
+UNIT_AWARDS = ["Tập thể", "Năm", "Danh hiệu, hình thức", "Số quyết định", "Ngày quyết định"]
+
+
+def test_collectives_history_is_imported_by_unit_and_its_problems_reported(app_db, prov, secretariat):
+    """A collective is its unit, by code or name; an award to individuals only, an unknown unit,
+    a rating contradicting the one recorded and a repeated row are refused, each where it is."""
+    with session_scope(app_db) as session:
+        session.add(Rating(collective_id=prov.units["ns"].id, year=2024, level="HTT"))
+    wrong = book(
+        {
+            "Xếp loại tập thể": [
+                UNIT_RATINGS,
+                ["QNG-STC-NS", 2024, "HTXS", ""],
+                ["Phòng Ngân sách", 2025, "HTXS", "QĐ 3/QĐ-STC"],
+                ["QNG-STC-NS", 2025, "HTT", ""],
+                ["KHONG-CO", 2025, "HT", ""],
+            ],
+            "Khen thưởng tập thể": [
+                UNIT_AWARDS,
+                ["QNG-STC-NS", 2025, "Chiến sĩ thi đua cơ sở", "", ""],
+                ["QNG-STC-NS", 2025, "TTLDXS", "7/QĐ-UBND", "01/02/2026"],
+            ],
+        }
+    )
+    job = importing(app_db, secretariat, wrong)
+    assert job.state == "refused"
+    assert problems(job) == [
+        ("Xếp loại tập thể", 5, "Tập thể", "không có đơn vị mã hoặc tên «KHONG-CO»"),
+        (
+            "Khen thưởng tập thể",
+            2,
+            "Danh hiệu, hình thức",
+            "không có danh hiệu, hình thức khen thưởng tập thể mã hoặc tên «Chiến sĩ thi đua cơ sở»",
+        ),
+        ("Xếp loại tập thể", 2, "Xếp loại", "năm 2024 đã có xếp loại «Hoàn thành tốt nhiệm vụ»"),
+        ("Xếp loại tập thể", 4, "Năm", "trùng với dòng 3"),
+    ]
+    with Session(app_db) as session:
+        assert not session.exec(select(AwardRecord).where(AwardRecord.code == "TTLDXS")).all()
+    right = book(
+        {
+            "Xếp loại tập thể": [UNIT_RATINGS, ["Phòng Ngân sách", 2025, "HTXS", "QĐ 3/QĐ-STC"]],
+            "Khen thưởng tập thể": [UNIT_AWARDS, ["QNG-STC-NS", 2025, "TTLDXS", "7/QĐ-UBND", "01/02/2026"]],
+        }
+    )
+    job = importing(app_db, secretariat, right, "dung.xlsx")
+    assert job.state == "done", job.problems
+    with Session(app_db) as session:
+        award = session.exec(select(AwardRecord).where(AwardRecord.code == "TTLDXS")).one()
+        rating = session.exec(
+            select(Rating).where(Rating.collective_id == prov.units["ns"].id, Rating.year == 2025)
+        ).one()
+    assert (award.collective_id, award.person_id, award.decision_date) == (
+        prov.units["ns"].id,
+        None,
+        date(2026, 2, 1),
+    )
+    assert (rating.level, rating.source) == ("HTXS", "QĐ 3/QĐ-STC")
+
+
 def test_a_formula_counts_by_the_value_excel_computed_and_is_refused_without_one(app_db, prov, secretariat):
     sheets = {
         "Cá nhân": [PEOPLE, ["Mai Văn Hòa", "02/02/1992", "QNG-STC-NS", "Nam", ""]],
