@@ -379,6 +379,43 @@ def test_a_formula_counts_by_the_value_excel_computed_and_is_refused_without_one
         )
 
 
+def test_a_formula_saved_with_an_error_is_reported_and_a_table_away_from_a1_reads(app_db, prov, secretariat):
+    """A formula whose saved value is an Excel error (#N/A) is refused by its cell; a table whose
+    first column is B, under a title row, reads by its headers' columns."""
+    sheets = {"Xếp loại": [RATINGS, ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", "=NA()", "HTT"]]}
+    content = computed(book(sheets), "NA()", "#N/A")
+    errored = _with_error_type(content, "D2")
+    assert problems(importing(app_db, secretariat, errored)) == [
+        ("Xếp loại", 2, "D", "công thức Excel ra lỗi #N/A"),
+        ("Xếp loại", 2, "Năm", "bỏ trống"),
+    ]
+    shifted = book(
+        {
+            "Xếp loại": [
+                ["Bảng xếp loại"],
+                [None, *RATINGS],
+                [None, "Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", 2025, "HTT"],
+            ]
+        }
+    )
+    job = importing(app_db, secretariat, shifted, "lech_cot.xlsx")
+    assert job.state == "done" and job.counts["ratings"] == {"added": 0, "unchanged": 1}, job.problems
+
+
+def _with_error_type(content: bytes, ref: str) -> bytes:
+    """The workbook with the cell `ref` typed as an error value (t="e"), as Excel saves #N/A."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<c r="' + ref.encode() + rb'"( t="\w+")?', b'<c r="' + ref.encode() + b'" t="e"', data
+                )
+            out.writestr(item, data)
+    return target.getvalue()
+
+
 def test_merged_cells_are_refused_below_the_title_and_title_rows_are_skipped(app_db, prov, secretariat):
     rows = [
         ["DANH SÁCH CÁ NHÂN"],
