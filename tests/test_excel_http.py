@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from models import excel
 from models.config import configured
 from models.uploads import XLSX
 from tests.test_excel import PEOPLE, book
@@ -60,7 +61,7 @@ def test_the_export_imports_back_unchanged_and_the_template_downloads(api):
         done["state"] == "done" and done["rows_written"] == 0 and done["counts"]["people"]["unchanged"] > 10
     )
     template = load_workbook(io.BytesIO(secretariat.get("/api/v1/imports/template").content))
-    assert template.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng"]
+    assert template.sheetnames == [k.sheet for k in excel.KINDS]
 
 
 def test_a_bad_file_or_a_caller_outside_the_secretariats_gets_a_4xx_in_vietnamese(api):
