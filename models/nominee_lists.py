@@ -15,7 +15,7 @@ from models import drafting, excel, imports, sight, workflow
 from models.access import Actor
 from models.campaigns import Campaign
 from models.config import get_settings
-from models.errors import DomainError, Forbidden, InvalidInput, NotFound
+from models.errors import DomainError, Forbidden, InvalidInput
 from models.nominations import Nomination
 from models.org import Role
 from models.routing import Org
@@ -65,9 +65,7 @@ def import_list(
 ) -> list[tuple[int, Nomination, dict]]:
     """The draft nominations the list makes, each with its row and eligibility verdict, flushed
     in the caller's transaction; or InvalidRows with every problem, nothing written."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(f"Không có đợt thi đua #{campaign_id}")
+    campaign = sight.campaign(session, actor, campaign_id)
     mine = sight.role_units(actor, {Role.UNIT_OFFICER})
     if not mine:
         raise Forbidden(f"{actor.name} không phải cán bộ thi đua - khen thưởng của đơn vị nào")

@@ -472,8 +472,4 @@ def campaigns(
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
 def campaign(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
-    found = session.get(Campaign, campaign_id)
-    seen = sight.units(session, actor)
-    if found is None or (seen is not None and found.organiser_unit_id not in seen):
-        raise NotFound(f"Không có đợt thi đua #{campaign_id}")
-    return _campaigns(session, [found])[0]
+    return _campaigns(session, [sight.campaign(session, actor, campaign_id)])[0]
