@@ -189,6 +189,7 @@ def import_into(engine: sa.Engine, name: str, content: bytes, rows: int, bare: f
     )
     total = checks + run
     print(f"{where + ': total':<48}{total:>8.1f} s   target ≤ 60 s   ({total / bare:.2f}× the bare read)")
+    print(f"  load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows both)")
     engine.dispose()
     header_rows = 3
     if (

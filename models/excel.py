@@ -3,9 +3,9 @@ once (`KINDS`), so that what is exported imports back to the same records.
 
 Each kind of sheet is a tuple of columns, each with its Vietnamese header and the parser of its
 cells; a new kind (registrations, nominee lists) is one more `Kind` and its writer in
-models/imports.py. A workbook is opened by openpyxl's reader (its sheets, shared strings, date
-styles) and each sheet streamed row by row with lxml; every problem is reported as (sheet, row,
-column, what is wrong, in Vietnamese), and models/imports.py writes nothing when there is one.
+models/imports.py. A workbook's cells are read by calamine (`open_workbook`), each cell parsed
+by its column; every problem is reported as (sheet, row, column, what is wrong, in Vietnamese),
+and models/imports.py writes nothing when there is one.
 
 Decisions:
 - A person is identified by their name, birth date and unit (the unit of their current post):
@@ -23,9 +23,11 @@ Decisions:
 
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -34,12 +36,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
-from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.utils.datetime import from_excel
+from python_calamine import CalamineWorkbook
 
 from models.access import today
+from models.guards import VIETNAM
 from models.history import RATING_LABELS, RatingLevel
 from models.search import fold
 from models.text import nfc
@@ -52,6 +55,9 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 
 class Problem(ValueError):
     """What is wrong with a cell, in Vietnamese."""
+
+
+FORMULA_UNKNOWN = "ô có công thức Excel chưa tính giá trị: hãy mở và lưu lại tệp bằng Excel, hoặc dán giá trị"
 
 
 # ------------------------------------------------------------------------------ cell parsers
@@ -166,11 +172,12 @@ def by_code_or_name(codes: dict[str, Any], names: Iterable[tuple[str, Any]]) -> 
 @dataclass
 class Lookups:
     """What cells refer to: units (folded code or name → id) with those the importer may write to
-    (None: all), the award codes for individuals (folded code or name → code)."""
+    (None: all), the award codes for individuals and for collectives (folded code or name → code)."""
 
     units: dict[str, int]
     writable: set[int] | None
     awards: dict[str, str]
+    collective_awards: dict[str, str] = field(default_factory=dict)
     this_year: int = field(default_factory=lambda: today().year)
 
 
@@ -194,6 +201,18 @@ def unit(value: Any, lookups: Lookups) -> int:
 
 def award(value: Any, lookups: Lookups) -> str:
     return _named(lookups.awards, clean(value), "danh hiệu, hình thức khen thưởng cá nhân")
+
+
+def collective_award(value: Any, lookups: Lookups) -> str:
+    return _named(lookups.collective_awards, clean(value), "danh hiệu, hình thức khen thưởng tập thể")
+
+
+def any_award(value: Any, lookups: Lookups) -> str:
+    """An award to an individual or a collective (which of them the row's subject may receive,
+    the nomination's own checks say)."""
+    return _named(
+        lookups.awards | lookups.collective_awards, clean(value), "danh hiệu, hình thức khen thưởng"
+    )
 
 
 # ------------------------------------------------------------------------------ the sheets
@@ -249,29 +268,34 @@ PEOPLE = Kind(
     ),
     PERSON,
 )
-RATINGS_SHEET = Kind(
-    "ratings",
-    "Xếp loại",
-    (
-        *SUBJECT,
-        Column("Năm", "year", year, width=7),
-        Column("Xếp loại", "level", rating, hint="HTXS, HTT, HT, KHT hoặc ghi đủ", width=28),
-        note("Căn cứ", "source", 200, hint="quyết định đánh giá", width=24),
-    ),
-    (*PERSON, "year"),
+RATING = (
+    Column("Năm", "year", year, width=7),
+    Column("Xếp loại", "level", rating, hint="HTXS, HTT, HT, KHT hoặc ghi đủ", width=28),
+    note("Căn cứ", "source", 200, hint="quyết định đánh giá", width=24),
 )
-AWARDS = Kind(
-    "awards",
-    "Khen thưởng",
-    (
-        *SUBJECT,
+
+
+def award_record(parse: Callable[[Any, Lookups], str]) -> tuple[Column, ...]:
+    """The columns of an award received, after its subject's."""
+    return (
         Column("Năm", "year", year, hint="năm thành tích", width=7),
-        Column("Danh hiệu, hình thức", "code", award, hint="mã hoặc tên", width=30),
+        Column("Danh hiệu, hình thức", "code", parse, hint="mã hoặc tên", width=30),
         note("Số quyết định", "decision_number", 60, width=16),
         Column("Ngày quyết định", "decision_date", day, required=False, hint="dd/mm/yyyy", width=12),
         note("Cơ quan ban hành", "issuer", 200, width=24),
-    ),
-    (*PERSON, "year", "code"),
+    )
+
+
+RATINGS_SHEET = Kind("ratings", "Xếp loại", (*SUBJECT, *RATING), (*PERSON, "year"))
+AWARDS = Kind("awards", "Khen thưởng", (*SUBJECT, *award_record(award)), (*PERSON, "year", "code"))
+# A collective (tập thể) is a unit: named by its code or name, as a unit is on the other sheets.
+COLLECTIVE = Column("Tập thể", "collective_id", unit, hint="mã hoặc tên đơn vị", width=30)
+UNIT_RATINGS = Kind("unit_ratings", "Xếp loại tập thể", (COLLECTIVE, *RATING), ("collective_id", "year"))
+UNIT_AWARDS = Kind(
+    "unit_awards",
+    "Khen thưởng tập thể",
+    (COLLECTIVE, *award_record(collective_award)),
+    ("collective_id", "year", "code"),
 )
 # đăng ký thi đua: a person registered for a title in the year's campaign of the units above
 # theirs (models/registrations.py), sent to the level above for approval
@@ -285,7 +309,7 @@ REGISTRATIONS = Kind(
     ),
     (*PERSON, "year", "code"),
 )
-KINDS = (PEOPLE, RATINGS_SHEET, AWARDS, REGISTRATIONS)
+KINDS = (PEOPLE, RATINGS_SHEET, AWARDS, UNIT_RATINGS, UNIT_AWARDS, REGISTRATIONS)
 BY_SHEET = {fold(k.sheet): k for k in KINDS}
 
 
@@ -312,8 +336,11 @@ class Report:
 
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ROW, CELL_VALUE, FORMULA, INLINE, TEXT, MERGE = (MAIN + t for t in ("row", "v", "f", "is", "t", "mergeCell"))
+ROW, CELL_VALUE, FORMULA = (MAIN + t for t in ("row", "v", "f"))
 LETTERS = re.compile(r"[A-Z]+")
+FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")  # <f>, <f t="shared" … />, <x:f>
+UNCOMPUTED = Problem(FORMULA_UNKNOWN)  # a formula cell saved without the value Excel computed
+CHUNK_BYTES = 1 << 20
 
 
 def _column(letters: str, known: dict[str, int] = {}) -> int:  # noqa: B006 (a cache)
@@ -322,129 +349,148 @@ def _column(letters: str, known: dict[str, int] = {}) -> int:  # noqa: B006 (a c
     return known[letters]
 
 
-def _cells(source, strings: list, dates: set[int], epoch) -> Iterator[tuple[int, list[tuple]]]:
-    """A sheet's rows as (row number, [(column, value, formula)]): shared and inline text,
-    numbers, Excel dates by their style, booleans, and for a formula the value Excel saved with
-    it; then (-1, the merged ranges). What openpyxl's read-only parser reads, with lxml instead
-    of the standard library and no object per cell: faster than openpyxl's bare read of the same
-    file (bench/import.py). Entities are not expanded."""
-    merged: list[str] = []
+def _has_formulas(source) -> bool:
+    """Whether a sheet's XML holds a formula: a byte search of it, no parse."""
+    tail = b""
+    while chunk := source.read(CHUNK_BYTES):
+        if any(tag in tail + chunk[:8] or tag in chunk for tag in FORMULA_TAGS):
+            return True
+        tail = chunk[-8:]
+    return False
+
+
+def _uncomputed(source) -> dict[int, dict[int, Problem]]:
+    """Row → column → problem of the sheet's formula cells that were saved without the value
+    Excel computed, or with an error (#N/A, #REF!) as their value. Read with lxml, entities not
+    expanded: only for a sheet that has formulas (_has_formulas)."""
+    found: dict[int, dict[int, Problem]] = {}
     number = 0
-    for _, element in etree.iterparse(source, events=("end",), tag=(ROW, MERGE), resolve_entities=False):
-        if element.tag == MERGE:
-            merged.append(element.get("ref", ""))
-            continue
+    for _, element in etree.iterparse(source, events=("end",), tag=ROW, resolve_entities=False):
         number = int(element.get("r") or number + 1)
-        cells, position = [], 0
+        position = 0
         for cell in element:
             where = cell.get("r")
             position = _column(LETTERS.match(where).group()) if where else position + 1
-            kind, value, formula = cell.get("t", "n"), None, False
-            for part in cell:
-                if part.tag == CELL_VALUE:
-                    value = part.text
-                elif part.tag == FORMULA:
-                    formula = True
-                elif part.tag == INLINE:  # <is><t>text</t></is>, or runs of formatted text
-                    plain = len(part) == 1 and part[0].tag == TEXT
-                    value = part[0].text if plain else "".join(part.itertext())
-            if value is not None and kind != "inlineStr" and kind != "str":
-                value = _typed(kind, value, int(cell.get("s", 0)), strings, dates, epoch)
-            cells.append((position, value, formula))
+            if cell.find(FORMULA) is None:
+                continue
+            value = cell.findtext(CELL_VALUE)
+            if not value:
+                found.setdefault(number, {})[position] = UNCOMPUTED
+            elif cell.get("t") == "e":
+                found.setdefault(number, {})[position] = Problem(f"công thức Excel ra lỗi {value}")
         element.clear()
         while element.getprevious() is not None:
             del element.getparent()[0]
-        yield number, cells
-    yield -1, merged
-
-
-def _typed(kind: str, value: str, style: int, strings: list, dates: set[int], epoch) -> Any:
-    if kind == "s":
-        return strings[int(value)]
-    if kind == "b":
-        return value == "1"
-    if kind == "d":
-        return from_ISO8601(value)
-    if kind == "e":
-        return value  # #N/A, #REF!: refused by the column's parser like any wrong text
-    number = float(value) if "." in value or "E" in value or "e" in value else int(value)
-    if style in dates:
-        try:
-            return from_excel(number, epoch)
-        except (OverflowError, ValueError):
-            return value
-    return number
+    return found
 
 
 @dataclass
 class Opened:
-    """A workbook opened to read: its sheets (name, part), its shared strings and date styles."""
+    """A workbook opened to read: its sheets as (name, part in the zip), read by calamine."""
 
-    reader: ExcelReader
+    content: bytes
+    archive: zipfile.ZipFile
     sheets: list[tuple[str, str]]
+
+    @cached_property
+    def book(self) -> CalamineWorkbook:
+        """Opened when a sheet is first read (it reads the shared strings): the upload's checks
+        need only the sheets' names."""
+        return CalamineWorkbook.from_filelike(io.BytesIO(self.content))
 
     @property
     def sheetnames(self) -> list[str]:
         return [name for name, _ in self.sheets]
 
-    def rows(self, part: str) -> Iterator[tuple[int, list[tuple]]]:
-        """A sheet's rows (_cells); then (-1, its merged ranges)."""
-        book = self.reader.wb
-        with self.reader.archive.open(part) as source:
-            yield from _cells(source, self.reader.shared_strings, book._date_formats, book.epoch)
+    def rows(self, name: str, part: str) -> Iterator[tuple[int, list]]:
+        """A sheet's rows as (row number, its values from column A: "" where empty, a Problem for
+        a formula without a computed value); then (-1, its merged ranges as (first row, last row,
+        "B3:C4")). calamine gives numbers as float, Excel dates (by their style) as date or
+        datetime, and a formula's saved value; a formula saved without one it leaves out, so the
+        XML of a sheet that has formulas is read once more for them (_uncomputed)."""
+        with self.archive.open(part) as source:
+            has_formulas = _has_formulas(source)
+        formulas: dict[int, dict[int, Problem]] = {}
+        if has_formulas:
+            with self.archive.open(part) as source:
+                formulas = _uncomputed(source)
+        sheet = self.book.get_sheet_by_name(name)
+        pad = [""] * (sheet.start[1] if sheet.start else 0)
+        number = 0
+        for number, values in enumerate(sheet.iter_rows(), 1):  # from row 1, from the first column used
+            values = pad + values if pad else values
+            if number in formulas:
+                values = _marked(values, formulas.pop(number))
+            yield number, values
+        for later in sorted(formulas):  # rows that hold only formulas without a value
+            yield later, _marked([], formulas[later])
+        merged = [
+            (
+                top + 1,
+                bottom + 1,
+                f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}",
+            )
+            for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+        ]
+        yield -1, merged
+
+
+def _marked(values: list, problems: dict[int, Problem]) -> list:
+    """The row's values with the problems of its formula cells in their columns."""
+    values = values + [""] * (max(problems) - len(values))
+    for position, problem in problems.items():
+        values[position - 1] = problem
+    return values
 
 
 def open_workbook(content: bytes) -> Opened:
-    """The workbook, opened as openpyxl's read-only mode opens it but for its worksheets, which
-    each parse their whole sheet once more to find its size when the file does not say it (as
-    programs writing .xlsx often do not). A file openpyxl cannot open raises what its parsers met."""
+    """The workbook: its sheets named and found by openpyxl's parser of the workbook's parts
+    (cheap: no cell is read), their cells read by calamine (python-calamine, a binding of the Rust
+    reader, ~3× openpyxl's speed on the 100,000-people file of bench/import.py). A file either
+    cannot open raises what its parser met."""
     reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
     reader.read_manifest()
-    reader.read_strings()
     reader.read_workbook()
-    apply_stylesheet(reader.archive, reader.wb)
     sheets = [
         (sheet.name, rel.target)
         for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     ]
-    return Opened(reader, sheets)
+    return Opened(content, reader.archive, sheets)
 
 
-def _first_and_last_rows(ref: str) -> tuple[int, int, str]:
-    """'B3:C4' → (3, 4, 'B'): the rows a merged range spans, and its first column."""
-    first, _, last = ref.partition(":")
-    letters = first.rstrip("0123456789")
-    return int(first[len(letters) :]), int((last or first).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), letters
-
-
-def sheet_names() -> str:
-    return ", ".join(f"«{k.sheet}»" for k in KINDS)
+def sheet_names(kinds: tuple[Kind, ...] = KINDS) -> str:
+    return ", ".join(f"«{k.sheet}»" for k in kinds)
 
 
 def read(
-    workbook: Opened, lookups: Lookups, report: Report, progress: Callable[[int], None] = lambda n: None
+    workbook: Opened,
+    lookups: Lookups,
+    report: Report,
+    progress: Callable[[int], None] = lambda n: None,
+    kinds: tuple[Kind, ...] = KINDS,
 ) -> dict[str, list[Row]]:
-    """Every row of the workbook's known sheets, parsed; each problem into the report.
+    """Every row of the workbook's sheets of these kinds, parsed; each problem into the report.
     `progress` hears how many rows were read, every few thousand."""
     found: dict[str, list[Row]] = {}
     counted = 0
+    by_sheet = {fold(k.sheet): k for k in kinds}
     for name, part in workbook.sheets:
-        kind = BY_SHEET.get(fold(name))
+        kind = by_sheet.get(fold(name))
         if kind is None:
-            report.add(name, None, "", f"trang «{name}» không thuộc mẫu (các trang: {sheet_names()})")
+            report.add(name, None, "", f"trang «{name}» không thuộc mẫu (các trang: {sheet_names(kinds)})")
             continue
         if kind.key in found:
             report.add(name, None, "", f"trang «{kind.sheet}» có hai lần")
             continue
         found[kind.key] = rows = []
-        for row in _sheet_rows(name, workbook.rows(part), kind, lookups, report):
+        for row in _sheet_rows(name, workbook.rows(name, part), kind, lookups, report):
             rows.append(row)
             counted += 1
             if counted % PROGRESS_EVERY == 0:
                 progress(counted)
     if not any(found.values()) and not report.count:
-        report.add("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {sheet_names()})")
+        report.add("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {sheet_names(kinds)})")
     progress(counted)
     return found
 
@@ -452,88 +498,107 @@ def read(
 PROGRESS_EVERY = 5000
 
 
-def _header(kind: Kind, cells: list[tuple], number: int, report: Report) -> dict[int, Column] | None:
-    """The columns by position, if this is the header row (it names the sheet's first column);
-    else None. A header with a missing, unknown or repeated column is reported: {}."""
-    named = {column: clean(value) for column, value, _ in cells if value not in (None, "")}
+def _words(value: Any) -> str:
+    return " ".join(nfc(str(value)).split())
+
+
+def _header(kind: Kind, values: list, number: int, report: Report) -> list[Column | None] | None:
+    """The columns by position (from column A), if this is the header row (it names the sheet's
+    first column); else None. A header with a missing, unknown or repeated column is reported: []."""
+    named = {p: _words(v) for p, v in enumerate(values, 1) if v != "" and not isinstance(v, Problem)}
     if fold(kind.columns[0].header) not in {fold(v) for v in named.values()}:
         return None
-    columns: dict[int, Column] = {}
+    columns: list[Column | None] = [None] * len(values)
     for position, header in named.items():
         column = kind.by_header.get(fold(header))
         letter = get_column_letter(position)
         if column is None:
             report.add(kind.sheet, number, letter, f"cột «{header}» không thuộc mẫu")
-        elif column in columns.values():
+        elif column in columns:
             report.add(kind.sheet, number, letter, f"cột «{header}» có hai lần")
         else:
-            columns[position] = column
+            columns[position - 1] = column
     for column in kind.columns:
-        if column.required and column not in columns.values():
+        if column.required and column not in columns:
             report.add(kind.sheet, number, "", f"thiếu cột «{column.header}»")
-    problems = len(named) != len(columns) or any(
-        c.required and c not in columns.values() for c in kind.columns
+    problems = len(named) != sum(c is not None for c in columns) or any(
+        c.required and c not in columns for c in kind.columns
     )
-    return {} if problems else columns
+    return [] if problems else columns
 
 
 def _sheet_rows(title: str, rows: Iterable, kind: Kind, lookups: Lookups, report: Report) -> Iterator[Row]:
-    columns: dict[int, Column] | None = None
+    columns: list[Column | None] | None = None
     header_row = None
-    for number, cells in rows:
+    memo: list[dict] = []
+    for number, values in rows:
         if number == -1:  # the merged ranges, after the last row
-            for ref in cells:
-                first, last, letters = _first_and_last_rows(ref)
+            for first, last, ref in values:
                 if header_row is not None and last >= header_row:
-                    report.add(title, first, letters, f"ô gộp {ref}: hãy bỏ gộp ô và ghi giá trị vào từng ô")
+                    report.add(
+                        title,
+                        first,
+                        LETTERS.match(ref).group(),
+                        f"ô gộp {ref}: hãy bỏ gộp ô và ghi giá trị vào từng ô",
+                    )
             continue
         if columns is None:
             if number > HEADER_SEARCH:
                 break
-            columns = _header(kind, cells, number, report)
+            columns = _header(kind, values, number, report)
             if columns is not None:
-                header_row = number
+                header_row, memo = number, [{} for _ in columns]
             continue
         if not columns:
             continue  # a wrong header, reported: its rows cannot be read
-        row = _row(kind, columns, cells, lookups, lambda *p, at=number: report.add(title, at, *p))
+        row = _row(kind, columns, memo, values, lookups, lambda *p, at=number: report.add(title, at, *p))
         if row is not None:
             yield Row(number, row)
     if header_row is None:
         report.add(title, None, "", f"không thấy dòng tiêu đề (có cột «{kind.columns[0].header}»)")
 
 
-def _row(kind: Kind, columns: dict[int, Column], cells: list, lookups: Lookups, problem) -> dict | None:
-    """A row's values by column key (None where a cell is wrong), or None for an empty row."""
-    values: dict[str, Any] = {}
-    for position, value, formula in cells:
-        column = columns.get(position)
-        if value is None or value == "":
-            if formula:
-                problem(get_column_letter(position), FORMULA_UNKNOWN)
-                values[""] = None
+def _row(kind: Kind, columns: list, memo: list[dict], values: list, lookups: Lookups, problem) -> dict | None:
+    """A row's values by column key (None where a cell is wrong), or None for an empty row. A
+    cell's parse depends on its value only: each column keeps what it parsed (`memo`), as names,
+    units, years and levels repeat from row to row."""
+    found: dict[str, Any] = {}
+    wrong = False
+    width = len(columns)
+    for index, value in enumerate(values):
+        if value == "":
+            continue
+        column = columns[index] if index < width else None
+        if isinstance(value, Problem):  # a formula without its value
+            problem(get_column_letter(index + 1), str(value))
+            wrong = True
             continue
         if column is None:
-            problem(get_column_letter(position), "ô có dữ liệu ngoài các cột của mẫu")
-            values[""] = None
+            problem(get_column_letter(index + 1), "ô có dữ liệu ngoài các cột của mẫu")
+            wrong = True
             continue
-        try:
-            values[column.key] = column.parse(value, lookups)
-        except Problem as wrong:
-            problem(column.header, str(wrong))
-            values[column.key] = None
-    if not values:
+        known = memo[index]
+        kind_and_parsed = known.get(value)  # by value; its type told apart (1.0 == True)
+        if kind_and_parsed is not None and kind_and_parsed[0] is value.__class__:
+            parsed = kind_and_parsed[1]
+        else:
+            try:
+                parsed = column.parse(value, lookups)
+            except Problem as error:
+                parsed = error
+            known[value] = (value.__class__, parsed)
+        if isinstance(parsed, Problem):
+            problem(column.header, str(parsed))
+            parsed = None
+        found[column.key] = parsed
+    if not found and not wrong:
         return None
-    values.pop("", None)
     for column in kind.columns:
-        if column.key not in values:
+        if column.key not in found:
             if column.required:
                 problem(column.header, "bỏ trống")
-            values[column.key] = column.empty
-    return values
-
-
-FORMULA_UNKNOWN = "ô có công thức Excel chưa tính giá trị: hãy mở và lưu lại tệp bằng Excel, hoặc dán giá trị"
+            found[column.key] = column.empty
+    return found
 
 
 # ------------------------------------------------------------------------------ writing
@@ -558,9 +623,13 @@ def _sheet(workbook: Workbook, title: str, headers: list[tuple[str, str, int]], 
     for row in rows:
         cells = []
         for value in row:
+            if isinstance(value, datetime) and value.tzinfo is not None:  # Excel has no time zones
+                value = value.astimezone(VIETNAM).replace(tzinfo=None)
             cell = WriteOnlyCell(sheet, value)
             cell.font = plain
-            if isinstance(value, date):
+            if isinstance(value, datetime):
+                cell.number_format = "hh:mm dd/mm/yyyy"
+            elif isinstance(value, date):
                 cell.number_format = "dd/mm/yyyy"
             cells.append(cell)
         sheet.append(cells)
@@ -572,11 +641,11 @@ def _saved(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def workbook(rows: dict[str, Iterable[list]]) -> bytes:
+def workbook(rows: dict[str, Iterable[list]], kinds: tuple[Kind, ...] = KINDS) -> bytes:
     """The sheets of each kind, with these rows in the columns' order: what `read` reads back.
     With no rows, the template to fill in."""
     book = Workbook(write_only=True)
-    for kind in KINDS:
+    for kind in kinds:
         headers = [(c.header, _hint(c), c.width) for c in kind.columns]
         _sheet(book, kind.sheet, headers, rows.get(kind.key, ()))
     return _saved(book)
@@ -595,7 +664,9 @@ def report_workbook(problems: Iterable[list]) -> bytes:
 
 
 def table(title: str, headers: list[tuple[str, str, int]], rows: Iterable[list]) -> bytes:
-    """One sheet: (header, its note, its width) and the rows under them."""
+    """One sheet: (header, its note, its width) and the rows under them; every cell in Times New
+    Roman, the header row bold, dates as dates (dd/mm/yyyy), moments in Vietnam's time. Every
+    list exported as .xlsx is written by it (service/api/lists.py `xlsx`)."""
     book = Workbook(write_only=True)
     _sheet(book, title, headers, rows)
     return _saved(book)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -193,13 +194,24 @@ def _end(session: Session, importer: Actor, job: ImportJob, counts: dict, report
 
 
 def _lookups(session: Session, actor: Actor) -> excel.Lookups:
-    """Every unit by code and name, those the importer may write to, the awards to individuals."""
+    return lookups(session, units_in_charge(session, actor))
+
+
+def lookups(session: Session, writable: set[int] | None) -> excel.Lookups:
+    """Every unit by code and name, those that may be written to (None: all), the awards to
+    individuals and to collectives in force."""
     units = session.exec(select(Unit.id, Unit.code, Unit.name)).all()
-    awards = [a for a in default_catalogue().for_date(today()).awards.values() if "individual" in a.subjects]
+    catalogue = default_catalogue().for_date(today()).awards.values()
+
+    def awards(subject: str) -> dict[str, str]:
+        found = [a for a in catalogue if subject in a.subjects]
+        return excel.by_code_or_name({a.code: a.code for a in found}, ((a.name, a.code) for a in found))
+
     return excel.Lookups(
         units=excel.by_code_or_name({u.code: u.id for u in units}, ((u.name, u.id) for u in units)),
-        writable=units_in_charge(session, actor),
-        awards=excel.by_code_or_name({a.code: a.code for a in awards}, ((a.name, a.code) for a in awards)),
+        writable=writable,
+        awards=awards("individual"),
+        collective_awards=awards("collective"),
     )
 
 
@@ -238,20 +250,23 @@ class Plan:
     ratings: list[tuple[Any, dict]] = field(default_factory=list)
     awards: list[tuple[Any, dict]] = field(default_factory=list)
     registrations: list[tuple[Any, dict]] = field(default_factory=list)
+    unit_ratings: list[dict] = field(default_factory=list)
+    unit_awards: list[dict] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def _complete(kind: excel.Kind, rows: Iterable[excel.Row]) -> Iterator[excel.Row]:
     """The rows whose required cells were all read (the others are reported already)."""
-    required = [c.key for c in kind.columns if c.required]
-    return (r for r in rows if all(r.values[k] is not None for k in required))
+    required = itemgetter(*(c.key for c in kind.columns if c.required))
+    return (r for r in rows if None not in required(r.values))
 
 
 def _subject(values: dict) -> tuple:
-    return name_key(values["name"]), values["birth_date"], values["unit_id"]
+    """(name, birth date, unit): the name as name_key makes it (excel.full_name collapsed its spaces)."""
+    return values["name"].casefold(), values["birth_date"], values["unit_id"]
 
 
-def _recorded(session: Session, units: set[int]) -> dict[tuple, int]:
+def recorded(session: Session, units: set[int]) -> dict[tuple, int]:
     """(name, birth date, unit) → person id of the people holding a post now in these units;
     excel.AMBIGUOUS where two share them."""
     found: dict[tuple, int] = {}
@@ -277,8 +292,8 @@ def _by_person(session: Session, columns: list, ids: list[int], *where) -> list:
 def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report) -> "Plan":
     """What to add, checked against the file itself and what is recorded; problems reported."""
     plan = Plan()
-    units = {r.values["unit_id"] for kind_rows in rows.values() for r in kind_rows} - {None}
-    recorded = _recorded(session, units)
+    units = {r.values["unit_id"] for k in ("people", "ratings", "awards") for r in rows.get(k, [])} - {None}
+    people = recorded(session, units)
     in_file: dict[tuple, Any] = {}
     first: dict[tuple, int] = {}
     sheet = excel.PEOPLE.sheet
@@ -293,7 +308,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
             )
             continue
         first[key] = row.number
-        person_id = recorded.get(key)
+        person_id = people.get(key)
         if person_id == excel.AMBIGUOUS:
             report.add(sheet, row.number, "Họ và tên", AMBIGUOUS_PERSON)
         elif person_id is not None:
@@ -302,7 +317,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
         else:
             in_file[key] = ("new", len(plan.people))
             plan.people.append(row.values)
-    known = [i for i in set(recorded.values()) if i != excel.AMBIGUOUS]
+    known = [i for i in set(people.values()) if i != excel.AMBIGUOUS]
     levels = {
         (p, y): lv for p, y, lv in _by_person(session, [Rating.person_id, Rating.year, Rating.level], known)
     }
@@ -319,7 +334,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
         seen: dict[tuple, int] = {}
         for row in _complete(kind, rows.get(kind.key, [])):
             key = _subject(row.values)
-            person = in_file.get(key, recorded.get(key))
+            person = in_file.get(key, people.get(key))
             if person is None or person == excel.AMBIGUOUS:
                 problem = (
                     AMBIGUOUS_PERSON
@@ -356,7 +371,45 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
                 plan.unchanged["awards"] += 1
                 continue
             target.append((person, row.values))
+    _plan_collectives(session, rows, report, plan)
     return plan
+
+
+def _plan_collectives(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report, plan: Plan):
+    """The collectives' ratings and awards to add: a rating already recorded for the year is
+    unchanged when the same and refused when not; an award recorded (not revoked), unchanged."""
+    named = {r.values["collective_id"] for k in ("unit_ratings", "unit_awards") for r in rows.get(k, [])}
+    units = sorted(named - {None})
+    levels = {
+        (u, y): lv
+        for u, y, lv in _by_person(session, [Rating.collective_id, Rating.year, Rating.level], units)
+    }
+    awarded = set(
+        _by_person(
+            session,
+            [AwardRecord.collective_id, AwardRecord.year, AwardRecord.code],
+            units,
+            col(AwardRecord.revoked).is_(False),
+        )
+    )
+    for kind, target in ((excel.UNIT_RATINGS, plan.unit_ratings), (excel.UNIT_AWARDS, plan.unit_awards)):
+        seen: dict[tuple, int] = {}
+        for row in _complete(kind, rows.get(kind.key, [])):
+            unique = tuple(row.values[k] for k in kind.unique)
+            if unique in seen:
+                report.add(kind.sheet, row.number, "Năm", f"trùng với dòng {seen[unique]}")
+                continue
+            seen[unique] = row.number
+            if kind is excel.UNIT_RATINGS and unique in levels:
+                if levels[unique] != row.values["level"]:
+                    said = RATING_LABELS[levels[unique]]
+                    report.add(kind.sheet, row.number, "Xếp loại", f"năm {unique[1]} đã có xếp loại «{said}»")
+                else:
+                    plan.unchanged[kind.key] += 1
+            elif kind is excel.UNIT_AWARDS and unique in awarded:
+                plan.unchanged[kind.key] += 1
+            else:
+                target.append(row.values)
 
 
 AMBIGUOUS_PERSON = "có nhiều người cùng họ tên, ngày sinh, đơn vị trong dữ liệu đã có: hãy sửa trực tiếp"
@@ -366,8 +419,10 @@ AMBIGUOUS_PERSON = "có nhiều người cùng họ tên, ngày sinh, đơn vị
 
 
 def _insert(session: Session, table, rows: list[dict]) -> None:
+    """Core executemany INSERTs (the ORM's bulk insert costs ~2× for nothing it adds here)."""
+    connection, statement = session.connection(), table.__table__.insert()
     for chunk in chunks(rows):
-        session.execute(sa.insert(table), chunk)
+        connection.execute(statement, chunk)
 
 
 def _write(session: Session, plan: Plan, importer: Actor) -> dict:
@@ -411,8 +466,24 @@ def _write(session: Session, plan: Plan, importer: Actor) -> dict:
     keep = ("year", "code", "decision_number", "decision_date", "issuer")
     awards = [{"person_id": person_id(p)} | {k: v[k] for k in keep} for p, v in plan.awards]
     _insert(session, AwardRecord, awards)
+    _insert(
+        session,
+        Rating,
+        [{k: v[k] for k in ("collective_id", "year", "level", "source")} for v in plan.unit_ratings],
+    )
+    _insert(
+        session,
+        AwardRecord,
+        [{"collective_id": v["collective_id"]} | {k: v[k] for k in keep} for v in plan.unit_awards],
+    )
+    added = {
+        "people": len(ids),
+        "ratings": len(ratings),
+        "awards": len(awards),
+        "unit_ratings": len(plan.unit_ratings),
+        "unit_awards": len(plan.unit_awards),
+    }
     entries = [(person_id(p), v) for p, v in plan.registrations]
-    added = {"people": len(ids), "ratings": len(ratings), "awards": len(awards)}
     if entries:  # a workbook with a registrations sheet (the export has none)
         added["registrations"] = registrations.write_imported(session, importer, entries)
     return {k: {"added": n, "unchanged": plan.unchanged[k]} for k, n in added.items()}
@@ -442,20 +513,8 @@ def export_rows(session: Session, actor: Actor) -> dict[str, list[list]]:
     subject = {p.id: [p.full_name, p.birth_date, code] for p, _, code in people}
     names = _award_names()
     ratings = _by_person(session, [Rating.person_id, Rating.year, Rating.level, Rating.source], list(subject))
-    awards = _by_person(
-        session,
-        [
-            AwardRecord.person_id,
-            AwardRecord.year,
-            AwardRecord.code,
-            AwardRecord.decision_number,
-            AwardRecord.decision_date,
-            AwardRecord.issuer,
-        ],
-        list(subject),
-        col(AwardRecord.revoked).is_(False),
-    )
-    return {
+    awards = _awards_of(session, AwardRecord.person_id, list(subject))
+    return _collectives_rows(session, units, names) | {
         "people": [
             [
                 *subject[p.id],
@@ -471,6 +530,36 @@ def export_rows(session: Session, actor: Actor) -> dict[str, list[list]]:
         ],
         "awards": [
             [*subject[p], y, names.get(c, c), *rest] for p, y, c, *rest in sorted(awards, key=_order(subject))
+        ],
+    }
+
+
+def _awards_of(session: Session, subject, ids: list[int]) -> list:
+    """The awards not revoked of these people or collectives (`subject` the column naming them)."""
+    columns = [AwardRecord.year, AwardRecord.code, AwardRecord.decision_number, AwardRecord.decision_date]
+    return _by_person(
+        session, [subject, *columns, AwardRecord.issuer], ids, col(AwardRecord.revoked).is_(False)
+    )
+
+
+def _collectives_rows(
+    session: Session, units: set[int] | None, names: dict[str, str]
+) -> dict[str, list[list]]:
+    """The ratings and awards (not revoked) of the units in the actor's charge (an administrator:
+    every unit), as the collectives' sheets' rows, by unit code."""
+    query = select(Unit.id, Unit.code).order_by(col(Unit.code))
+    codes = dict(session.exec(query.where(col(Unit.id).in_(units)) if units is not None else query).all())
+    subject = {unit_id: [code] for unit_id, code in codes.items()}
+    ratings = _by_person(
+        session, [Rating.collective_id, Rating.year, Rating.level, Rating.source], list(codes)
+    )
+    awards = _awards_of(session, AwardRecord.collective_id, list(codes))
+    return {
+        "unit_ratings": [
+            [codes[u], y, RATING_LABELS[lv], s] for u, y, lv, s in sorted(ratings, key=_order(subject))
+        ],
+        "unit_awards": [
+            [codes[u], y, names.get(c, c), *rest] for u, y, c, *rest in sorted(awards, key=_order(subject))
         ],
     }
 

@@ -20,8 +20,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.access import Actor
+from models.campaigns import Campaign
 from models.councils import Council, CouncilMember, CouncilSession, SessionItem
 from models.decisions import Decision
+from models.errors import NotFound
 from models.nominations import Nomination, State, Submission, SubmissionItem
 from models.org import Membership, Person, Unit
 from models.routing import Org
@@ -178,3 +180,12 @@ def in_force(day: date) -> sa.ColumnElement[bool]:
 def where(query: sa.Select, *conditions: Condition) -> sa.Select:
     """The query restricted by each condition given (None restricts nothing)."""
     return query.where(*(c for c in conditions if c is not None))
+
+
+def campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+    """A campaign organised in the actor's sight (units()); to others, as one that does not exist."""
+    found = session.get(Campaign, campaign_id)
+    seen = units(session, actor)
+    if found is None or (seen is not None and found.organiser_unit_id not in seen):
+        raise NotFound(f"Không có đợt thi đua #{campaign_id}")
+    return found

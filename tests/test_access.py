@@ -10,6 +10,7 @@ from models.accounts import create_user
 from models.db import session_scope
 from models.org import RoleGrant
 from models.runs import FlowRun
+from models.uploads import XLSX
 from service.api import MAX_ID
 from tests.test_clusters import make_block, signed_covenant
 from tests.test_excel import PEOPLE, book
@@ -28,6 +29,7 @@ CATALOGUE = {  # the law and the tenant's rules: the same for every signed-in pe
     ("GET", "/api/v1/catalogue/awards/{code}"),
     ("GET", "/api/v1/catalogue/dossier-kinds"),
     ("GET", "/api/v1/imports/template"),  # the empty workbook to fill in
+    ("GET", "/api/v1/nominee-lists/template"),
 }
 MINE = {  # about the caller alone: nobody else's records to probe
     ("POST", "/api/v1/auth/logout"),
@@ -165,6 +167,7 @@ BODIES = {  # a valid body for each write that names its record in the path
     ("POST", "/api/v1/inbox/{notification_id}/read"): {},
     ("POST", "/api/v1/flow-runs/{run_id}/retry"): {},
     ("PATCH", "/api/v1/users/{user_id}"): {"json": {"active": True}},
+    ("POST", "/api/v1/campaigns/{campaign_id}/nominee-list"): {"files": {"file": ("a.xlsx", b"PK", XLSX)}},
     ("POST", "/api/v1/grants/{grant_id}/end"): {"json": {"valid_to": "2026-01-01"}},
     ("POST", "/api/v1/conferences/{conference_id}/honourees"): {"json": {"person_id": 1}},
     ("POST", "/api/v1/conferences/{conference_id}/report"): {},

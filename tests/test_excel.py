@@ -95,14 +95,27 @@ def secretariat(prov):
 
 
 def test_export_then_import_gives_the_same_records(app_db, prov, secretariat):
-    """The province's people with their ratings and awards, exported, imported into a database
-    that has only the units, export the same again; imported back into the first, they add nothing."""
+    """The province's people and collectives with their ratings and awards, exported, imported
+    into a database that has only the units, export the same again; imported back into the first,
+    they add nothing."""
+    with session_scope(app_db) as session:
+        ns, stc = prov.units["ns"].id, prov.units["stc"].id
+        session.add_all(
+            [
+                Rating(collective_id=ns, year=2024, level="HTXS", source="QĐ 12/QĐ-STC"),
+                Rating(collective_id=stc, year=2024, level="HTT"),
+                AwardRecord(collective_id=ns, year=2024, code="TTLDXS", decision_number="15/QĐ-UBND"),
+                AwardRecord(collective_id=ns, year=2023, code="BK_TINH", decision_date=date(2024, 2, 1)),
+                AwardRecord(collective_id=stc, year=2022, code="TTLDTT", revoked=True),
+            ]
+        )
     with session_scope(app_db) as session:
         actor = load_actor(session, secretariat)
         exported = imports.export_rows(session, actor)
         content = imports.export_workbook(session, actor)
         units = [u.model_dump() for u in session.exec(select(Unit).order_by(Unit.id))]
     assert len(exported["people"]) > 10 and exported["ratings"] and exported["awards"]
+    assert len(exported["unit_ratings"]) == 2 and len(exported["unit_awards"]) == 2  # not the revoked
 
     other = fresh_engine("roundtrip")
     with session_scope(other) as session:
@@ -120,13 +133,16 @@ def test_export_then_import_gives_the_same_records(app_db, prov, secretariat):
         importer_id = importer.id
     job = importing(other, importer_id, content)
     assert job.state == "done", job.problems
+    assert job.counts["unit_ratings"]["added"] == 2 and job.counts["unit_awards"]["added"] == 2
     with session_scope(other) as session:
         again = imports.export_rows(session, load_actor(session, importer_id))
     assert again == exported
 
     job = importing(app_db, secretariat, content, "lan_hai.xlsx")
     assert job.state == "done"
-    assert {k: c["added"] for k, c in job.counts.items()} == {"people": 0, "ratings": 0, "awards": 0}
+    assert set(job.counts) == {"people", "ratings", "awards", "unit_ratings", "unit_awards"}
+    assert {c["added"] for c in job.counts.values()} == {0}
+    assert job.counts["unit_ratings"]["unchanged"] == 2 and job.counts["unit_awards"]["unchanged"] == 2
 
 
 def test_the_same_file_twice_is_one_import(app_db, prov, secretariat):
@@ -279,6 +295,67 @@ def test_a_rating_that_contradicts_the_recorded_one_is_refused(app_db, prov, sec
     assert problems(job) == [("Xếp loại", 2, "Xếp loại", "năm 2025 đã có xếp loại «Hoàn thành tốt nhiệm vụ»")]
 
 
+UNIT_RATINGS = ["Tập thể", "Năm", "Xếp loại", "Căn cứ"]
+UNIT_AWARDS = ["Tập thể", "Năm", "Danh hiệu, hình thức", "Số quyết định", "Ngày quyết định"]
+
+
+def test_collectives_history_is_imported_by_unit_and_its_problems_reported(app_db, prov, secretariat):
+    """A collective is its unit, by code or name; an award to individuals only, an unknown unit,
+    a rating contradicting the one recorded and a repeated row are refused, each where it is."""
+    with session_scope(app_db) as session:
+        session.add(Rating(collective_id=prov.units["ns"].id, year=2024, level="HTT"))
+    wrong = book(
+        {
+            "Xếp loại tập thể": [
+                UNIT_RATINGS,
+                ["QNG-STC-NS", 2024, "HTXS", ""],
+                ["Phòng Ngân sách", 2025, "HTXS", "QĐ 3/QĐ-STC"],
+                ["QNG-STC-NS", 2025, "HTT", ""],
+                ["KHONG-CO", 2025, "HT", ""],
+            ],
+            "Khen thưởng tập thể": [
+                UNIT_AWARDS,
+                ["QNG-STC-NS", 2025, "Chiến sĩ thi đua cơ sở", "", ""],
+                ["QNG-STC-NS", 2025, "TTLDXS", "7/QĐ-UBND", "01/02/2026"],
+            ],
+        }
+    )
+    job = importing(app_db, secretariat, wrong)
+    assert job.state == "refused"
+    assert problems(job) == [
+        ("Xếp loại tập thể", 5, "Tập thể", "không có đơn vị mã hoặc tên «KHONG-CO»"),
+        (
+            "Khen thưởng tập thể",
+            2,
+            "Danh hiệu, hình thức",
+            "không có danh hiệu, hình thức khen thưởng tập thể mã hoặc tên «Chiến sĩ thi đua cơ sở»",
+        ),
+        ("Xếp loại tập thể", 2, "Xếp loại", "năm 2024 đã có xếp loại «Hoàn thành tốt nhiệm vụ»"),
+        ("Xếp loại tập thể", 4, "Năm", "trùng với dòng 3"),
+    ]
+    with Session(app_db) as session:
+        assert not session.exec(select(AwardRecord).where(AwardRecord.code == "TTLDXS")).all()
+    right = book(
+        {
+            "Xếp loại tập thể": [UNIT_RATINGS, ["Phòng Ngân sách", 2025, "HTXS", "QĐ 3/QĐ-STC"]],
+            "Khen thưởng tập thể": [UNIT_AWARDS, ["QNG-STC-NS", 2025, "TTLDXS", "7/QĐ-UBND", "01/02/2026"]],
+        }
+    )
+    job = importing(app_db, secretariat, right, "dung.xlsx")
+    assert job.state == "done", job.problems
+    with Session(app_db) as session:
+        award = session.exec(select(AwardRecord).where(AwardRecord.code == "TTLDXS")).one()
+        rating = session.exec(
+            select(Rating).where(Rating.collective_id == prov.units["ns"].id, Rating.year == 2025)
+        ).one()
+    assert (award.collective_id, award.person_id, award.decision_date) == (
+        prov.units["ns"].id,
+        None,
+        date(2026, 2, 1),
+    )
+    assert (rating.level, rating.source) == ("HTXS", "QĐ 3/QĐ-STC")
+
+
 def test_a_formula_counts_by_the_value_excel_computed_and_is_refused_without_one(app_db, prov, secretariat):
     sheets = {
         "Cá nhân": [PEOPLE, ["Mai Văn Hòa", "02/02/1992", "QNG-STC-NS", "Nam", ""]],
@@ -300,6 +377,43 @@ def test_a_formula_counts_by_the_value_excel_computed_and_is_refused_without_one
             ).one()
             == 2024
         )
+
+
+def test_a_formula_saved_with_an_error_is_reported_and_a_table_away_from_a1_reads(app_db, prov, secretariat):
+    """A formula whose saved value is an Excel error (#N/A) is refused by its cell; a table whose
+    first column is B, under a title row, reads by its headers' columns."""
+    sheets = {"Xếp loại": [RATINGS, ["Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", "=NA()", "HTT"]]}
+    content = computed(book(sheets), "NA()", "#N/A")
+    errored = _with_error_type(content, "D2")
+    assert problems(importing(app_db, secretariat, errored)) == [
+        ("Xếp loại", 2, "D", "công thức Excel ra lỗi #N/A"),
+        ("Xếp loại", 2, "Năm", "bỏ trống"),
+    ]
+    shifted = book(
+        {
+            "Xếp loại": [
+                ["Bảng xếp loại"],
+                [None, *RATINGS],
+                [None, "Nguyễn Văn An", "17/05/1980", "QNG-STC-NS", 2025, "HTT"],
+            ]
+        }
+    )
+    job = importing(app_db, secretariat, shifted, "lech_cot.xlsx")
+    assert job.state == "done" and job.counts["ratings"] == {"added": 0, "unchanged": 1}, job.problems
+
+
+def _with_error_type(content: bytes, ref: str) -> bytes:
+    """The workbook with the cell `ref` typed as an error value (t="e"), as Excel saves #N/A."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<c r="' + ref.encode() + rb'"( t="\w+")?', b'<c r="' + ref.encode() + b'" t="e"', data
+                )
+            out.writestr(item, data)
+    return target.getvalue()
 
 
 def test_merged_cells_are_refused_below_the_title_and_title_rows_are_skipped(app_db, prov, secretariat):
@@ -336,17 +450,12 @@ def test_wrong_headers_unknown_sheets_and_an_empty_file_are_reported(app_db, pro
             "Ghi chú",
             None,
             "",
-            "trang «Ghi chú» không thuộc mẫu (các trang: «Cá nhân», «Xếp loại», «Khen thưởng», «Đăng ký thi đua»)",
+            f"trang «Ghi chú» không thuộc mẫu (các trang: {excel.sheet_names()})",
         ),
     ]
     empty = importing(app_db, secretariat, book({"Cá nhân": [PEOPLE]}), "rong.xlsx")
     assert problems(empty) == [
-        (
-            "",
-            None,
-            "",
-            "tệp không có dòng dữ liệu nào (các trang: «Cá nhân», «Xếp loại», «Khen thưởng», «Đăng ký thi đua»)",
-        )
+        ("", None, "", f"tệp không có dòng dữ liệu nào (các trang: {excel.sheet_names()})")
     ]
     headless = importing(app_db, secretariat, book({"Xếp loại": [["Tên"], ["A"]]}), "khong_tieu_de.xlsx")
     assert problems(headless)[0] == ("Xếp loại", None, "", "không thấy dòng tiêu đề (có cột «Họ và tên»)")
@@ -429,8 +538,16 @@ def test_a_zip_bomb_and_a_file_over_the_limit_are_refused(app_db, prov, secretar
 
 def test_the_template_reads_back_as_its_own_headers():
     workbook = load_workbook(io.BytesIO(excel.workbook({})))
-    assert workbook.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng", "Đăng ký thi đua"]
-    assert [c.value for c in workbook["Khen thưởng"][1]] == [c.header for c in excel.AWARDS.columns]
+    assert workbook.sheetnames == [
+        "Cá nhân",
+        "Xếp loại",
+        "Khen thưởng",
+        "Xếp loại tập thể",
+        "Khen thưởng tập thể",
+        "Đăng ký thi đua",
+    ]
+    for kind in excel.KINDS:
+        assert [c.value for c in workbook[kind.sheet][1]] == [c.header for c in kind.columns]
     assert workbook["Cá nhân"]["A1"].font.name == "Times New Roman"
     assert "Bắt buộc" in workbook["Cá nhân"]["A1"].comment.text
 

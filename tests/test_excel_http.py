@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from models import excel
 from models.config import configured
 from models.uploads import XLSX
 from tests.test_excel import PEOPLE, book
@@ -60,7 +61,7 @@ def test_the_export_imports_back_unchanged_and_the_template_downloads(api):
         done["state"] == "done" and done["rows_written"] == 0 and done["counts"]["people"]["unchanged"] > 10
     )
     template = load_workbook(io.BytesIO(secretariat.get("/api/v1/imports/template").content))
-    assert template.sheetnames == ["Cá nhân", "Xếp loại", "Khen thưởng", "Đăng ký thi đua"]
+    assert template.sheetnames == [k.sheet for k in excel.KINDS]
 
 
 def test_a_bad_file_or_a_caller_outside_the_secretariats_gets_a_4xx_in_vietnamese(api):
@@ -131,3 +132,81 @@ def test_the_nominations_list_and_the_intake_queue_download_as_xlsx_scoped_as_th
     queue = rows(api["unit_secretariat"], "/api/v1/queues/intake?format=xlsx")
     assert [r[0] for r in queue[1:]] == [sent.id]
     assert api["officer"].get("/api/v1/nominations?format=pdf").status_code == 422
+
+
+# Every list of the API that downloads as .xlsx (service/api/lists.py `xlsx`), as whom, and the
+# JSON field its first column holds.
+LISTS = [
+    ("officer", "/api/v1/nominations", "id"),
+    ("unit_secretariat", "/api/v1/queues/intake", "id"),
+    ("officer", "/api/v1/queues/returned", "id"),
+    ("stc:0", "/api/v1/queues/agenda", "id"),
+    ("officer", "/api/v1/submissions", "id"),
+    ("province_secretariat", "/api/v1/council-sessions", "id"),
+    ("province_secretariat", "/api/v1/decisions", "id"),
+    ("director", "/api/v1/queues/appraisal-signature", "id"),
+    ("chairman", "/api/v1/queues/signature", "id"),
+    ("province_secretariat", "/api/v1/units", "id"),
+    ("province_secretariat", "/api/v1/people", "id"),
+    ("province_secretariat", "/api/v1/councils", "id"),
+    ("officer", "/api/v1/campaigns", "id"),
+    ("officer", "/api/v1/inbox", "id"),
+    ("unit_secretariat", "/api/v1/imports", "id"),
+]
+
+
+def test_every_list_downloads_as_xlsx_with_the_rows_of_its_json(api, app_db, prov):
+    """Each list's .xlsx opens with openpyxl and has, in Times New Roman under a bold header row,
+    one row for each item its JSON lists, in the same order; dates are dates."""
+    from models.db import session_scope
+    from models.workflow import submit
+    from tests.factories import NOW
+    from tests.test_workflow import draft, report
+
+    with session_scope(app_db) as session:
+        sent = draft(session, prov, key="good")
+        report(session, prov, sent)
+        submit(session, prov.actors["officer"], [sent], now=NOW)
+    assert upload(api["unit_secretariat"], WRONG).status_code == 202
+    seen_rows = 0
+    for who, url, key in LISTS:
+        answer = api[who].get(
+            url, params={"per_page": 200} if "inbox" not in url and "imports" not in url else {}
+        )
+        assert answer.status_code == 200, (url, answer.text)
+        items = answer.json()
+        items = items["items"] if isinstance(items, dict) else items
+        download = api[who].get(url, params={"format": "xlsx"})
+        assert download.status_code == 200 and download.headers["content-type"] == XLSX, (url, download.text)
+        sheet = load_workbook(io.BytesIO(download.content)).active
+        rows = list(sheet.values)
+        assert [r[0] for r in rows[1:]] == [i[key] for i in items], url
+        header = sheet["A1"]
+        assert header.font.b and header.font.name == "Times New Roman", url
+        seen_rows += len(items)
+        for row in sheet.iter_rows(min_row=2):
+            assert all(c.font.name == "Times New Roman" for c in row)
+    assert seen_rows > 20  # the province's units, people, councils, the nomination, the import
+    people = load_workbook(io.BytesIO(api["officer"].get("/api/v1/submissions?format=xlsx").content)).active
+    assert people.max_row >= 2 and people["I2"].is_date  # "Ngày lập": a date, not text
+
+
+def test_the_pages_of_lists_link_their_xlsx_download_which_the_browser_session_opens(browse):
+    import html
+    import re
+
+    for who, page in [
+        ("unit_secretariat", "/thu-ky"),
+        ("unit_secretariat", "/thu-ky/nhap-excel"),
+        ("province_secretariat", "/thu-ky/phien-hop"),
+        ("chairman", "/ky-duyet"),
+        ("officer", "/"),
+    ]:
+        client = browse(who)
+        shown = client.get(page)
+        assert shown.status_code == 200, (page, shown.text)
+        links = re.findall(r'<a href="([^"]+format=xlsx)" download>Tải Excel</a>', shown.text)
+        assert links, page
+        download = client.get(html.unescape(links[0]))
+        assert download.status_code == 200 and download.headers["content-type"] == XLSX, (page, links)
+        load_workbook(io.BytesIO(download.content))

@@ -20,6 +20,8 @@ from models.grants import Grant
 from models.org import Person, Role
 from models.tokens import issue_token
 from service.api import MAX_ID, PRINTABLE, PathId, Refusal, RowId, refusals
+from service.api.documents import FILE
+from service.api.lists import Columns, ListFormat, xlsx
 from service.auth import COOKIE, ActorDep, CookieLogin
 from service.deps import SessionDep
 
@@ -245,7 +247,19 @@ def account(session: Session, user_id: int) -> UserAccount:
     return user
 
 
-@router.get("/users", response_model=list[UserOut])
+USER_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Tên đăng nhập", "username", 20),
+    ("Họ và tên", "full_name", 30),
+    ("Đang dùng", lambda u: "Có" if u.active else "Không", 10),
+    ("Ngày tạo", "created_at", 18),
+    ("Đổi mật khẩu lúc", "password_changed_at", 18),
+    ("Đăng nhập sai", "failed_logins", 10),
+    ("Khoá đến", "locked_until", 18),
+]
+
+
+@router.get("/users", response_model=list[UserOut], responses=FILE)
 def list_users(
     session: SessionDep,
     _admin: AdminDep,
@@ -254,11 +268,14 @@ def list_users(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> list[UserOut]:
+    format: ListFormat = "json",
+) -> list[UserOut] | Response:
+    """The accounts, by username; as .xlsx with `format=xlsx`."""
     query = select(UserAccount).order_by(col(UserAccount.username)).offset(offset).limit(limit)
     if q:
         query = query.where(col(UserAccount.username).contains(accounts.normal_username(q), autoescape=True))
-    return [user_out(session, u) for u in session.exec(query)]
+    found = [user_out(session, u) for u in session.exec(query)]
+    return xlsx("tai_khoan", USER_COLUMNS, found) if format == "xlsx" else found
 
 
 class NewUser(Body):

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import col, select
 
@@ -19,6 +20,8 @@ from models.route import FLOW_SUBJECT, Flow
 from models.routing import Org
 from models.runs import FlowRun
 from service.api import PRINTABLE, PathId, refusals
+from service.api.documents import FILE
+from service.api.lists import Columns, ListFormat, xlsx
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
@@ -89,18 +92,29 @@ class Case(BaseModel):
     actions: list[Action]
 
 
-@router.get("/inbox", response_model=list[Message])
+MESSAGE_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Thời gian", "created_at", 18),
+    ("Tiêu đề", "title", 40),
+    ("Nội dung", "body", 60),
+    ("Đã đọc lúc", "read_at", 18),
+]
+
+
+@router.get("/inbox", response_model=list[Message], responses=FILE)
 def inbox(
     session: SessionDep,
     actor: ActorDep,
     unread: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[Notification]:
-    """The caller's notifications, newest first."""
+    format: ListFormat = "json",
+) -> list[Notification] | Response:
+    """The caller's notifications, newest first; as .xlsx with `format=xlsx`."""
     query = select(Notification).where(Notification.person_id == actor.person_id)
     if unread:
         query = query.where(col(Notification.read_at).is_(None))
-    return list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)))
+    found = list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)))
+    return xlsx("thong_bao", MESSAGE_COLUMNS, found) if format == "xlsx" else found
 
 
 @router.post("/inbox/{notification_id}/read", response_model=Message)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
@@ -15,10 +16,12 @@ from models.campaigns import Campaign, CampaignKind
 from models.catalogue import Award, RuleSet, UnknownAward, default_catalogue
 from models.councils import Council, CouncilMember, Position
 from models.errors import NotFound
+from models.lists import Paging
 from models.org import Membership, Person, RoleGrant, Unit, UnitKind
 from models.routing import Org
 from service.api import PRINTABLE, PathId, refusals
-from service.api.lists import Id, Page, PagingDep, Ref, as_page, one, paged
+from service.api.documents import FILE
+from service.api.lists import Columns, Id, ListFormat, Page, PagingDep, Ref, listed, one, paged
 from service.auth import ActorDep
 from service.deps import SessionDep
 
@@ -59,7 +62,20 @@ def _matching(session: Session, column, entity: str, q: str | None):
     return col(column).in_(found) if found is not None else col(column).is_(None)  # no word: nothing
 
 
-@router.get("/units", response_model=Page[UnitOut])
+UNIT_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Mã", "code", 14),
+    ("Tên đơn vị", "name", 40),
+    ("Viết tắt", "abbreviation", 12),
+    ("Loại", "kind", 14),
+    ("Đơn vị cấp trên (số)", "parent_id", 10),
+    ("Thành lập", "founded_on", 12),
+    ("Hiệu lực từ", "valid_from", 12),
+    ("Hiệu lực đến", "valid_to", 12),
+]
+
+
+@router.get("/units", response_model=Page[UnitOut], responses=FILE)
 def units(
     session: SessionDep,
     actor: ActorDep,
@@ -67,7 +83,8 @@ def units(
     root: Id = None,
     on: date | None = None,
     q: NameQuery = None,
-) -> dict:
+    format: ListFormat = "json",
+) -> dict | Response:
     """The units in the caller's sight: those below their roles and the tree above them. `root`:
     a unit and those under it; `on`: those in existence that day; `q`: by name or abbreviation."""
     where = [
@@ -76,8 +93,9 @@ def units(
         sight.in_force(on) if on else None,
         _matching(session, Unit.id, "unit", q),
     ]
-    found, total = paged(session, Unit, where, paging, col(Unit.id))
-    return as_page(found, total, paging)
+    return listed(
+        format, paging, lambda p: paged(session, Unit, where, p, col(Unit.id)), "don_vi", UNIT_COLUMNS
+    )
 
 
 def _visible_unit(session: Session, actor: Actor, unit_id: int) -> Unit:
@@ -149,18 +167,35 @@ def _posts(session: Session, people: list[Person], current: bool) -> dict[int, l
     return posts
 
 
-@router.get("/people", response_model=Page[PersonOut])
+PEOPLE_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Họ và tên", "full_name", 30),
+    ("Giới tính", "gender", 9),
+    ("Chức vụ, đơn vị", lambda p: "; ".join(f"{post.post}, {post.unit.name}" for post in p["posts"]), 60),
+]
+
+
+@router.get("/people", response_model=Page[PersonOut], responses=FILE)
 def people(
-    session: SessionDep, actor: ActorDep, paging: PagingDep, q: NameQuery = None, unit_id: Id = None
-) -> dict:
+    session: SessionDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    q: NameQuery = None,
+    unit_id: Id = None,
+    format: ListFormat = "json",
+) -> dict | Response:
     """The people the caller may see, found by name with or without accents; `unit_id`: those
     working there now."""
     working = select(Membership.person_id).where(Membership.unit_id == unit_id, _current())
     where = [sight.people(session, actor), _matching(session, Person.id, "person", q)]
     where += [col(Person.id).in_(working)] if unit_id else []
-    found, total = paged(session, Person, where, paging, col(Person.full_name), col(Person.id))
-    posts = _posts(session, found, current=True)
-    return as_page([p.model_dump() | {"posts": posts[p.id]} for p in found], total, paging)
+
+    def fetch(paging: Paging) -> tuple[list[dict], int]:
+        found, total = paged(session, Person, where, paging, col(Person.full_name), col(Person.id))
+        posts = _posts(session, found, current=True)
+        return [p.model_dump() | {"posts": posts[p.id]} for p in found], total
+
+    return listed(format, paging, fetch, "ca_nhan", PEOPLE_COLUMNS)
 
 
 @router.get("/people/{person_id}", response_model=PersonDetail)
@@ -229,12 +264,26 @@ def _councils(session: Session, councils: list[Council]) -> list[dict]:
     ]
 
 
-@router.get("/councils", response_model=Page[CouncilOut])
-def councils(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+COUNCIL_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Hội đồng", "name", 40),
+    ("Đơn vị", "unit.name", 36),
+    ("Số thành viên", "members", 10),
+]
+
+
+@router.get("/councils", response_model=Page[CouncilOut], responses=FILE)
+def councils(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """The councils the caller sits on, and those of the units in their charge."""
     where = [sight.councils(session, actor)]
-    found, total = paged(session, Council, where, paging, col(Council.id))
-    return as_page(_councils(session, found), total, paging)
+
+    def fetch(paging: Paging) -> tuple[list[dict], int]:
+        found, total = paged(session, Council, where, paging, col(Council.id))
+        return _councils(session, found), total
+
+    return listed(format, paging, fetch, "hoi_dong", COUNCIL_COLUMNS)
 
 
 @router.get("/councils/{council_id}", response_model=CouncilDetail)
@@ -408,24 +457,36 @@ def _campaigns(session: Session, found: list[Campaign]) -> list[dict]:
     ]
 
 
-@router.get("/campaigns", response_model=Page[CampaignOut])
+CAMPAIGN_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Đợt thi đua", "name", 40),
+    ("Loại", "kind", 14),
+    ("Năm", "year", 7),
+    ("Đơn vị phát động", "organiser.name", 36),
+    ("Ngày phát động", "launched_on", 12),
+    ("Ngày kết thúc", "closes_on", 12),
+]
+
+
+@router.get("/campaigns", response_model=Page[CampaignOut], responses=FILE)
 def campaigns(
     session: SessionDep,
     actor: ActorDep,
     paging: PagingDep,
     year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
-) -> dict:
+    format: ListFormat = "json",
+) -> dict | Response:
     """The campaigns organised in or above the caller's units (and below those in their charge)."""
     where = [_in(Campaign.organiser_unit_id, sight.units(session, actor))]
     where += [col(Campaign.year) == year] if year else []
-    found, total = paged(session, Campaign, where, paging, col(Campaign.year).desc(), col(Campaign.id))
-    return as_page(_campaigns(session, found), total, paging)
+
+    def fetch(paging: Paging) -> tuple[list[dict], int]:
+        found, total = paged(session, Campaign, where, paging, col(Campaign.year).desc(), col(Campaign.id))
+        return _campaigns(session, found), total
+
+    return listed(format, paging, fetch, "dot_thi_dua", CAMPAIGN_COLUMNS)
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
 def campaign(campaign_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
-    found = session.get(Campaign, campaign_id)
-    seen = sight.units(session, actor)
-    if found is None or (seen is not None and found.organiser_unit_id not in seen):
-        raise NotFound(f"Không có đợt thi đua #{campaign_id}")
-    return _campaigns(session, [found])[0]
+    return _campaigns(session, [sight.campaign(session, actor, campaign_id)])[0]

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from models import excel, imports
+from models import excel, imports, nominee_lists
 from models.access import Actor, today
 from models.config import get_settings
 from models.imports import ImportJob
@@ -18,12 +18,16 @@ from models.route import Flow
 from models.uploads import XLSX
 from service.api import PathId, refusals
 from service.api.documents import FILE, MULTIPART_OVERHEAD, attachment
+from service.api.eligibility import VerdictOut
+from service.api.lists import Columns, ListFormat, xlsx
+from service.api.nominations import NominationOut
 from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["excel"], responses=refusals(400, 401, 403, 404, 413, 422))
-UPLOAD = r"/api/v1/imports$"  # BodyLimit (service/app.py) lets it carry a workbook of max_import_bytes
+# BodyLimit (service/app.py) lets these carry a workbook of max_import_bytes
+UPLOAD = r"/api/v1/(imports|campaigns/\d+/nominee-list)$"
 
 
 def upload_limit() -> int:
@@ -91,10 +95,23 @@ def upload(
     return job_out(job, follow_up)
 
 
-@router.get("/imports", response_model=list[JobOut])
-def my_imports(session: SessionDep, actor: ActorDep) -> list[JobOut]:
-    """The caller's latest imports, the newest first."""
-    return [job_out(job) for job in imports.jobs_of(session, actor)]
+JOB_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Tệp", "filename", 36),
+    ("Trạng thái", "state", 12),
+    ("Số dòng đã đọc", "rows_read", 12),
+    ("Số dòng đã ghi", "rows_written", 12),
+    ("Số lỗi", "problems_total", 8),
+    ("Lúc tải lên", "created_at", 18),
+    ("Lúc xong", "ended_at", 18),
+]
+
+
+@router.get("/imports", response_model=list[JobOut], responses=FILE)
+def my_imports(session: SessionDep, actor: ActorDep, format: ListFormat = "json") -> list[JobOut] | Response:
+    """The caller's latest imports, the newest first; as .xlsx with `format=xlsx`."""
+    jobs = [job_out(job) for job in imports.jobs_of(session, actor)]
+    return xlsx("nhap_du_lieu", JOB_COLUMNS, jobs) if format == "xlsx" else jobs
 
 
 @router.get("/imports/template", responses=FILE)
@@ -122,3 +139,40 @@ def export(session: SessionDep, actor: ActorDep) -> Response:
     template's form: importing it back changes nothing."""
     content = imports.export_workbook(session, actor)
     return attachment(content, f"ca_nhan_khen_thuong_{today():%Y%m%d}.xlsx", XLSX)
+
+
+# ------------------------------------------------------------------------------ nominee lists
+
+
+class NomineeOut(BaseModel):
+    row: int  # the list's row that made it
+    nomination: NominationOut
+    verdict: VerdictOut  # the engine's verdict on it now, as GET /nominations/{id}/eligibility
+
+
+@router.get("/nominee-lists/template", responses=FILE)
+def nominee_template(actor: ActorDep) -> Response:
+    """The empty nominee list to fill in (sheet «Danh sách đề nghị»), each header with a note."""
+    return attachment(nominee_lists.template(), "mau_danh_sach_de_nghi.xlsx", XLSX)
+
+
+@router.post("/campaigns/{campaign_id}/nominee-list", status_code=201, response_model=list[NomineeOut])
+def nominee_list(
+    campaign_id: PathId,
+    file: Annotated[UploadFile, File(description="an .xlsx nominee list in the template's form")],
+    session: SessionDep,
+    actor: ActorDep,
+) -> list[NomineeOut]:
+    """A unit officer's list of nominees for the campaign: a draft nomination for each row, made
+    as POST /nominations makes one, with its eligibility verdict. When any row is wrong, none is
+    made: 422 with every problem in `details.problems` (sheet, row, column, problem)."""
+    content = file.file.read(get_settings().max_import_bytes + 1)
+    made = nominee_lists.import_list(
+        session, actor, campaign_id, file.filename or "", file.content_type or "", content
+    )
+    answer = [
+        NomineeOut(row=row, nomination=NominationOut.model_validate(n, from_attributes=True), verdict=verdict)
+        for row, n, verdict in made
+    ]
+    session.commit()
+    return answer

@@ -2,8 +2,10 @@
 for their step, and the Tờ trình, council sessions and decisions of their units. What is out of
 their sight is left out of a list, and its own page answers 404, as for an id that does not exist."""
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from functools import partial
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -98,17 +100,24 @@ ListFormat = Annotated[
     Literal["json", "xlsx"],
     Query(description=f"json (a page), or xlsx: every row, at most {WORKBOOK_ROWS:,}"),
 ]
-LIST_HEADERS = [
-    ("Số hồ sơ", "", 10),
-    ("Tập thể, cá nhân", "", 30),
-    ("Danh hiệu, hình thức", "", 30),
-    ("Năm", "", 7),
-    ("Đơn vị đề nghị", "", 28),
-    ("Đơn vị đang xử lý", "", 28),
-    ("Trạng thái", "", 24),
-    ("Hạn xử lý", "", 12),
-    ("Quá hạn", "", 9),
-]
+Columns = list[tuple[str, str | Callable[[Any], Any], int]]
+
+
+def _value(item: Any, path: str) -> Any:
+    """`item`'s value at a dotted path ("unit.name"), item a dict or a model."""
+    for key in path.split("."):
+        item = item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+    return item
+
+
+def xlsx(name: str, columns: Columns, items: Iterable[Any]) -> Response:
+    """A list as an .xlsx download: the one way every list of the API and the pages is exported.
+    `columns` are (Vietnamese header, the item's value: a dotted path into the item as the JSON
+    has it, or a function of the item, the column's width); written by models/excel.py `table`
+    (Times New Roman, bold headers, dates as dates)."""
+    headers = [(header, "", width) for header, _, width in columns]
+    rows = [[_value(i, v) if isinstance(v, str) else v(i) for _, v, _ in columns] for i in items]
+    return attachment(excel.table("Danh sách", headers, rows), f"{name}_{today():%Y%m%d}.xlsx", XLSX)
 
 
 def whole(paging: lists.Paging) -> lists.Paging:
@@ -116,23 +125,30 @@ def whole(paging: lists.Paging) -> lists.Paging:
     return lists.Paging(1, WORKBOOK_ROWS, paging.sort, paging.descending)
 
 
-def workbook(items: list[dict], name: str) -> Response:
-    """A list of nominations as .xlsx, a row each, as the page shows them."""
-    rows = [
-        [
-            i["id"],
-            i["nominee"],
-            i["award"]["name"] or i["award"]["code"],
-            i["year"],
-            i["unit"]["name"],
-            i["handling_unit"]["name"],
-            i["state_label"],
-            i["due_on"],
-            "Quá hạn" if i["overdue"] else "",
-        ]
-        for i in items
-    ]
-    return attachment(excel.table("Danh sách", LIST_HEADERS, rows), f"{name}_{today():%Y%m%d}.xlsx", XLSX)
+def listed(
+    format: str,
+    paging: lists.Paging,
+    fetch: Callable[[lists.Paging], tuple[list, int]],
+    name: str,
+    columns: Columns,
+) -> dict | Response:
+    """A paged list as JSON (a page) or, with format=xlsx, every row of it as .xlsx."""
+    if format == "xlsx":
+        return xlsx(name, columns, fetch(whole(paging))[0])
+    return as_page(*fetch(paging), paging)
+
+
+NOMINATION_COLUMNS: Columns = [
+    ("Số hồ sơ", "id", 10),
+    ("Tập thể, cá nhân", "nominee", 30),
+    ("Danh hiệu, hình thức", lambda i: i["award"]["name"] or i["award"]["code"], 30),
+    ("Năm", "year", 7),
+    ("Đơn vị đề nghị", "unit.name", 28),
+    ("Đơn vị đang xử lý", "handling_unit.name", 28),
+    ("Trạng thái", "state_label", 24),
+    ("Hạn xử lý", "due_on", 12),
+    ("Quá hạn", lambda i: "Quá hạn" if i["overdue"] else "", 9),
+]
 
 
 def as_page(items: list, total: int, paging: lists.Paging) -> dict:
@@ -174,9 +190,9 @@ def nominations(
     )
     paging.sort, paging.descending = sort, order == "desc"
     where = [w for w in [*lists.conditions(session, filters, day), sight.nominations(actor)] if w is not None]
-    if format == "xlsx":
-        return workbook(lists.page(session, where, whole(paging), day)[0], "danh_sach_ho_so")
-    return as_page(*lists.page(session, where, paging, day), paging)
+    return listed(
+        format, paging, lambda p: lists.page(session, where, p, day), "danh_sach_ho_so", NOMINATION_COLUMNS
+    )
 
 
 # ------------------------------------------------------------------------------ the work queues
@@ -193,31 +209,42 @@ def intake_queue(
 ) -> dict | Response:
     """Dossiers submitted (or resubmitted) to the units where the caller is the secretariat,
     the earliest due first. Empty for anyone else. As .xlsx with `format=xlsx`."""
-    if format == "xlsx":
-        return workbook(_queue(session, lists.intake(actor), whole(paging))[0], "ho_so_cho_tiep_nhan")
-    return as_page(*_queue(session, lists.intake(actor), paging), paging)
+    fetch = partial(_queue, session, lists.intake(actor))
+    return listed(format, paging, fetch, "ho_so_cho_tiep_nhan", NOMINATION_COLUMNS)
 
 
-@router.get("/queues/returned", response_model=Page[NominationItem])
-def returned_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+@router.get("/queues/returned", response_model=Page[NominationItem], responses=FILE)
+def returned_queue(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """Dossiers returned to the units that sent them, where the caller may resubmit, with the
     reason they were last returned for."""
-    items, total = _queue(session, lists.returned(actor), paging)
-    reasons = lists.return_reasons(session, [i["id"] for i in items])
-    return as_page([i | {"return_reason": reasons.get(i["id"], "")} for i in items], total, paging)
+
+    def fetch(paging: lists.Paging) -> tuple[list[dict], int]:
+        items, total = _queue(session, lists.returned(actor), paging)
+        reasons = lists.return_reasons(session, [i["id"] for i in items])
+        return [i | {"return_reason": reasons.get(i["id"], "")} for i in items], total
+
+    columns = [*NOMINATION_COLUMNS, ("Lý do trả lại", "return_reason", 40)]
+    return listed(format, paging, fetch, "ho_so_bi_tra_lai", columns)
 
 
-@router.get("/queues/agenda", response_model=Page[NominationItem])
-def agenda_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+@router.get("/queues/agenda", response_model=Page[NominationItem], responses=FILE)
+def agenda_queue(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """For a council member: the nominations of the open sessions they have not voted in yet,
     each with its session."""
-    items, total = _queue(session, lists.agenda(session, actor), paging)
-    meetings = lists.sessions_of(session, [i["id"] for i in items], lists.open_ballots(session, actor))
-    return as_page(
-        [i | {"session": SessionRef.model_validate(meetings[i["id"]], from_attributes=True)} for i in items],
-        total,
-        paging,
-    )
+
+    def fetch(paging: lists.Paging) -> tuple[list[dict], int]:
+        items, total = _queue(session, lists.agenda(session, actor), paging)
+        meetings = lists.sessions_of(session, [i["id"] for i in items], lists.open_ballots(session, actor))
+        return [
+            i | {"session": SessionRef.model_validate(meetings[i["id"]], from_attributes=True)} for i in items
+        ], total
+
+    columns = [*NOMINATION_COLUMNS, ("Phiên họp", "session.held_at", 18), ("Địa điểm", "session.place", 24)]
+    return listed(format, paging, fetch, "ho_so_cho_bieu_quyet", columns)
 
 
 # ------------------------------------------------------------------------- batches and meetings
@@ -356,12 +383,37 @@ def _submissions(session: Session, batches: list[Submission]) -> list[dict]:
     ]
 
 
-@router.get("/submissions", response_model=Page[SubmissionOut])
-def submissions(session: SessionDep, actor: ActorDep, paging: PagingDep, campaign_id: Id = None) -> dict:
+SUBMISSION_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Số, ký hiệu", "symbol", 20),
+    ("Loại", lambda b: SUBMISSION_KINDS.get(b["kind"], b["kind"]), 14),
+    ("Đơn vị gửi", "from_unit.name", 30),
+    ("Đơn vị nhận", "to_unit.name", 30),
+    ("Trạng thái", "state", 14),
+    ("Ngày ký", "signed_on", 12),
+    ("Số hồ sơ", "nominations", 10),
+    ("Ngày lập", "created_at", 18),
+]
+SUBMISSION_KINDS = {SubmissionKind.PROPOSAL: "Đề nghị", SubmissionKind.APPRAISAL: "Thẩm định"}
+
+
+def _paged_submissions(session: Session, where: list, paging: lists.Paging) -> tuple[list[dict], int]:
+    batches, total = paged(session, Submission, where, paging)
+    return _submissions(session, batches), total
+
+
+@router.get("/submissions", response_model=Page[SubmissionOut], responses=FILE)
+def submissions(
+    session: SessionDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    campaign_id: Id = None,
+    format: ListFormat = "json",
+) -> dict | Response:
     """The batches and Tờ trình the caller's units sent or received, the newest first."""
     by_campaign = col(Submission.campaign_id) == campaign_id if campaign_id else None
-    batches, total = paged(session, Submission, [sight.submissions(actor), by_campaign], paging)
-    return as_page(_submissions(session, batches), total, paging)
+    fetch = partial(_paged_submissions, session, [sight.submissions(actor), by_campaign])
+    return listed(format, paging, fetch, "to_trinh", SUBMISSION_COLUMNS)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionDetail)
@@ -400,20 +452,37 @@ def _meetings(session: Session, actor: Actor, meetings: list[CouncilSession]) ->
     ]
 
 
-@router.get("/council-sessions", response_model=Page[CouncilSessionOut])
+SESSION_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Hội đồng", "council.name", 36),
+    ("Thời gian", "held_at", 18),
+    ("Địa điểm", "place", 24),
+    ("Trạng thái", "state", 12),
+    ("Số, ký hiệu", "symbol", 20),
+    ("Số hồ sơ", "agenda", 10),
+    ("Kết thúc", "closed_at", 18),
+]
+
+
+@router.get("/council-sessions", response_model=Page[CouncilSessionOut], responses=FILE)
 def council_sessions(
     session: SessionDep,
     actor: ActorDep,
     paging: PagingDep,
     council_id: Id = None,
     state: SessionState | None = None,
-) -> dict:
+    format: ListFormat = "json",
+) -> dict | Response:
     """The meetings of the councils the caller sits on or serves, the newest first."""
     where = [sight.council_sessions(actor)]
     where += [col(CouncilSession.council_id) == council_id] if council_id else []
     where += [col(CouncilSession.state) == state] if state else []
-    meetings, total = paged(session, CouncilSession, where, paging)
-    return as_page(_meetings(session, actor, meetings), total, paging)
+
+    def fetch(paging: lists.Paging) -> tuple[list[dict], int]:
+        meetings, total = paged(session, CouncilSession, where, paging)
+        return _meetings(session, actor, meetings), total
+
+    return listed(format, paging, fetch, "phien_hop", SESSION_COLUMNS)
 
 
 @router.get("/council-sessions/{session_id}", response_model=CouncilSessionDetail)
@@ -497,14 +566,38 @@ def _decisions(session: Session, decisions: list[Decision]) -> list[dict]:
     ]
 
 
-@router.get("/decisions", response_model=Page[DecisionOut])
+DECISION_COLUMNS: Columns = [
+    ("Số", "id", 8),
+    ("Số, ký hiệu", "reference", 22),
+    ("Danh hiệu, hình thức", lambda d: d["award"].name or d["award"].code, 30),
+    ("Năm", "year", 7),
+    ("Cơ quan ban hành", "issuer.name", 30),
+    ("Người ký", "authority", 24),
+    ("Trạng thái", "state", 12),
+    ("Ngày ký", "signed_on", 12),
+    ("Số hồ sơ", "nominations", 10),
+    ("Hạn sớm nhất", "due_on", 12),
+]
+
+
+def _paged_decisions(session: Session, where: list, order: tuple, paging: lists.Paging) -> tuple[list, int]:
+    found, total = paged(session, Decision, where, paging, *order)
+    return _decisions(session, found), total
+
+
+@router.get("/decisions", response_model=Page[DecisionOut], responses=FILE)
 def decisions(
-    session: SessionDep, actor: ActorDep, paging: PagingDep, state: DecisionState | None = None
-) -> dict:
+    session: SessionDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    state: DecisionState | None = None,
+    format: ListFormat = "json",
+) -> dict | Response:
     """The decisions of the units where the caller holds a role, the newest first."""
     where = [sight.decisions(actor), col(Decision.state) == state if state else None]
-    found, total = paged(session, Decision, where, paging)
-    return as_page(_decisions(session, found), total, paging)
+    return listed(
+        format, paging, partial(_paged_decisions, session, where, ()), "quyet_dinh", DECISION_COLUMNS
+    )
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionDetail)
@@ -515,18 +608,22 @@ def decision(decision_id: PathId, session: SessionDep, actor: ActorDep) -> dict:
     }
 
 
-@router.get("/queues/appraisal-signature", response_model=Page[SubmissionOut])
-def appraisal_signature_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+@router.get("/queues/appraisal-signature", response_model=Page[SubmissionOut], responses=FILE)
+def appraisal_signature_queue(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """Tờ trình thẩm định waiting for the signature of the appraising body the caller heads."""
-    found, total = paged(session, Submission, lists.appraisals_to_sign(actor), paging)
-    return as_page(_submissions(session, found), total, paging)
+    fetch = partial(_paged_submissions, session, lists.appraisals_to_sign(actor))
+    return listed(format, paging, fetch, "to_trinh_cho_ky", SUBMISSION_COLUMNS)
 
 
-@router.get("/queues/signature", response_model=Page[DecisionOut])
-def signature_queue(session: SessionDep, actor: ActorDep, paging: PagingDep) -> dict:
+@router.get("/queues/signature", response_model=Page[DecisionOut], responses=FILE)
+def signature_queue(
+    session: SessionDep, actor: ActorDep, paging: PagingDep, format: ListFormat = "json"
+) -> dict | Response:
     """Draft decisions of the units where the caller is the authority who signs, by the earliest
     due date of their nominations: the overdue first."""
     due = select(func.min(Nomination.due_on)).where(Nomination.decision_id == Decision.id).scalar_subquery()
     order = (nulls_last(due.asc()), col(Decision.id))
-    found, total = paged(session, Decision, lists.awaiting_signature(actor), paging, *order)
-    return as_page(_decisions(session, found), total, paging)
+    fetch = partial(_paged_decisions, session, lists.awaiting_signature(actor), order)
+    return listed(format, paging, fetch, "quyet_dinh_cho_ky", DECISION_COLUMNS)

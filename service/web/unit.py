@@ -26,6 +26,7 @@ from models.text import nfc
 from service.api import MAX_ID, PRINTABLE, PathId
 from service.api import directory as api_directory
 from service.api import documents as api_documents
+from service.api import imports as api_imports
 from service.api import lists as api_lists
 from service.api import nominations as api_nominations
 from service.api import workflow as api_workflow
@@ -35,7 +36,7 @@ from service.web.pages import PageActor, PageRoute, dossier, go, invalid, local,
 
 router = APIRouter(prefix="/don-vi", route_class=PageRoute)
 # The upload forms, which the app's body limit lets carry a file (service/app.py), as the API's.
-UPLOADS = r"/don-vi/(ho-so|to-trinh)/[0-9]+/tai-lieu$"
+UPLOADS = r"/don-vi/((ho-so|to-trinh)/[0-9]+/tai-lieu|[0-9]+/danh-sach-excel)$"
 PER_PAGE = 50
 BATCH_SIZE = 200  # the drafts a batch page shows and sends at once
 FIELDS = {
@@ -147,6 +148,7 @@ def unit_nominations(
         states=[s for s in State if s is not State.DELETED],
         query={k: v for k, v in query.items() if v},
         awards=api_directory.awards(session, actor),
+        campaigns=api_directory.campaigns(session, actor, lists.Paging(per_page=100))["items"],
         batches=[
             b
             for b in api_lists.submissions(session, actor, lists.Paging(per_page=20))["items"]
@@ -350,6 +352,35 @@ def upload_to_batch(
         session.rollback()
         return batch_view(request, session, actor, submission_id, error.status, error.message)
     return go(request, f"/don-vi/to-trinh/{submission_id}", f"Đã tải lên {d.filename} (lần {d.version}).")
+
+
+@router.post("/{unit_id}/danh-sach-excel", response_class=HTMLResponse)
+def nominee_list(
+    unit_id: PathId,
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    campaign_id: Id,
+    file: UploadFile | None = None,
+) -> Response:
+    """A list of nominees from Excel (POST /api/v1/campaigns/{id}/nominee-list): the drafts it
+    made, each with its eligibility verdict; or, nothing made, every problem by row and column."""
+    unit = my_unit(session, actor, unit_id)
+    try:
+        made = api_imports.nominee_list(campaign_id, received(file), session, actor)
+    except DomainError as error:
+        session.rollback()
+        problems = error.details.get("problems", [])
+        return render(
+            request,
+            "unit/nominee_list.html",
+            error.status,
+            unit=unit,
+            made=[],
+            problems=problems,
+            error=error.message,
+        )
+    return render(request, "unit/nominee_list.html", unit=unit, made=made, problems=[], error="")
 
 
 # ------------------------------------------------------------------------------ one nomination
