@@ -292,7 +292,8 @@ def _by_person(session: Session, columns: list, ids: list[int], *where) -> list:
 def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Report) -> "Plan":
     """What to add, checked against the file itself and what is recorded; problems reported."""
     plan = Plan()
-    units = {r.values["unit_id"] for k in ("people", "ratings", "awards") for r in rows.get(k, [])} - {None}
+    named = (excel.PEOPLE, excel.RATINGS_SHEET, excel.AWARDS, excel.REGISTRATIONS)  # sheets naming people
+    units = {r.values["unit_id"] for k in named for r in rows.get(k.key, [])} - {None}
     people = recorded(session, units)
     in_file: dict[tuple, Any] = {}
     first: dict[tuple, int] = {}
