@@ -15,6 +15,7 @@ from service.api import MAX_ID
 from tests.test_clusters import make_block, signed_covenant
 from tests.test_excel import PEOPLE, book
 from tests.test_files_api import season
+from tests.test_reports_api import CONFERENCE
 from tests.test_uploads import PDF
 from tests.test_workflow_api import ok
 
@@ -133,13 +134,6 @@ NAMES = {
     "cluster_id": "cluster",
     "covenant_id": "covenant",
     "batch_id": "registration",
-}
-CONFERENCE = {
-    "kind": "advanced_examples",
-    "name": "Hội nghị điển hình tiên tiến",
-    "first_year": 2021,
-    "last_year": 2025,
-    "held_on": "2025-11-20",
 }
 BODIES = {  # a valid body for each write that names its record in the path
     ("POST", "/api/v1/campaigns/{campaign_id}/launch"): {},

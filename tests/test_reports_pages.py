@@ -5,6 +5,8 @@ import io
 
 import docx
 
+from tests.test_reports_api import CONFERENCE
+
 
 def test_the_statistics_page_shows_the_counts_and_links_the_forms(browse, prov):
     clerk = browse("unit_secretariat")
@@ -24,16 +26,7 @@ def test_the_statistics_page_shows_the_counts_and_links_the_forms(browse, prov):
 
 def test_a_conference_is_held_its_list_filled_and_its_report_written_from_the_pages(browse, prov):
     clerk = browse("province_secretariat")
-    fields = {
-        "csrf_token": clerk.csrf,
-        "organiser_unit_id": prov.units["province"].id,
-        "kind": "advanced_examples",
-        "name": "Hội nghị điển hình tiên tiến giai đoạn 2021–2025",
-        "first_year": 2021,
-        "last_year": 2025,
-        "held_on": "2025-11-20",
-        "place": "Quảng Ngãi",
-    }
+    fields = CONFERENCE | {"csrf_token": clerk.csrf, "organiser_unit_id": prov.units["province"].id}
     made = clerk.post("/thu-ky/hoi-nghi", data=fields)
     assert made.status_code == 303, made.text
     url = made.headers["location"]
