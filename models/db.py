@@ -85,8 +85,9 @@ def bulk_insert(
 ) -> None:
     """Rows, tuples of the `names` columns' values, into a table at the driver's speed: COPY on
     PostgreSQL, the driver's executemany on SQLite (SQLAlchemy's INSERT costs 2–3× for nothing
-    it adds to plain values; enums are given as their values). The columns not named get their
-    model's default, as an INSERT would give them."""
+    it adds to plain values: numbers, text, dates, enums given as their values; not for JSON or
+    moments, which SQLAlchemy converts). The columns not named get their model's default, as an
+    INSERT would give them."""
     defaults = {
         c.name: c.default.arg
         for c in table.columns
