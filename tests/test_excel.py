@@ -565,3 +565,37 @@ def test_the_import_is_a_prefect_flow_run_recorded_beside_its_job(prefect, app_d
         event = session.exec(select(Event).where(Event.entity == "import_job")).one()
     assert (run.flow, run.entity_id, run.state) == ("excel_import", job.id, "completed")
     assert event.flow_run_id == run.id and event.actor_id == secretariat
+
+
+def test_rows_parsed_a_block_at_a_time_keep_their_numbers_problems_order_and_cell_types(monkeypatch):
+    """Rows are parsed column by column, a block at a time, each distinct value of a column
+    once: across blocks a row keeps its number, its problems come in the order of its cells
+    then of the columns left empty, and a true cell is not read as the number 1 (True == 1)."""
+    monkeypatch.setattr(excel, "BLOCK", 2)
+    rows = [
+        RATINGS,
+        ["Lê Văn Một", "01/01/1990", "QNG", True, "HT"],
+        ["Lê Văn Hai", "01/01/1990", "QNG", 2020, "HT"],
+        [None],
+        ["Lê Văn Ba", "01/01/1990", None, 1, "HT"],
+        ["Lê Văn Bốn", "01/01/1990", "QNG", 2021, "HTT"],
+    ]
+    report = excel.Report()
+    lookups = excel.Lookups(units={"qng": 7}, writable=None, awards={})
+    read = excel.read(excel.open_workbook(book({"Xếp loại": rows})), lookups, report)["ratings"]
+    assert [r.number for r in read] == [2, 3, 5, 6]
+    assert [r.values["year"] for r in read] == [None, 2020, None, 2021]
+    assert read[3].values == {
+        "name": "Lê Văn Bốn",
+        "birth_date": date(1990, 1, 1),
+        "unit_id": 7,
+        "year": 2021,
+        "level": "HTT",
+        "source": "",
+    }
+    years = f"(từ {excel.FIRST_YEAR} đến {excel.LAST_YEAR})"
+    assert report.problems == [
+        ("Xếp loại", 2, "Năm", f"«True» không phải năm {years}"),
+        ("Xếp loại", 5, "Năm", f"«1» không phải năm {years}"),
+        ("Xếp loại", 5, "Đơn vị", "bỏ trống"),
+    ]
