@@ -26,7 +26,9 @@ from service.api.workflow import FollowUp, start
 from service.auth import ActorDep
 from service.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["campaigns"], responses=refusals(401, 403, 404, 409, 422))
+router = APIRouter(
+    prefix="/api/v1", tags=["campaigns"], responses=refusals(400, 401, 403, 404, 409, 413, 422)
+)
 REVIEW_FLOWS = {"so_ket": Flow.INTERIM_REVIEW, "tong_ket": Flow.FINAL_REVIEW}
 Review = Literal["so_ket", "tong_ket"]
 
