@@ -15,7 +15,7 @@ import os
 import secrets
 import tempfile
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -127,6 +127,17 @@ def _create_key(path: Path) -> None:
         os.unlink(aside)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One state change of a batch, for `record_many`: the actor and the moment are the batch's."""
+
+    action: str
+    entity: str
+    entity_id: int
+    reason: str = ""
+    data: dict[str, Any] | None = None
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -137,29 +148,41 @@ def record(
     reason: str = "",
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> Event:
+) -> None:
+    record_many(session, actor, [Change(action, entity, entity_id, reason, data)], at=at)
+
+
+def record_many(
+    session: Session, actor: Actor, changes: Iterable[Change], *, at: datetime | None = None
+) -> int:
+    """A batch's events, chained in order, inserted in one statement with one write of the head
+    (a step on a thousand nominations writes a thousand events, not two thousand rows). Inserted
+    at once, not at the next flush: their ids follow the events recorded before them."""
     cache = transaction_cache(session)
     if "audit_head" not in cache:  # locked until the transaction ends: read it, and the key, once
         head = session.exec(select(AuditHead).with_for_update()).one()
         cache["audit_head"], cache["audit_key"] = head, signer(create=head.last_hash == GENESIS)
-    head = cache["audit_head"]
-    event = {
-        "at": at or utcnow(),
-        "actor_id": actor.person_id,
-        "actor": nfc(actor.name),  # sealed as the database will store it (models.db)
-        "action": action,
-        "entity": entity,
-        "entity_id": entity_id,
-        "reason": nfc(reason),
-        "data": data or {},
-        "flow_run_id": actor.flow_run_id,
-        "prev_hash": head.last_hash,
-    }
-    row = Event(**event, hash=seal(cache["audit_key"], event))
-    head.last_hash = row.hash
-    session.add(row)
-    session.add(head)
-    return row
+    head, keyed = cache["audit_head"], cache["audit_key"]
+    at, name, rows = at or utcnow(), nfc(actor.name), []  # sealed as the database will store them
+    for change in changes:
+        event = {
+            "at": at,
+            "actor_id": actor.person_id,
+            "actor": name,
+            "action": change.action,
+            "entity": change.entity,
+            "entity_id": change.entity_id,
+            "reason": nfc(change.reason),
+            "data": change.data or {},
+            "flow_run_id": actor.flow_run_id,
+            "prev_hash": head.last_hash,
+        }
+        event["hash"] = head.last_hash = seal(keyed, event)
+        rows.append(event)
+    if rows:
+        session.execute(sa.insert(Event), rows)
+        session.add(head)
+    return len(rows)
 
 
 # ---------------------------------------------------------------------- checking

@@ -33,11 +33,10 @@ def outside(tmp_path):
 
 def log(session: Session, count: int) -> list[Event]:
     """`count` events, committed."""
-    events = [
-        audit.record(session, ACTOR, "return", "nomination", i, reason=f"Lần {i}") for i in range(count)
-    ]
+    for i in range(count):
+        audit.record(session, ACTOR, "return", "nomination", i, reason=f"Lần {i}")
     session.commit()
-    return events
+    return list(session.exec(select(Event).order_by(Event.id)))
 
 
 def rehash_plainly(session: Session, edited: Event) -> None:
