@@ -124,6 +124,8 @@ class Nomination(SQLModel, table=True):
         # the lists and work queues (models/lists.py): a stage's queue in due order, a unit's own
         Index("ix_nomination_queue", "state", "handling_unit_id", "due_on"),
         Index("ix_nomination_unit", "unit_id", "state"),
+        # a unit's quota (models/guards.py): what it has taken of an award in a campaign, and its pool
+        Index("ix_nomination_quota", "campaign_id", "unit_id", "award_code", "state"),
     )
     __mapper_args__ = {"version_id_col": _version}
 
