@@ -15,7 +15,7 @@ from models.config import get_settings
 from models.decisions import GeneratedDocument
 from models.eligibility.load import chunks
 from models.errors import InvalidInput
-from models.nominations import DossierDocument, Nomination
+from models.nominations import DossierDocument, Nomination, inserted
 from models.uploads import check_file, clean_filename
 
 
@@ -118,8 +118,9 @@ def attach_many(
             new.append((paper, last))
         documents.append(last)
     if new:
-        session.add_all(document for _, document in new)
-        session.flush()
+        made = {_version_of(d): d for d in inserted(session, DossierDocument, [d for _, d in new])}
+        new = [(paper, made[_version_of(d)]) for paper, d in new]
+        documents = [made.get(_version_of(d), d) for d in documents]
         changes = [
             audit.Change(
                 "attach",
@@ -131,6 +132,10 @@ def attach_many(
         audit.record_many(session, actor, changes)
         faults.hold("upload")  # stored and written, not yet committed: tests/test_faults.py
     return documents
+
+
+def _version_of(document: DossierDocument) -> tuple:
+    return document.nomination_id, document.submission_id, document.kind, document.version
 
 
 def _latest(session: Session, papers: list[Paper]) -> dict[tuple[str, int, str], DossierDocument]:

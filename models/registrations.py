@@ -316,13 +316,16 @@ def warning(session: Session, nomination: Nomination) -> str | None:
 def check(session: Session, nomination: Nomination, year: int, rules: RuleSet) -> str | None:
     """At submission: under `block` an unregistered nominee is refused; under `warn` the warning
     is returned for the secretariat and the council to see."""
-    return check_many(session, [(nomination, rules)], year)[nomination.id]
+    if check_many(session, [(nomination, rules)], year):
+        return problem(session, nomination, year, rules)
+    return None
 
 
-def check_many(session: Session, batch: list[tuple[Nomination, RuleSet]], year: int) -> dict[int, str | None]:
+def check_many(session: Session, batch: list[tuple[Nomination, RuleSet]], year: int) -> list[Nomination]:
     """`check` for a batch of the year's nominations, each with its rule set: the approved
-    registrations of all their nominees read at once; only those not covered are looked at
-    one by one, for the warning's wording."""
+    registrations of all their nominees read at once. Under `block` the first nominee not
+    registered is refused, with `problem`'s wording; under `warn` those not registered are
+    returned (the pages word their warning when they show it)."""
     titles = [(n, rules) for n, rules in batch if needs_registration(rules, n.award_code)]
     approved = set()
     for column, kind in ((Registration.person_id, "p"), (Registration.collective_id, "c")):
@@ -335,14 +338,15 @@ def check_many(session: Session, batch: list[tuple[Nomination, RuleSet]], year: 
         )
         for chunk in chunks(subjects):
             approved.update((kind, *row) for row in session.exec(query.where(col(column).in_(chunk))))
-    found = {n.id: None for n, _ in batch}
+    unregistered = []
     for n, rules in titles:
         subject = ("p", n.person_id) if n.person_id else ("c", n.collective_id)
-        if (*subject, n.award_code) not in approved:
-            found[n.id] = problem(session, n, year, rules)
-            if mode(rules) == "block":
-                raise GuardFailed("not_registered", found[n.id], article=ARTICLE)
-    return found
+        if (*subject, n.award_code) in approved:
+            continue
+        if mode(rules) == "block":
+            raise GuardFailed("not_registered", problem(session, n, year, rules), article=ARTICLE)
+        unregistered.append(n)
+    return unregistered
 
 
 # --------------------------------------------------------------------------------- rates

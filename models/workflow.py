@@ -18,7 +18,7 @@ from models.eligibility import SubjectMismatch
 from models.eligibility.load import chunks, staff_of
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
 from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, situations, vietnam_today
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.nominations import Nomination, Submission, SubmissionItem, inserted, write_changes
 from models.org import Unit
 from models.route import NOMINATION, SUBMISSION, Step
 from models.routing import Org
@@ -157,13 +157,13 @@ def apply_many(
     if step.needs_reason and not reason:
         raise InvalidInput(f"Bước '{step.label}' cần nêu lý do", field="reason")
     before = [_snapshot(n) for n in nominations]
-    try:  # a stale row surfaces at a flush: the caller's pending changes first, then the batch's
+    try:  # a stale row surfaces when written: the caller's pending changes first, then the batch's
         session.flush()
         with session.no_autoflush:
             for name in step.guards:
                 GUARDS[name](sits)
             _move(step, sits, submission, decision_id)
-        session.flush()
+        write_changes(session, nominations)
     except StaleDataError:
         which = f"Hồ sơ #{ids[0]}" if len(ids) == 1 else f"Một trong {len(ids)} hồ sơ (#{ids[0]}, …)"
         raise StaleVersion(f"{which} vừa được người khác thay đổi; hãy tải lại") from None
@@ -276,8 +276,7 @@ def admissible_many(
             )
     held, seen = _nominated(session, campaign, subjects, other_than), set()
     for subject in subjects:
-        key = (subject.award_code, subject.person_id, subject.collective_id)
-        name = awards[subject.award_code].name
+        key, name = _key(subject), awards[subject.award_code].name
         if key in held:
             raise InvalidInput(f"Đối tượng này đã có đề nghị {name} (#{held[key]}) trong đợt này")
         if key in seen:
@@ -329,6 +328,10 @@ def _nominated(
         )
         found.update({tuple(row[:3]): row[3] for row in session.exec(query)})
     return found
+
+
+def _key(subject: Subject | Nomination) -> tuple:
+    return subject.award_code, subject.person_id, subject.collective_id
 
 
 def nominate(
@@ -385,8 +388,8 @@ def nominate_many(
         )
         for s in subjects
     ]
-    session.add_all(drafts)
-    session.flush()
+    made = {_key(n): n for n in inserted(session, Nomination, drafts)}
+    drafts = [made[_key(s)] for s in subjects]
     changes = [audit.Change("nominate", "nomination", n.id, data=_snapshot(n)) for n in drafts]
     audit.record_many(session, actor, changes, at=now)
     return drafts
