@@ -1,7 +1,9 @@
-"""A nomination's steps (the `nomination` table of models/route.py): `apply` takes one in the
-caller's transaction — it checks the actor, the version the caller saw, the state and the guards,
-moves the nomination, sets the stage's due date in working days and audits it. Making a draft,
-sending a unit's batch, and the Tờ trình that carries a batch up are here too."""
+"""A nomination's steps (the `nomination` table of models/route.py): `apply_many` takes a batch
+in the caller's transaction (`apply` is its one-item case) — it checks the actor, the version the
+caller saw, the state and the guards, each guard over the whole batch; moves the nominations,
+sets the stage's due date in working days and audits them, with set-based queries whatever the
+batch's size. Making drafts, sending a unit's batch, and the Tờ trình that carries a batch up
+are here too."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
