@@ -14,9 +14,8 @@ from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
 from models.dossier import missing_many
 from models.eligibility import verdict
-from models.eligibility.load import chunks, histories_of, staff_of_many, subject_key
+from models.eligibility.load import chunks, histories_of, holders_among_staff, subject_key
 from models.errors import GuardFailed, InvalidInput
-from models.history import AwardRecord
 from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem, SubmissionKind
 from models.org import Unit
 from models.routing import Org
@@ -256,18 +255,9 @@ def _quota_pools(session: Session, sits: list[Situation]) -> dict[tuple[int, int
     years = {s.nomination.campaign_id: s.campaign.year for s in sits}
     for year in set(years.values()):
         mine = {key for key in wanted if years[key[0]] == year}
-        staff = staff_of_many(session, {unit for _, unit, _ in mine}, year)
-        held = select(AwardRecord.code, AwardRecord.person_id).where(
-            col(AwardRecord.code).in_({code for _, _, code in mine}),
-            AwardRecord.year == year,
-            AwardRecord.revoked.is_(False),
-        )
-        holders: dict[str, set[int]] = {}
-        for chunk in chunks(sorted(set().union(*staff.values()))):
-            for code, person_id in session.exec(held.where(col(AwardRecord.person_id).in_(chunk))):
-                holders.setdefault(code, set()).add(person_id)
+        held = holders_among_staff(session, {u for _, u, _ in mine}, year, {code for _, _, code in mine})
         for key in mine:
-            pools[key] |= holders.get(key[2], set()) & staff[key[1]]
+            pools[key] |= held[key[1:]]
     return pools
 
 

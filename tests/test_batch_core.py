@@ -14,7 +14,7 @@ from models.access import system_actor
 from models.audit import Event
 from models.dossier import Paper, attach_many
 from models.errors import GuardFailed
-from models.history import Rating
+from models.history import AwardRecord, Rating
 from models.nominations import Nomination, State
 from models.workflow import Subject, apply_many, forward, nominate_many, propose_upward, submit
 from tests.factories import NOW, YEAR, grassroots_fighters_capped, person
@@ -166,3 +166,20 @@ def test_a_batch_counts_its_own_nominations_toward_the_quota_as_they_are_admitte
         assert refusal.value.details == {"limit": 1, "taken": 1}
         submit(session, officer, [*workers, first], now=NOW)
     assert {n.state for n in [*workers, first]} == {State.SUBMITTED} and second.state is State.DRAFT
+
+
+def test_the_quota_pool_counts_an_award_recorded_earlier_in_the_same_transaction(session, province):
+    """The pool's holders are read once per transaction, and again once an award is recorded."""
+    officer = province.actors["officer"]
+
+    def advanced_workers(count: int) -> None:  # holding Lao động tiên tiến for the year already
+        for person_id in staff(session, province, count):
+            session.add(AwardRecord(person_id=person_id, year=YEAR, code="LDTT", decision_number="01/QĐ-X"))
+
+    with grassroots_fighters_capped("15/100"):
+        first, second = drafts(session, province, staff(session, province, 2), "CSTDCS")
+        advanced_workers(5)  # with the fighter and the veteran: 7 → 15 % = 1
+        submit(session, officer, [first], now=NOW)
+        advanced_workers(7)  # 14 → 2
+        submit(session, officer, [second], now=NOW)
+    assert second.state is State.SUBMITTED

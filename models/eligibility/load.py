@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.clusters import Cluster, ClusterLead
 from models.db import transaction_cache
@@ -304,6 +304,32 @@ def staff_of(session: Session, unit_id: int, year: int) -> set[int]:
     return staff_of_many(session, [unit_id], year)[unit_id]
 
 
+def holders_among_staff(
+    session: Session, unit_ids: Iterable[int], year: int, codes: Iterable[str]
+) -> dict[tuple[int, str], set[int]]:
+    """Per unit and award code, who of the unit's staff (`staff_of_many`) holds the award for the
+    year in their history (a quota's pool): read once per transaction, what was not read yet
+    together, and read again once an award or a posting changes."""
+    if _pending(session, (AwardRecord, Membership, Unit)):
+        session.flush()
+    cache, unit_ids, codes = transaction_cache(session).setdefault("holders", {}), set(unit_ids), set(codes)
+    unread = {(u, c) for u in unit_ids for c in codes if (u, year, c) not in cache}
+    if unread:
+        staff = staff_of_many(session, {u for u, _ in unread}, year)
+        query = select(AwardRecord.code, AwardRecord.person_id).where(
+            col(AwardRecord.code).in_(sorted({c for _, c in unread})),
+            AwardRecord.year == year,
+            AwardRecord.revoked.is_(False),
+        )
+        held = defaultdict(set)
+        for chunk in chunks(sorted(set().union(*staff.values()))):
+            for code, person_id in session.exec(query.where(col(AwardRecord.person_id).in_(chunk))):
+                held[code].add(person_id)
+        for unit_id, code in unread:
+            cache[unit_id, year, code] = held[code] & staff[unit_id]
+    return {(u, c): cache[u, year, c] for u in unit_ids for c in codes}
+
+
 def _pending(session: Session, tables: tuple[type, ...]) -> bool:
     """A change to one of these tables waits to be flushed: what was read of them is stale."""
     return any(isinstance(o, tables) for o in (*session.new, *session.dirty, *session.deleted))
@@ -315,3 +341,5 @@ def _histories_changed(session: Session, _context, _instances) -> None:
         transaction_cache(session).pop("histories", None)
     if _pending(session, (Membership, Unit)):
         transaction_cache(session).pop("staff", None)
+    if _pending(session, (AwardRecord, Membership, Unit)):
+        transaction_cache(session).pop("holders", None)
