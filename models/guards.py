@@ -182,8 +182,9 @@ UNCOUNTED = FAILED | {S.DRAFT}  # states a quota does not count
 
 
 def guard_quota(sits: list[Situation]) -> None:
-    """An award's share of the unit's pool (Law 06/2022 Art. 21(2), …: the catalogue cites each).
-    What the unit has taken and its pool are read once per campaign, unit and award of the batch;
+    """An award's cap, where the catalogue or the tenant sets one (a share of the unit's pool, or a
+    count; the catalogue names its source). What the unit has taken and its pool are read once
+    per campaign, unit and award of the batch;
     its own nominations count as they are admitted, in order, as they would one at a time."""
     limited = [s for s in sits if s.award.quota is not None]
     if not limited:
