@@ -43,7 +43,14 @@ from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
 from models.route import WAITING
 from models.routing import Org
-from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
+from models.voting import (
+    Presence,
+    add_to_agenda,
+    cast_ballot,
+    close_session,
+    open_session,
+    record_attendances,
+)
 from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -214,11 +221,9 @@ class Season:
                 campaign_id=self.campaign_id,
             )
             add_to_agenda(session, secretariat, meeting.id, [session.get(Nomination, i) for i in ids])
-            for m in members:
-                present = m is not members[-1]
-                record_attendance(
-                    session, secretariat, meeting.id, m.id, present=present, written_opinion=not present
-                )
+            *there, away = members
+            marks = [Presence(m.id, present=True) for m in there]
+            record_attendances(session, secretariat, meeting.id, [*marks, Presence(away.id, False, True)])
             agenda = session.exec(
                 select(SessionItem.nomination_id).where(SessionItem.session_id == meeting.id)
             ).all()
