@@ -12,7 +12,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from demo import campaign_year
 from demo.cluster_year import BlockYear
@@ -220,7 +220,8 @@ class Season:
                 secretary_id=members[1].person_id,
                 campaign_id=self.campaign_id,
             )
-            add_to_agenda(session, secretariat, meeting.id, [session.get(Nomination, i) for i in ids])
+            found = {n.id: n for n in session.exec(select(Nomination).where(col(Nomination.id).in_(ids)))}
+            add_to_agenda(session, secretariat, meeting.id, [found[i] for i in ids])
             *there, away = members
             marks = [Presence(m.id, present=True) for m in there]
             record_attendances(session, secretariat, meeting.id, [*marks, Presence(away.id, False, True)])
