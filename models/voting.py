@@ -6,6 +6,7 @@ everyone who voted (present + written); "total_members" divides by the whole cou
 """
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
@@ -197,7 +198,7 @@ def _on_agenda(session_id: int) -> sa.ColumnElement[bool]:
     return col(Nomination.id).in_(items)
 
 
-def _vote_rules(session: Session, meeting: CouncilSession, nominations) -> dict[int, VoteRule]:
+def _vote_rules(session: Session, meeting: CouncilSession, nominations: Iterable) -> dict[int, VoteRule]:
     """Each nomination's vote rule on the meeting's day, looked up once per tenant and award."""
     org, today = Org.of(session), vietnam_today(meeting.held_at)
     rules: dict[tuple[str | None, str], VoteRule] = {}
