@@ -16,7 +16,7 @@ from models.campaigns import Campaign
 from models.clusters import Cluster, Covenant
 from models.conferences import Conference
 from models.config import get_settings
-from models.councils import Council, CouncilSession, TallyResult
+from models.councils import Council, CouncilSession
 from models.db import utcnow
 from models.decisions import Decision
 from models.dossier import Store, keep
@@ -119,14 +119,11 @@ def tell_council(session_id: int) -> int:
     with unit_of_work() as session:
         meeting = session.get(CouncilSession, session_id)
         council = session.get(Council, meeting.council_id)
-        results = session.exec(select(TallyResult).where(TallyResult.session_id == session_id)).all()
+        results = voting.named_results(session, session_id)
         by_unit: dict[int, list[str]] = {}
-        for result in results:
-            n = session.get(Nomination, result.nomination_id)
-            outcome = "đạt" if result.passed else "không đạt"
-            by_unit.setdefault(n.unit_id, []).append(
-                f"{_name(session, n)}: {outcome} ({result.yes}/{result.base})"
-            )
+        for r in results:
+            outcome = "đạt" if r.passed else "không đạt"
+            by_unit.setdefault(r.unit_id, []).append(f"{r.nominee}: {outcome} ({r.yes}/{r.base})")
         made = []
         for unit_id, lines in by_unit.items():
             made += notify(
