@@ -2,14 +2,17 @@
 (Law 06/2022 Art. 84). A new upload adds a version; nothing is ever deleted."""
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from models import audit, faults
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
+from models.db import utcnow
 from models.decisions import GeneratedDocument
 from models.errors import InvalidInput
 from models.nominations import DossierDocument, Nomination
@@ -101,6 +104,19 @@ def attach(
     return document
 
 
+OWNERS_PER_QUERY = 5000  # within SQLite's limit of bound values
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A document the engine has just rendered, to keep under its kind and owner."""
+
+    kind: str
+    owner: str  # "decision:12"
+    filename: str
+    content: bytes
+
+
 def keep(
     session: Session,
     actor: Actor,
@@ -111,32 +127,55 @@ def keep(
     store: Store | None = None,
 ) -> GeneratedDocument:
     """Store a generated document once per kind and owner; a second call returns the first."""
-    existing = session.exec(
-        select(GeneratedDocument).where(GeneratedDocument.kind == kind, GeneratedDocument.owner == owner)
-    ).first()
-    if existing is not None:
-        return existing
-    digest = (store or Store()).put(content)
-    document = GeneratedDocument(
-        kind=kind,
-        owner=owner,
-        filename=clean_filename(filename),
-        sha256=digest,
-        size=len(content),
-        generated_by=actor.flow_run_id or actor.name,
-    )
-    session.add(document)
-    session.flush()
-    entity, _, entity_id = owner.partition(":")
-    audit.record(
-        session,
-        actor,
-        "generate",
-        entity,
-        int(entity_id),
-        data={"kind": kind, "file": document.filename, "sha256": digest},
-    )
-    return document
+    return keep_many(session, actor, [Generated(kind, owner, filename, content)], store)[0]
+
+
+def keep_many(
+    session: Session, actor: Actor, files: list[Generated], store: Store | None = None
+) -> list[GeneratedDocument]:
+    """Store generated documents once per kind and owner (a second call returns the first), a
+    flow's files together: one query finds those kept already, the new rows go in with one
+    INSERT, audited with one write of the chain's head, and one query reads them back. In the
+    order of `files`."""
+    kept = _kept(session, files)
+    store, new = store or Store(), {}
+    for file in files:
+        if (file.kind, file.owner) not in kept:
+            new[file.kind, file.owner] = {
+                "kind": file.kind,
+                "owner": file.owner,
+                "filename": clean_filename(file.filename),
+                "sha256": store.put(file.content),
+                "size": len(file.content),
+                "generated_at": utcnow(),
+                "generated_by": actor.flow_run_id or actor.name,
+            }
+    if new:  # all found: nothing to write, nor to lock the audit chain for
+        session.execute(sa.insert(GeneratedDocument), list(new.values()))
+        changes = [
+            audit.Change(
+                "generate",
+                row["owner"].partition(":")[0],
+                int(row["owner"].partition(":")[2]),
+                data={"kind": row["kind"], "file": row["filename"], "sha256": row["sha256"]},
+            )
+            for row in new.values()
+        ]
+        audit.record_many(session, actor, changes)
+        kept = _kept(session, files)
+    return [kept[f.kind, f.owner] for f in files]
+
+
+def _kept(session: Session, files: list[Generated]) -> dict[tuple[str, str], GeneratedDocument]:
+    kept: dict[tuple[str, str], GeneratedDocument] = {}
+    kinds, owners = sorted({f.kind for f in files}), sorted({f.owner for f in files})
+    for start in range(0, len(owners), OWNERS_PER_QUERY):
+        query = select(GeneratedDocument).where(
+            col(GeneratedDocument.kind).in_(kinds),
+            col(GeneratedDocument.owner).in_(owners[start : start + OWNERS_PER_QUERY]),
+        )
+        kept |= {(d.kind, d.owner): d for d in session.exec(query)}
+    return kept
 
 
 def missing_documents(
