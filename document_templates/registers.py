@@ -227,6 +227,9 @@ def golden_book_doc(session: Session, issuer: Unit, year: int) -> GoldenBookDoc:
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# One object per style, shared by the cells: a new one per cell made styling most of a list's time.
+HEAD, BODY = Font(name=FONT, size=12, bold=True), Font(name=FONT, size=12)
+WRAPPED = Alignment(wrap_text=True, vertical="center")
 
 
 def _sheet(title: str, lines: list[str], heads: list[tuple[str, int]], rows: list[list]) -> Workbook:
@@ -247,9 +250,9 @@ def _sheet(title: str, lines: list[str], heads: list[tuple[str, int]], rows: lis
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row, max_col=len(heads)):
         for cell in row:
-            cell.font = Font(name=FONT, size=12, bold=cell.row == first)
+            cell.font = HEAD if cell.row == first else BODY
             cell.border = BOX
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.alignment = WRAPPED
             if isinstance(cell.value, int):
                 cell.number_format = "#,##0"
     return book

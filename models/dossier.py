@@ -135,8 +135,8 @@ def keep_many(
 ) -> list[GeneratedDocument]:
     """Store generated documents once per kind and owner (a second call returns the first), a
     flow's files together: one query finds those kept already, the new rows go in with one
-    INSERT, audited with one write of the chain's head, and one query reads them back. In the
-    order of `files`."""
+    INSERT (returning them: in no set order, found by kind and owner), audited with one write of
+    the chain's head. In the order of `files`."""
     kept = _kept(session, files)
     store, new = store or Store(), {}
     for file in files:
@@ -151,7 +151,10 @@ def keep_many(
                 "generated_by": actor.flow_run_id or actor.name,
             }
     if new:  # all found: nothing to write, nor to lock the audit chain for
-        session.execute(sa.insert(GeneratedDocument), list(new.values()))
+        inserted = session.scalars(
+            sa.insert(GeneratedDocument).returning(GeneratedDocument), list(new.values())
+        )
+        kept |= {(d.kind, d.owner): d for d in inserted}
         changes = [
             audit.Change(
                 "generate",
@@ -162,7 +165,6 @@ def keep_many(
             for row in new.values()
         ]
         audit.record_many(session, actor, changes)
-        kept = _kept(session, files)
     return [kept[f.kind, f.owner] for f in files]
 
 
