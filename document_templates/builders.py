@@ -32,6 +32,7 @@ from document_templates.wording import (
     count_text,
     header,
     load,
+    named,
     person_entries,
     post_at,
     posting,
@@ -151,11 +152,6 @@ def _halves(path: str) -> tuple[str, str]:
 def _joined(entry: tuple[str, str]) -> str:
     """'Bà Nguyễn Thị Thu Hà, Trưởng phòng Ngân sách, Sở Tài chính': a nominee with his or her unit."""
     return ", ".join(part for part in entry if part)
-
-
-def _person(session: Session, person: Person, year: int) -> str:
-    """'Ông Nguyễn Hoàng Giang, Chủ tịch Ủy ban nhân dân tỉnh': a person with the post held."""
-    return _joined(person_entries(session, [person], year)[person.id])
 
 
 def _split(
@@ -664,6 +660,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
     ballots += "."
     chair = session.get(Person, meeting.chair_id) if meeting.chair_id else None
     secretary = session.get(Person, meeting.secretary_id) if meeting.secretary_id else None
+    officers = person_entries(session, [p for p in (chair, secretary) if p], year)
     opened_time, opened_day = _local(meeting.held_at)
     closed_time, closed_day = _local(meeting.closed_at or meeting.held_at)
     return MinutesDoc(
@@ -678,8 +675,8 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         summary=f"Họp {council.name} xét đề nghị khen thưởng năm {year}",
         opened=f"Thời gian bắt đầu: {opened_time}, {opened_day}.",
         place=meeting.place,
-        chair=f"{_person(session, chair, year)}, Chủ tịch Hội đồng" if chair else "",
-        secretary=_person(session, secretary, year) if secretary else "",
+        chair=f"{_joined(officers[chair.id])}, Chủ tịch Hội đồng" if chair else "",
+        secretary=_joined(officers[secretary.id]) if secretary else "",
         attendance=sentence_list(
             [
                 *lines,
@@ -732,7 +729,7 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
             if posted
             else None
         )
-        subject = _person(session, person, campaign.year)
+        subject = _joined(named(session, person, post, posted))
         facts = [
             f"Họ và tên: {person.full_name}",
             f"Giới tính: {person.gender.capitalize()}",

@@ -123,10 +123,12 @@ def person_entries(session: Session, people: list[Person], year: int) -> dict[in
     """Each person's ('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính') as lists
     print them, their posts read together."""
     posts = postings(session, [p.id for p in people], year)
-    return {
-        p.id: (f"{salutation(p)} {p.full_name}", post_at(posts[p.id][0], unit_path(session, posts[p.id][1])))
-        for p in people
-    }
+    return {p.id: named(session, p, *posts[p.id]) for p in people}
+
+
+def named(session: Session, person: Person, post: str, unit: Unit | None) -> tuple[str, str]:
+    """('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính'): a person with a post held."""
+    return f"{salutation(person)} {person.full_name}", post_at(post, unit_path(session, unit))
 
 
 def person_entry(session: Session, person: Person, year: int) -> tuple[str, str]:
