@@ -131,11 +131,6 @@ def named(session: Session, person: Person, post: str, unit: Unit | None) -> tup
     return f"{salutation(person)} {person.full_name}", post_at(post, unit_path(session, unit))
 
 
-def person_entry(session: Session, person: Person, year: int) -> tuple[str, str]:
-    """('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính') as lists print them."""
-    return person_entries(session, [person], year)[person.id]
-
-
 def count_text(collectives: int, individuals: int) -> str:
     """'02 tập thể và 05 cá nhân' (numbers below 10 with a leading zero, as decisions write them)."""
     parts = [f"{n:02d} {label}" for n, label in ((collectives, "tập thể"), (individuals, "cá nhân")) if n]

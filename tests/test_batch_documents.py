@@ -13,11 +13,13 @@ from document_templates.publish import (
     publish_minutes,
     publish_submission,
 )
+from document_templates.wording import person_entries, postings
 from models import audit
 from models.audit import Event
 from models.councils import SessionItem
 from models.dossier import Generated, Store, keep_many
-from tests.factories import build_province
+from models.org import Membership, Person
+from tests.factories import build_province, person
 from tests.test_case_page import statements
 from tests.test_documents import bang_khen_season
 
@@ -90,3 +92,31 @@ def test_keeping_a_flows_files_is_one_query_one_insert_and_one_audit_write(sessi
     events = session.exec(select(Event).where(Event.action == "generate").order_by(col(Event.id))).all()
     assert [(e.entity, e.entity_id) for e in events] == [("nomination", n) for n in range(1, 33)]
     assert audit.verify(session) is None
+
+
+def test_people_read_together_each_keep_the_latest_post_of_the_year(session, province):
+    ns, stc = province.units["ns"], province.units["stc"]
+    moved, stayed = (
+        person(session, "Phan Văn Dời", ns),
+        person(session, "Võ Thị Ở", stc, "Phó Giám đốc", "nữ"),
+    )
+    session.add(
+        Membership(person_id=moved.id, unit_id=stc.id, post="Chánh Thanh tra", start_on=date(2025, 7, 1))
+    )
+    session.add(
+        Membership(person_id=stayed.id, unit_id=ns.id, post="Trưởng phòng", start_on=date(2026, 2, 1))
+    )
+    newcomer = Person(full_name="Đỗ Văn Mới", gender="nam")
+    session.add(newcomer)
+    session.flush()
+    posts = postings(session, [moved.id, stayed.id, newcomer.id], 2025)
+    assert posts == {
+        moved.id: ("Chánh Thanh tra", stc),
+        stayed.id: ("Phó Giám đốc", stc),
+        newcomer.id: ("", None),
+    }
+    assert postings(session, [stayed.id], 2026) == {stayed.id: ("Trưởng phòng", ns)}
+    assert person_entries(session, [moved, stayed], 2025) == {
+        moved.id: ("Ông Phan Văn Dời", "Chánh Thanh tra Sở Tài chính"),
+        stayed.id: ("Bà Võ Thị Ở", "Phó Giám đốc Sở Tài chính"),
+    }
