@@ -168,15 +168,21 @@ def keep_many(
     return [kept[f.kind, f.owner] for f in files]
 
 
+# Built once, its lists bound at each call: building an IN (…) anew cost more than running it.
+KEPT = select(GeneratedDocument).where(
+    col(GeneratedDocument.kind).in_(sa.bindparam("kinds", expanding=True)),
+    col(GeneratedDocument.owner).in_(sa.bindparam("owners", expanding=True)),
+)
+
+
 def _kept(session: Session, files: list[Generated]) -> dict[tuple[str, str], GeneratedDocument]:
     kept: dict[tuple[str, str], GeneratedDocument] = {}
     kinds, owners = sorted({f.kind for f in files}), sorted({f.owner for f in files})
     for start in range(0, len(owners), OWNERS_PER_QUERY):
-        query = select(GeneratedDocument).where(
-            col(GeneratedDocument.kind).in_(kinds),
-            col(GeneratedDocument.owner).in_(owners[start : start + OWNERS_PER_QUERY]),
+        found = session.exec(
+            KEPT, params={"kinds": kinds, "owners": owners[start : start + OWNERS_PER_QUERY]}
         )
-        kept |= {(d.kind, d.owner): d for d in session.exec(query)}
+        kept |= {(d.kind, d.owner): d for d in found}
     return kept
 
 
