@@ -28,17 +28,18 @@ from document_templates.contexts import (
 )
 from document_templates.wording import (
     award_name,
-    collective_entry,
     conferring,
     count_text,
     header,
-    person_entry,
+    load,
+    named,
+    person_entries,
     post_at,
     posting,
-    salutation,
     sentence_list,
     signing_block,
     unit_path,
+    with_parents,
 )
 from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
@@ -119,28 +120,48 @@ def decider(session: Session, nomination: Nomination, award: Award, day: date) -
         return None
 
 
-def nominee(session: Session, nomination: Nomination, year: int) -> str:
-    """'Bà Nguyễn Thị Thu Hà, Trưởng phòng Ngân sách, Sở Tài chính' or 'Phòng Ngân sách, Sở Tài
-    chính': the nominee with his or her unit, as lists print it."""
-    if nomination.person_id:
-        return _person(session, session.get(Person, nomination.person_id), year)
-    return collective_entry(session, session.get(Unit, nomination.collective_id))
+def _deciders(
+    session: Session, nominations: list[Nomination], rules: RuleSet, day: date
+) -> dict[int, Unit | None]:
+    """Each nomination's decider on `day`, worked out once per unit and award."""
+    found: dict[tuple[int, str], Unit | None] = {}
+    for n in nominations:
+        if (n.unit_id, n.award_code) not in found:
+            found[n.unit_id, n.award_code] = decider(session, n, rules.award(n.award_code), day)
+    return {n.id: found[n.unit_id, n.award_code] for n in nominations}
 
 
-def _person(session: Session, person: Person, year: int) -> str:
-    """'Ông Nguyễn Hoàng Giang, Chủ tịch Ủy ban nhân dân tỉnh': a person with the post held."""
-    name, detail = person_entry(session, person, year)
-    return f"{name}, {detail}" if detail else name
+def nominees(session: Session, nominations: list[Nomination], year: int) -> dict[int, tuple[str, str]]:
+    """Each nominee as lists print it, the name and then the post and unit: ('Bà Nguyễn Thị Thu
+    Hà', 'Trưởng phòng Ngân sách, Sở Tài chính'), ('Phòng Ngân sách', 'Sở Tài chính'). The people,
+    their posts and the units are read once for the whole list, not per nominee."""
+    people = load(session, Person, [n.person_id for n in nominations])
+    entries = person_entries(session, list(people.values()), year)
+    units = with_parents(session, [n.collective_id for n in nominations])
+    return {
+        n.id: entries[n.person_id] if n.person_id else _halves(unit_path(session, units[n.collective_id]))
+        for n in nominations
+    }
+
+
+def _halves(path: str) -> tuple[str, str]:
+    name, _, detail = path.partition(", ")
+    return name, detail
+
+
+def _joined(entry: tuple[str, str]) -> str:
+    """'Bà Nguyễn Thị Thu Hà, Trưởng phòng Ngân sách, Sở Tài chính': a nominee with his or her unit."""
+    return ", ".join(part for part in entry if part)
 
 
 def _split(
-    session: Session, nominations: list[Nomination], year: int, notes: dict[int, str] | None = None
+    names: dict[int, tuple[str, str]], nominations: list[Nomination], notes: dict[int, str] | None = None
 ) -> tuple[list[str], list[str]]:
     """The list's two sections: collectives, then individuals, each entry as lists print it,
     followed by its note (the council's votes) when there is one."""
     notes = notes or {}
     entries = {
-        n.id: nominee(session, n, year) + (f" ({notes[n.id]})" if n.id in notes else "") for n in nominations
+        n.id: _joined(names[n.id]) + (f" ({notes[n.id]})" if n.id in notes else "") for n in nominations
     }
     collectives = [entries[n.id] for n in nominations if n.collective_id]
     people = [entries[n.id] for n in nominations if n.person_id]
@@ -190,7 +211,7 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
     rules = _rules(session, issuer, decision.signed_on)
     award = rules.award(decision.award_code)
     verb, what = conferring(award, campaign.year, issuer)
-    collectives, people = _split(session, nominations, campaign.year)
+    collectives, people = _split(nominees(session, nominations, campaign.year), nominations)
     bases, gaps = legal_bases(session, issuer, rules)
     meeting = reviewing_session(session, nominations, issuer)
     if meeting is not None:
@@ -200,7 +221,8 @@ def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, Li
     # For an award of the President, the Government or the Prime Minister, the ministry or province
     # that proposed it pays (Law 06/2022 Art. 11(4)).
     sent = submissions_to(session, issuer, nominations, SubmissionKind.PROPOSAL)
-    proposers = list(dict.fromkeys(session.get(Unit, s.from_unit_id).name for s in sent))
+    senders = load(session, Unit, [s.from_unit_id for s in sent])
+    proposers = list(dict.fromkeys(senders[s.from_unit_id].name for s in sent))
     payer = (
         ", ".join(proposers)
         if issuer.kind in {UnitKind.CENTRAL, UnitKind.STATE} and proposers
@@ -274,8 +296,9 @@ def proposed_by(session: Session, issuer: Unit, nominations: list[Nomination]) -
     )
     if not sent:
         return [f"Theo đề nghị của Thường trực {council_name(issuer.name)}"]
+    senders = load(session, Unit, [s.from_unit_id for s in sent])
     return [
-        f"Xét đề nghị của {session.get(Unit, s.from_unit_id).authority} tại Tờ trình số "
+        f"Xét đề nghị của {senders[s.from_unit_id].authority} tại Tờ trình số "
         f"{number_text(s.number)}/{s.symbol} {date_text(s.signed_on)}"
         for s in sent
     ]
@@ -304,13 +327,10 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
     block = signing_block(session, issuer, decision.signer_id, campaign.year)
     place = header(session, issuer, None, "", decision.signed_on).place_date
     certificates = []
-    for n in decision_nominations(session, decision):
-        if n.person_id:
-            recipient, detail = person_entry(session, session.get(Person, n.person_id), campaign.year)
-        else:
-            recipient, _, detail = collective_entry(session, session.get(Unit, n.collective_id)).partition(
-                ", "
-            )
+    nominations = decision_nominations(session, decision)
+    names = nominees(session, nominations, campaign.year)
+    for n in nominations:
+        recipient, detail = names[n.id]
         record = records.get((n.person_id, n.collective_id))
         book = record.golden_book if record else ""
         achievement = (
@@ -395,6 +415,7 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
     bases, gaps = legal_bases(session, sender, rules, own_powers=False)
     paragraphs = _bases_paragraph(bases)
     meeting = reviewing_session(session, nominations, sender)
+    names = nominees(session, nominations, campaign.year)
     votes: dict[int, str] = {}
     if meeting is not None:
         rows = session.exec(
@@ -406,13 +427,13 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
         votes = {row.nomination_id: _votes(row) for row in rows}
         attendance = f", {rows[0].present}/{rows[0].members_total} thành viên dự họp" if rows else ""
         council = session.get(Council, meeting.council_id)
-        results = "; ".join(f"{_short_name(session, n)} {votes[n.id]}" for n in nominations if n.id in votes)
+        results = "; ".join(f"{names[n.id][0]} {votes[n.id]}" for n in nominations if n.id in votes)
         paragraphs.append(
             f"{_local(meeting.held_at)[1].capitalize()}, {council.name} đã họp xét{attendance}; "
             f"kết quả bỏ phiếu kín: {results} "
             f"(Biên bản số {number_text(meeting.number)}/{meeting.symbol})."
         )
-    collectives, people = _split(session, nominations, campaign.year, votes)
+    collectives, people = _split(names, nominations, votes)
     paragraphs.append(
         f"{sender.name} kính đề nghị {addressee} xem xét, {wanted} "
         f"cho {count_text(len(collectives), len(people))} "
@@ -451,12 +472,16 @@ def submission_docs(session: Session, submission: Submission) -> tuple[Submissio
     return document, attached
 
 
-def _short_name(session: Session, nomination: Nomination) -> str:
-    """'Bà Nguyễn Thị Thu Hà' or 'Phòng Ngân sách': the nominee without the unit."""
-    if nomination.person_id:
-        person = session.get(Person, nomination.person_id)
-        return f"{salutation(person)} {person.full_name}"
-    return unit_path(session, session.get(Unit, nomination.collective_id)).partition(", ")[0]
+def _items(session: Session, submissions: list[Submission], among: set[int]) -> dict[int, list[int]]:
+    """The nominations each Tờ trình carried, of those `among`: one query for all of them."""
+    held: dict[int, list[int]] = {s.id: [] for s in submissions}
+    query = select(SubmissionItem.submission_id, SubmissionItem.nomination_id).where(
+        col(SubmissionItem.submission_id).in_(list(held))
+    )
+    for submission_id, nomination_id in session.exec(query):
+        if nomination_id in among:
+            held[submission_id].append(nomination_id)
+    return held
 
 
 def appraisal_docs(session: Session, submission: Submission) -> tuple[AppraisalDoc, ListDoc]:
@@ -468,22 +493,18 @@ def appraisal_docs(session: Session, submission: Submission) -> tuple[AppraisalD
     nominations = carried(session, submission)
     rules = _rules(session, appraiser, submission.signed_on)
     wanted = _wanted(session, rules, nominations, campaign.year, submission.signed_on or date.today())
-    collectives, people = _split(session, nominations, campaign.year)
+    names = nominees(session, nominations, campaign.year)
+    collectives, people = _split(names, nominations)
     addressee = deciding.authority
-    ids = {n.id for n in nominations}
+    proposals = submissions_to(session, deciding, nominations, SubmissionKind.PROPOSAL)
+    senders = load(session, Unit, [sent.from_unit_id for sent in proposals])
+    held = _items(session, proposals, {n.id for n in nominations})
     proposal_of, received = {}, []
-    for sent in submissions_to(session, deciding, nominations, SubmissionKind.PROPOSAL):
-        held = [
-            i
-            for i in session.exec(
-                select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == sent.id)
-            )
-            if i in ids
-        ]
-        proposal_of |= {i: f"{sent.reference} ngày {sent.signed_on:%d/%m/%Y}" for i in held}
+    for sent in proposals:
+        proposal_of |= {i: f"{sent.reference} ngày {sent.signed_on:%d/%m/%Y}" for i in held[sent.id]}
         received.append(
             f"Tờ trình số {sent.reference} {date_text(sent.signed_on)} của "
-            f"{session.get(Unit, sent.from_unit_id).authority} ({len(held):02d} trường hợp)"
+            f"{senders[sent.from_unit_id].authority} ({len(held[sent.id]):02d} trường hợp)"
         )
     paragraphs = _bases_paragraph(legal_bases(session, appraiser, rules, own_powers=False)[0])
     if received:
@@ -512,7 +533,7 @@ def appraisal_docs(session: Session, submission: Submission) -> tuple[AppraisalD
         cases.append(
             AppraisedCase(
                 order=order,
-                nominee=_short_name(session, n),
+                nominee=names[n.id][0],
                 award=rules.award(n.award_code).name,
                 proposal=proposal_of.get(n.id, "—"),
                 votes=votes,
@@ -584,17 +605,20 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         .order_by(col(TallyResult.nomination_id))
     ).all()
     rules = _rules(session, unit, meeting.held_at.date())
+    voted = load(session, Nomination, [row.nomination_id for row in rows])
+    names = nominees(session, list(voted.values()), year)
+    deciders = _deciders(session, list(voted.values()), rules, meeting.held_at.date())
     tallies, recommended, rejected = [], {}, []
     for order, row in enumerate(rows, 1):
-        n = session.get(Nomination, row.nomination_id)
+        n = voted[row.nomination_id]
         award = rules.award(n.award_code)
-        by = decider(session, n, award, meeting.held_at.date())
+        by = deciders[n.id]
         named = award_name(award, by.authority, by.name) if by else award.name
         share = f"{100 * row.yes / row.base:.1f}%".replace(".", ",") if row.base else "—"
         tallies.append(
             Tally(
                 order=order,
-                nominee=nominee(session, n, year),
+                nominee=_joined(names[n.id]),
                 award=named,
                 issued=row.ballots_issued,
                 written=row.written,
@@ -604,7 +628,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
                 outcome="Đạt" if row.passed else "Không đạt",
             )
         )
-        name = _short_name(session, n)
+        name = names[n.id][0]
         (recommended.setdefault(named, []).append(name) if row.passed else rejected.append(name))
     conclusions = [
         f"Hội đồng thống nhất đề nghị {award}: {', '.join(names)}." for award, names in recommended.items()
@@ -613,7 +637,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         conclusions.append(
             f"Không đề nghị (không đạt tỷ lệ phiếu đồng ý theo quy định): {', '.join(rejected)}."
         )
-    votes = {rules.award(session.get(Nomination, r.nomination_id).award_code).vote for r in rows}
+    votes = {rules.award(voted[r.nomination_id].award_code).vote for r in rows}
     rule_text = "; ".join(
         f"ngưỡng {'trên' if v.strict else 'từ'} {float(v.threshold) * 100:g}% "
         + (
@@ -636,6 +660,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
     ballots += "."
     chair = session.get(Person, meeting.chair_id) if meeting.chair_id else None
     secretary = session.get(Person, meeting.secretary_id) if meeting.secretary_id else None
+    officers = person_entries(session, [p for p in (chair, secretary) if p], year)
     opened_time, opened_day = _local(meeting.held_at)
     closed_time, closed_day = _local(meeting.closed_at or meeting.held_at)
     return MinutesDoc(
@@ -650,8 +675,8 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         summary=f"Họp {council.name} xét đề nghị khen thưởng năm {year}",
         opened=f"Thời gian bắt đầu: {opened_time}, {opened_day}.",
         place=meeting.place,
-        chair=f"{_person(session, chair, year)}, Chủ tịch Hội đồng" if chair else "",
-        secretary=_person(session, secretary, year) if secretary else "",
+        chair=f"{_joined(officers[chair.id])}, Chủ tịch Hội đồng" if chair else "",
+        secretary=_joined(officers[secretary.id]) if secretary else "",
         attendance=sentence_list(
             [
                 *lines,
@@ -704,7 +729,7 @@ def report_doc(session: Session, nomination: Nomination) -> ReportDoc:
             if posted
             else None
         )
-        subject = _person(session, person, campaign.year)
+        subject = _joined(named(session, person, post, posted))
         facts = [
             f"Họ và tên: {person.full_name}",
             f"Giới tính: {person.gender.capitalize()}",

@@ -29,7 +29,7 @@ from models.cluster_year import covenant_of
 from models.clusters import Phase
 from models.councils import Council, CouncilSession
 from models.decisions import Decision, DecisionState, GeneratedDocument
-from models.dossier import Store, attach, keep
+from models.dossier import Generated, Store, attach, keep, keep_many
 from models.errors import IllegalTransition, NotFound
 from models.nominations import Nomination, Submission
 from models.org import Unit
@@ -54,7 +54,7 @@ def publish_decision(
 ) -> list[GeneratedDocument]:
     """A signed decision: the Quyết định with its Danh sách (one file), for a Bằng khen or Giấy
     khen one certificate per nominee plus a merged print file of them all, and the list of the
-    reward money (Word and .xlsx)."""
+    reward money (Word and .xlsx) — kept together, the Quyết định first."""
     decision = _get(session, Decision, decision_id, "quyết định")
     if decision.state is not DecisionState.ISSUED:
         raise IllegalTransition(f"Quyết định #{decision_id} chưa được ban hành, chưa có số")
@@ -64,42 +64,22 @@ def publish_decision(
         [render_parts("quyet_dinh", document, tenant), render_parts("danh_sach", attached, tenant)]
     )
     owner = f"decision:{decision.id}"
-    made = [keep(session, actor, "quyet_dinh", owner, f"QD_{_safe(decision.reference)}.docx", content, store)]
+    files = [Generated("quyet_dinh", owner, f"QD_{_safe(decision.reference)}.docx", content)]
     rules = default_catalogue().for_date(decision.signed_on, tenant)
     if rules.award(decision.award_code).kind == "form":
         kind = certificate_kind(decision.award_code)
-        pages = []
         certificates = certificate_docs(session, decision)
-        for nomination, certificate in certificates:
-            rendered = render_parts(kind, certificate, tenant)
-            pages.append(rendered)
-            page = rendered.template.package(rendered.parts)
-            made.append(
-                keep(
-                    session,
-                    actor,
-                    kind,
-                    f"nomination:{nomination.id}",
-                    f"{kind}_{nomination.id}.docx",
-                    page,
-                    store,
-                )
-            )
+        pages = [render_parts(kind, certificate, tenant) for _, certificate in certificates]
+        files += [
+            Generated(kind, f"nomination:{n.id}", f"{kind}_{n.id}.docx", page.template.package(page.parts))
+            for (n, _), page in zip(certificates, pages, strict=True)
+        ]
         print_file = merge(pages, restart_page_numbers=False)
-        made.append(
-            keep(
-                session,
-                actor,
-                f"in_{kind}",
-                owner,
-                f"in_{kind}_{_safe(decision.reference)}.docx",
-                print_file,
-                store,
-            )
+        files.append(
+            Generated(f"in_{kind}", owner, f"in_{kind}_{_safe(decision.reference)}.docx", print_file)
         )
-        name, content = _on_form(decision, tenant, [c for _, c in certificates])
-        made.append(keep(session, actor, "in_phoi", owner, name, content, store))
-    return made + _reward_money(session, actor, decision, tenant, store)
+        files.append(Generated("in_phoi", owner, *_on_form(decision, tenant, [c for _, c in certificates])))
+    return keep_many(session, actor, files + _reward_money(session, decision, tenant), store)
 
 
 def _on_form(decision: Decision, tenant: str | None, certificates: list[CertificateDoc]) -> tuple[str, bytes]:
@@ -134,19 +114,14 @@ def calibration(session: Session, decision_id: int) -> tuple[str, bytes]:
     return f"hieu_chinh_{decision.award_code}.docx", on_form.calibration_page(layout)
 
 
-def _reward_money(
-    session: Session, actor: Actor, decision: Decision, tenant: str | None, store: Store | None
-) -> list[GeneratedDocument]:
+def _reward_money(session: Session, decision: Decision, tenant: str | None) -> list[Generated]:
     """Danh sách chi tiền thưởng, Word and .xlsx: the decree in force and the base salary on the
     day the decision was signed."""
     document, money = reward_doc(session, decision)
     owner, name = f"decision:{decision.id}", f"chi_tien_thuong_{_safe(decision.reference)}"
-    word = render("chi_tien_thuong", document, tenant)
     return [
-        keep(session, actor, "chi_tien_thuong", owner, f"{name}.docx", word, store),
-        keep(
-            session, actor, "chi_tien_thuong_xlsx", owner, f"{name}.xlsx", reward_xlsx(document, money), store
-        ),
+        Generated("chi_tien_thuong", owner, f"{name}.docx", render("chi_tien_thuong", document, tenant)),
+        Generated("chi_tien_thuong_xlsx", owner, f"{name}.xlsx", reward_xlsx(document, money)),
     ]
 
 

@@ -22,7 +22,7 @@ from document_templates.contexts import (
     RewardRow,
     date_text,
 )
-from document_templates.wording import conferring, header, person_entry, unit_path
+from document_templates.wording import conferring, header, load, person_entries, unit_path, with_parents
 from models import route
 from models.access import Actor, today
 from models.campaigns import Campaign
@@ -88,13 +88,24 @@ def in_words(amount: int) -> str:
 # ------------------------------------------------------------------------------- contexts
 
 
-def _nominee(
-    session: Session, person_id: int | None, collective_id: int | None, year: int
-) -> tuple[str, str]:
-    if person_id:
-        return person_entry(session, session.get(Person, person_id), year)
-    unit = session.get(Unit, collective_id)
-    return unit.name, unit_path(session, session.get(Unit, unit.parent_id)) if unit.parent_id else ""
+Subject = tuple[int | None, int | None, int]  # a person or a collective, and the year of the award
+
+
+def _nominees(session: Session, subjects: list[Subject]) -> dict[Subject, tuple[str, str]]:
+    """Each subject as the registers print it, (name, post and unit) or (collective, the unit above
+    it): the people, their posts of each year and the units read at once for all of them."""
+    people = load(session, Person, [person_id for person_id, _, _ in subjects])
+    found: dict[Subject, tuple[str, str]] = {}
+    for year in {year for person_id, _, year in subjects if person_id}:
+        named = [people[p] for p in {p for p, _, y in subjects if p and y == year}]
+        found |= {(p, None, year): entry for p, entry in person_entries(session, named, year).items()}
+    units = with_parents(session, [collective_id for _, collective_id, _ in subjects])
+    for person_id, collective_id, year in subjects:
+        if not person_id:
+            unit = units[collective_id]
+            above = unit_path(session, units[unit.parent_id]) if unit.parent_id else ""
+            found[person_id, collective_id, year] = unit.name, above
+    return found
 
 
 def reward_doc(session: Session, decision: Decision) -> tuple[RewardListDoc, RewardList]:
@@ -107,9 +118,10 @@ def reward_doc(session: Session, decision: Decision) -> tuple[RewardListDoc, Rew
     verb, what = conferring(award, campaign.year)
     base = figures(money.base.amount)
     rows = []
-    for order, payment in enumerate(money.payments, 1):
-        n = payment.nomination
-        nominee, detail = _nominee(session, n.person_id, n.collective_id, campaign.year)
+    subjects = [(p.nomination.person_id, p.nomination.collective_id, campaign.year) for p in money.payments]
+    names = _nominees(session, subjects)
+    for order, (payment, subject) in enumerate(zip(money.payments, subjects, strict=True), 1):
+        nominee, detail = names[subject]
         rows.append(
             RewardRow(
                 order=order,
@@ -183,9 +195,10 @@ def golden_book_doc(session: Session, issuer: Unit, year: int) -> GoldenBookDoc:
     name = {d.id: catalogue.for_date(d.signed_on, tenant).award(d.award_code).name for d in decisions}
     counts = Counter(r.decision_id for r in records)
     entries = []
+    names = _nominees(session, [(r.person_id, r.collective_id, r.year) for r in records])
     for record in records:
         decision = by_id[record.decision_id]
-        nominee, detail = _nominee(session, record.person_id, record.collective_id, record.year)
+        nominee, detail = names[record.person_id, record.collective_id, record.year]
         entries.append(
             BookEntry(
                 number=record.golden_book,
@@ -214,6 +227,9 @@ def golden_book_doc(session: Session, issuer: Unit, year: int) -> GoldenBookDoc:
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# One object per style, shared by the cells: a new one per cell made styling most of a list's time.
+HEAD, BODY = Font(name=FONT, size=12, bold=True), Font(name=FONT, size=12)
+WRAPPED = Alignment(wrap_text=True, vertical="center")
 
 
 def _sheet(title: str, lines: list[str], heads: list[tuple[str, int]], rows: list[list]) -> Workbook:
@@ -234,9 +250,9 @@ def _sheet(title: str, lines: list[str], heads: list[tuple[str, int]], rows: lis
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row, max_col=len(heads)):
         for cell in row:
-            cell.font = Font(name=FONT, size=12, bold=cell.row == first)
+            cell.font = HEAD if cell.row == first else BODY
             cell.border = BOX
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.alignment = WRAPPED
             if isinstance(cell.value, int):
                 cell.number_format = "#,##0"
     return book

@@ -1,12 +1,15 @@
 """The phrases official documents are made of: names of authorities, people and collectives as
 a decision lists them, counts, the signing block. One place, so every document words them alike."""
 
+from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy import bindparam, inspect
 from sqlmodel import Session, col, select
 
 from document_templates.contexts import Header, Signature, signature
 from models.catalogue import Award
+from models.imports import chunks
 from models.org import Membership, Person, Unit, UnitKind
 
 TOP = {UnitKind.PROVINCE, UnitKind.MINISTRY}
@@ -23,15 +26,59 @@ def header(session: Session, unit: Unit, number: int | None, symbol: str, day: d
     )
 
 
+def load(session: Session, model, ids: Iterable[int | None]) -> dict:
+    """The rows of these ids, read with one IN query per chunk, except those the session holds
+    already: a document reads its people and units at once, not one by one as it writes them."""
+    wanted = sorted({i for i in ids if i is not None})
+    found, missing = {}, []
+    for key in wanted:
+        held = session.identity_map.get(session.identity_key(model, key))
+        if held is None or inspect(held).expired:
+            missing.append(key)
+        else:
+            found[key] = held
+    for part in chunks(missing):
+        found |= {row.id: row for row in session.exec(select(model).where(col(model.id).in_(part)))}
+    return found
+
+
+def with_parents(session: Session, unit_ids: Iterable[int | None]) -> dict[int, Unit]:
+    """These units and every unit above them, a level of the tree per query: walking up from
+    any of them (`unit_path`) then reads nothing more."""
+    found: dict[int, Unit] = {}
+    todo = set(unit_ids)
+    while todo:
+        level = load(session, Unit, todo)
+        found |= level
+        todo = {u.parent_id for u in level.values() if u.parent_id} - found.keys()
+    return found
+
+
+# Built once, its values bound at each call: a report form reads one person's post, and building
+# the IN (…) anew cost more than running it.
+POSTS = select(
+    Membership.person_id, Membership.start_on, Membership.id, Membership.post, Membership.unit_id
+).where(
+    col(Membership.person_id).in_(bindparam("people", expanding=True)),
+    Membership.start_on <= bindparam("end"),
+)
+
+
+def postings(session: Session, person_ids: Iterable[int], year: int) -> dict[int, tuple[str, Unit | None]]:
+    """Each person's post and unit during the year (the latest posting that year), for all of
+    them with one query over their memberships; the units and those above them read with them."""
+    ids = sorted(set(person_ids))
+    latest: dict[int, tuple] = {}
+    for part in chunks(ids):
+        for person_id, *row in session.exec(POSTS, params={"people": part, "end": date(year, 12, 31)}):
+            latest[person_id] = max(latest.get(person_id, row), row)
+    units = with_parents(session, [unit_id for *_, unit_id in latest.values()])
+    return {p: (latest[p][2], units[latest[p][3]]) if p in latest else ("", None) for p in ids}
+
+
 def posting(session: Session, person_id: int, year: int) -> tuple[str, Unit | None]:
     """A person's post and unit during the year (the latest posting that year)."""
-    row = session.exec(
-        select(Membership.post, Unit)
-        .join(Unit, col(Unit.id) == Membership.unit_id)
-        .where(Membership.person_id == person_id, Membership.start_on <= date(year, 12, 31))
-        .order_by(col(Membership.start_on).desc(), col(Membership.id).desc())
-    ).first()
-    return (row[0], row[1]) if row else ("", None)
+    return postings(session, [person_id], year)[person_id]
 
 
 def unit_path(session: Session, unit: Unit | None) -> str:
@@ -77,14 +124,16 @@ def salutation(person: Person) -> str:
     return "Bà" if person.gender.lower() in {"nữ", "nu", "female"} else "Ông"
 
 
-def person_entry(session: Session, person: Person, year: int) -> tuple[str, str]:
-    """('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính') as lists print them."""
-    post, unit = posting(session, person.id, year)
+def person_entries(session: Session, people: list[Person], year: int) -> dict[int, tuple[str, str]]:
+    """Each person's ('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính') as lists
+    print them, their posts read together."""
+    posts = postings(session, [p.id for p in people], year)
+    return {p.id: named(session, p, *posts[p.id]) for p in people}
+
+
+def named(session: Session, person: Person, post: str, unit: Unit | None) -> tuple[str, str]:
+    """('Ông Nguyễn Văn An', 'Chuyên viên Phòng Ngân sách, Sở Tài chính'): a person with a post held."""
     return f"{salutation(person)} {person.full_name}", post_at(post, unit_path(session, unit))
-
-
-def collective_entry(session: Session, unit: Unit) -> str:
-    return unit_path(session, unit)
 
 
 def count_text(collectives: int, individuals: int) -> str:

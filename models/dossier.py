@@ -6,12 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import audit, faults
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
+from models.db import utcnow
 from models.decisions import GeneratedDocument
 from models.eligibility.load import chunks
 from models.errors import InvalidInput
@@ -155,6 +157,19 @@ def _latest(session: Session, papers: list[Paper]) -> dict[tuple[str, int, str],
     return found
 
 
+OWNERS_PER_QUERY = 5000  # within SQLite's limit of bound values
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A document the engine has just rendered, to keep under its kind and owner."""
+
+    kind: str
+    owner: str  # "decision:12"
+    filename: str
+    content: bytes
+
+
 def keep(
     session: Session,
     actor: Actor,
@@ -165,32 +180,63 @@ def keep(
     store: Store | None = None,
 ) -> GeneratedDocument:
     """Store a generated document once per kind and owner; a second call returns the first."""
-    existing = session.exec(
-        select(GeneratedDocument).where(GeneratedDocument.kind == kind, GeneratedDocument.owner == owner)
-    ).first()
-    if existing is not None:
-        return existing
-    digest = (store or Store()).put(content)
-    document = GeneratedDocument(
-        kind=kind,
-        owner=owner,
-        filename=clean_filename(filename),
-        sha256=digest,
-        size=len(content),
-        generated_by=actor.flow_run_id or actor.name,
-    )
-    session.add(document)
-    session.flush()
-    entity, _, entity_id = owner.partition(":")
-    audit.record(
-        session,
-        actor,
-        "generate",
-        entity,
-        int(entity_id),
-        data={"kind": kind, "file": document.filename, "sha256": digest},
-    )
-    return document
+    return keep_many(session, actor, [Generated(kind, owner, filename, content)], store)[0]
+
+
+def keep_many(
+    session: Session, actor: Actor, files: list[Generated], store: Store | None = None
+) -> list[GeneratedDocument]:
+    """Store generated documents once per kind and owner (a second call returns the first), a
+    flow's files together: one query finds those kept already, the new rows go in with one
+    INSERT (returning them: in no set order, found by kind and owner), audited with one write of
+    the chain's head. In the order of `files`."""
+    kept = _kept(session, files)
+    store, new = store or Store(), {}
+    for file in files:
+        if (file.kind, file.owner) not in kept:
+            new[file.kind, file.owner] = {
+                "kind": file.kind,
+                "owner": file.owner,
+                "filename": clean_filename(file.filename),
+                "sha256": store.put(file.content),
+                "size": len(file.content),
+                "generated_at": utcnow(),
+                "generated_by": actor.flow_run_id or actor.name,
+            }
+    if new:  # all found: nothing to write, nor to lock the audit chain for
+        inserted = session.scalars(
+            sa.insert(GeneratedDocument).returning(GeneratedDocument), list(new.values())
+        )
+        kept |= {(d.kind, d.owner): d for d in inserted}
+        changes = [
+            audit.Change(
+                "generate",
+                row["owner"].partition(":")[0],
+                int(row["owner"].partition(":")[2]),
+                data={"kind": row["kind"], "file": row["filename"], "sha256": row["sha256"]},
+            )
+            for row in new.values()
+        ]
+        audit.record_many(session, actor, changes)
+    return [kept[f.kind, f.owner] for f in files]
+
+
+# Built once, its lists bound at each call: building an IN (…) anew cost more than running it.
+KEPT = select(GeneratedDocument).where(
+    col(GeneratedDocument.kind).in_(sa.bindparam("kinds", expanding=True)),
+    col(GeneratedDocument.owner).in_(sa.bindparam("owners", expanding=True)),
+)
+
+
+def _kept(session: Session, files: list[Generated]) -> dict[tuple[str, str], GeneratedDocument]:
+    kept: dict[tuple[str, str], GeneratedDocument] = {}
+    kinds, owners = sorted({f.kind for f in files}), sorted({f.owner for f in files})
+    for start in range(0, len(owners), OWNERS_PER_QUERY):
+        found = session.exec(
+            KEPT, params={"kinds": kinds, "owners": owners[start : start + OWNERS_PER_QUERY]}
+        )
+        kept |= {(d.kind, d.owner): d for d in found}
+    return kept
 
 
 def missing_documents(

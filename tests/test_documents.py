@@ -30,10 +30,19 @@ from models.councils import Choice
 from models.decide import draft_decision
 from models.decisions import GeneratedDocument
 from models.dossier import Store
-from models.history import Rating
+from models.history import Initiative, Rating
 from models.org import UnitKind
 from models.workflow import apply, nominate, submit
-from tests.factories import NOW, YEAR, appraise_and_number, propose_and_forward, sign_and_issue, unit
+from tests.factories import (
+    NOW,
+    YEAR,
+    appraise_and_number,
+    history,
+    person,
+    propose_and_forward,
+    sign_and_issue,
+    unit,
+)
 from tests.test_workflow import meet, report, vote
 
 TNR = "Times New Roman"
@@ -92,18 +101,29 @@ def season(session, province, tmp_path):
     return bang_khen_season(session, province, Store(tmp_path), date(2026, 1, 5))
 
 
-def bang_khen_season(session, province, store: Store, signed_on: date) -> dict:
+def bang_khen_season(session, province, store: Store, signed_on: date, colleagues: int = 0) -> dict:
     """A provincial Bằng khen for a person and two collectives (one with '&' and '<' in its name),
+    and as many `colleagues` of the person as asked (in the three units, with the person's record),
     through the unit council, a signed Tờ trình, the provincial council and the chairman."""
     stc, ns = province.units["stc"], province.units["ns"]
     odd = unit(session, "QNG-STC-TCHC", ODD_NAME, "TCHC", UnitKind.SUBUNIT, stc)
     for collective in (ns, odd):
         for year in (YEAR - 1, YEAR):
             session.add(Rating(collective_id=collective.id, year=year, level="HTXS"))
+    people = [province.people["fighter"]]
+    for i in range(colleagues):
+        people.append(person(session, f"Trần Văn Thử {i + 1:02d}", (ns, stc, odd)[i % 3], "Chuyên viên"))
+        history(
+            session,
+            people[-1],
+            {y: "HTXS" for y in range(2021, 2026)},
+            {y: ["LDTT", "CSTDCS"] for y in range(2023, 2026)},
+        )
+        session.add(Initiative(person_id=people[-1].id, year=2024, scope="province", title="Số hoá hồ sơ"))
     session.flush()
     officer, unit_secretariat = province.actors["officer"], province.actors["unit_secretariat"]
     subjects = [
-        {"person_id": province.people["fighter"].id},
+        *({"person_id": p.id} for p in people),
         {"collective_id": ns.id},
         {"collective_id": odd.id},
     ]

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from document_templates.builders import cited, legal_bases, minutes_doc
 from document_templates.publish import publish_minutes, publish_report
-from document_templates.wording import award_name, person_entry, post_at, signing_block
+from document_templates.wording import award_name, person_entries, post_at, signing_block
 from models.access import load_actor
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilSession, council_name
@@ -156,7 +156,9 @@ def test_an_office_named_after_its_department_joins_it(session, province):
         Membership(person_id=person.id, unit_id=office.id, post="Chánh Văn phòng", start_on=NOW.date())
     )
     session.flush()
-    assert person_entry(session, person, NOW.year) == ("Ông Lê Văn Nam", "Chánh Văn phòng Sở Tài chính")
+    assert person_entries(session, [person], NOW.year) == {
+        person.id: ("Ông Lê Văn Nam", "Chánh Văn phòng Sở Tài chính")
+    }
 
 
 @pytest.mark.parametrize(
