@@ -31,7 +31,7 @@ from models.access import Actor, load_actor, today
 from models.audit import AuditHead
 from models.catalogue import default_catalogue
 from models.config import get_settings
-from models.db import bulk_insert, utcnow
+from models.db import bulk_insert, new_ids, page_cache, utcnow
 from models.dossier import Store
 from models.errors import Forbidden, InvalidInput, NotFound
 from models.history import RATING_LABELS, AwardRecord, Rating
@@ -193,8 +193,9 @@ def _import(unit_of_work: UnitOfWork, job_id: int, digest: str, importer_id: int
         job.state, job.rows_read = JobState.WRITING, read["rows"]
     with unit_of_work() as session:
         session.exec(select(AuditHead).with_for_update()).one()  # one import writes at a time
-        plan = _plan(session, rows, report)
-        counts = {} if report.count else _write(session, plan, importer)
+        with page_cache(session.connection(), megabytes=128):
+            plan = _plan(session, rows, report)
+            counts = {} if report.count else _write(session, plan, importer)
         if report.count:
             session.rollback()
         _end(session, importer, session.get(ImportJob, job_id), counts, report)
@@ -450,24 +451,16 @@ def _insert(session: Session, table, names: tuple[str, ...], rows: Iterable[tupl
 
 def _write(session: Session, plan: Plan, importer: Actor) -> dict:
     """Add what the plan adds, by bulk inserts; the counts of rows added and found unchanged."""
-    connection = session.connection()
-    ids: list[int] = []
-    started = today()
-    for chunk in chunks(plan.people):
-        people = [
-            {
-                "full_name": v["name"],
-                "birth_date": v["birth_date"],
-                "gender": v["gender"],
-                "hometown": v["hometown"],
-            }
-            for v in chunk
-        ]
-        inserted = connection.execute(
-            sa.insert(Person).returning(Person.id, sort_by_parameter_order=True), people
-        )
-        ids += [row.id for row in inserted]
+    ids = new_ids(session.connection(), Person.__table__, len(plan.people))
     new = list(zip(ids, plan.people, strict=True))
+    columns = itemgetter("name", "birth_date", "gender", "hometown")
+    _insert(
+        session,
+        Person,
+        ("id", "full_name", "birth_date", "gender", "hometown"),
+        ((i, *columns(v)) for i, v in new),
+    )
+    started = today()
     posts = ((i, v["unit_id"], v["post"], v["start_on"] or started) for i, v in new)
     _insert(session, Membership, ("person_id", "unit_id", "post", "start_on"), posts)
     token = ("entity", "entity_id", "token")
