@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from itertools import islice
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -559,39 +560,34 @@ def _header(kind: Kind, values: list, number: int, report: Report) -> list[Colum
 def _sheet_rows(
     title: str, rows: Iterable, kind: Kind, lookups: Lookups, report: Report
 ) -> Iterator[list[Row]]:
-    """A sheet's rows, parsed, BLOCK rows at a time; the problems, the header's among them, reported."""
+    """A sheet's rows, parsed, BLOCK rows at a time; the problems, the header's among them, reported.
+    The rows under the header are taken a block at a time (islice), not looked at one by one."""
+    rows = iter(rows)
     columns: list[Column | None] | None = None
-    header_row = None
-    memo: list[dict] = []
-    block: list[tuple[int, list]] = []
     for number, values in rows:
-        if block and (number == -1 or len(block) == BLOCK):
-            yield _block(title, kind, columns, memo, block, lookups, report)
-            block = []
-        if number == -1:  # the merged ranges, after the last row
-            for first, last, ref in values:
-                if header_row is not None and last >= header_row:
-                    report.add(
-                        title,
-                        first,
-                        LETTERS.match(ref).group(),
-                        f"ô gộp {ref}: hãy bỏ gộp ô và ghi giá trị vào từng ô",
-                    )
-            continue
-        if columns is None:
-            if number > HEADER_SEARCH:
-                break
-            columns = _header(kind, values, number, report)
-            if columns is not None:
-                header_row = number
-            continue
-        if not columns:
-            continue  # a wrong header, reported: its rows cannot be read
-        block.append((number, values))
-    if block:  # rows given without their merged ranges after them
-        yield _block(title, kind, columns, memo, block, lookups, report)
-    if header_row is None:
+        if number == -1 or number > HEADER_SEARCH:
+            break
+        if (columns := _header(kind, values, number, report)) is not None:
+            header_row = number
+            break
+    if columns is None:
         report.add(title, None, "", f"không thấy dòng tiêu đề (có cột «{kind.columns[0].header}»)")
+        return
+    memo: list[dict] = []
+    merged = []
+    while block := list(islice(rows, BLOCK)):
+        if block[-1][0] == -1:  # the merged ranges, after the last row
+            merged = block.pop()[1]
+        if block and columns:  # a wrong header is reported: its rows cannot be read
+            yield _block(title, kind, columns, memo, block, lookups, report)
+    for first, last, ref in merged:
+        if last >= header_row:
+            report.add(
+                title,
+                first,
+                LETTERS.match(ref).group(),
+                f"ô gộp {ref}: hãy bỏ gộp ô và ghi giá trị vào từng ô",
+            )
 
 
 BLOCK = 5000  # rows parsed together, column by column
