@@ -504,6 +504,7 @@ def read(
     counted = 0
     by_sheet = {fold(k.sheet): k for k in kinds}
     first = {}  # the sheet read of each kind
+    memos: dict[Column | None, dict] = {}  # each column's values parsed (_parsed)
     for name, _ in workbook.sheets:
         first.setdefault(by_sheet.get(fold(name)), name)
     with workbook.loaded_ahead([name for kind, name in first.items() if kind is not None]):
@@ -518,7 +519,7 @@ def read(
                 report.add(name, None, "", f"trang «{kind.sheet}» có hai lần")
                 continue
             found[kind.key] = rows = []
-            for block in _sheet_rows(name, workbook.rows(name, part), kind, lookups, report):
+            for block in _sheet_rows(name, workbook.rows(name, part), kind, lookups, report, memos):
                 rows += block
                 counted += len(block)
                 progress(counted)
@@ -558,7 +559,7 @@ def _header(kind: Kind, values: list, number: int, report: Report) -> list[Colum
 
 
 def _sheet_rows(
-    title: str, rows: Iterable, kind: Kind, lookups: Lookups, report: Report
+    title: str, rows: Iterable, kind: Kind, lookups: Lookups, report: Report, memos: dict
 ) -> Iterator[list[Row]]:
     """A sheet's rows, parsed, BLOCK rows at a time; the problems, the header's among them, reported.
     The rows under the header are taken a block at a time (islice), not looked at one by one."""
@@ -573,13 +574,12 @@ def _sheet_rows(
     if columns is None:
         report.add(title, None, "", f"không thấy dòng tiêu đề (có cột «{kind.columns[0].header}»)")
         return
-    memo: list[dict] = []
     merged = []
     while block := list(islice(rows, BLOCK)):
         if block[-1][0] == -1:  # the merged ranges, after the last row
             merged = block.pop()[1]
         if block and columns:  # a wrong header is reported: its rows cannot be read
-            yield _block(title, kind, columns, memo, block, lookups, report)
+            yield _block(title, kind, columns, memos, block, lookups, report)
     for first, last, ref in merged:
         if last >= header_row:
             report.add(
@@ -596,7 +596,7 @@ OUTSIDE = Problem("ô có dữ liệu ngoài các cột của mẫu")
 
 
 def _block(
-    title: str, kind: Kind, columns: list, memo: list[dict], block: list, lookups: Lookups, report: Report
+    title: str, kind: Kind, columns: list, memos: dict, block: list, lookups: Lookups, report: Report
 ) -> list[Row]:
     """Some rows of a sheet, parsed column by column (each distinct value of a column once:
     _parsed), as rows by column key (None where a cell is wrong); empty rows left out. Every
@@ -604,12 +604,11 @@ def _block(
     width = max(len(columns), *(len(values) for _, values in block))
     table = [values if len(values) == width else values + [""] * (width - len(values)) for _, values in block]
     filled = [values.count("") < width for values in table]
-    memo += [{} for _ in range(width - len(memo))]
     problems: list[tuple[int, int, str, str]] = []
     by_key: dict[str, list] = {}
     for position, cells in enumerate(zip(*table, strict=True)):
         column = columns[position] if position < len(columns) else None
-        parsed = _parsed(column, cells, memo[position], lookups)
+        parsed = _parsed(column, cells, memos.setdefault(column, {}), lookups)
         if any(issubclass(t, Problem) for t in set(map(type, parsed))):
             for i, found in enumerate(parsed):
                 if isinstance(found, Problem):
@@ -641,8 +640,9 @@ def _block(
 def _parsed(column: Column | None, cells: tuple, memo: dict, lookups: Lookups) -> list:
     """A column's cells parsed: EMPTY, the value, or a Problem. A cell's parse depends on its
     value only, and names, units, years and levels repeat from row to row: each distinct value
-    is parsed once (`memo`, kept from block to block), by value and type where a cell is true or
-    false (True == 1 == 1.0)."""
+    is parsed once (`memo`, the column's, kept from block to block and from sheet to sheet: a
+    person's name on every sheet), by value and type where a cell is true or false (True == 1 ==
+    1.0)."""
     keys = list(zip(map(type, cells), cells, strict=True)) if bool in set(map(type, cells)) else cells
     for key in dict.fromkeys(keys):
         if key not in memo:

@@ -359,9 +359,10 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
     sheets = ((excel.RATINGS_SHEET, plan.ratings), (excel.AWARDS, plan.awards))
     for kind, target in (*sheets, (excel.REGISTRATIONS, plan.registrations)):
         seen: dict[tuple, int] = {}
+        extra = kind.unique[len(excel.PERSON) :]  # what makes the row unique after its person
         for row in _complete(kind, rows.get(kind.key, [])):
             key = _subject(row.values)
-            person = in_file.get(key, people.get(key))
+            person = in_file.get(key) or people.get(key)
             if person is None or person == excel.AMBIGUOUS:
                 problem = (
                     AMBIGUOUS_PERSON
@@ -370,7 +371,7 @@ def _plan(session: Session, rows: dict[str, list[excel.Row]], report: excel.Repo
                 )
                 report.add(kind.sheet, row.number, "Họ và tên", problem)
                 continue
-            unique = (key, *(row.values[k] for k in kind.unique[len(excel.PERSON) :]))
+            unique = (key, *map(row.values.__getitem__, extra))
             if unique in seen:
                 report.add(kind.sheet, row.number, "Năm", f"trùng với dòng {seen[unique]}")
                 continue
