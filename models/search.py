@@ -20,6 +20,7 @@ written by bulk Core inserts (a load script) bypass it: call `reindex` after the
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -51,8 +52,16 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, in order: its letters and digits only."""
-    return WORD.findall(fold(text))
+    """The folded words of a text, in order: its letters and digits only. Folded a piece between
+    spaces at a time, each piece once (_folded): the names of a list share a few thousand words,
+    and folding them letter by letter was a tenth of the time an import took to write 100,000
+    people."""
+    return [word for piece in text.split() for word in _folded(piece)]
+
+
+@lru_cache(maxsize=20_000)
+def _folded(piece: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(fold(piece)))
 
 
 def phrases(text: str) -> list[str]:

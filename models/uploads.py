@@ -15,6 +15,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -155,25 +156,38 @@ def _expand(content: bytes, entry: zipfile.ZipInfo, budget: int, refuse) -> int:
     if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise refuse(f"thành phần {name} nén theo cách Word không dùng")
     inflater = zlib.decompressobj(-15) if entry.compress_type == zipfile.ZIP_DEFLATED else None
-    expanded, crc, pending = 0, 0, data
-    while True:
-        try:
-            piece = inflater.decompress(pending, CHUNK) if inflater else bytes(pending[:CHUNK])
-        except zlib.error as error:
-            raise refuse(f"thành phần {name} hỏng ({error})") from None
-        pending = inflater.unconsumed_tail if inflater else pending[CHUNK:]
-        if expanded == 0 and piece.startswith(NESTED):
-            raise refuse(f"có tệp nén hoặc đối tượng nhúng ({name}) (nested archive)")
-        expanded += len(piece)
-        if expanded > min(entry.file_size, budget):
-            raise refuse(f"thành phần {name} giải nén lớn hơn khai báo (zip bomb)")
-        crc = zlib.crc32(piece, crc)
-        if not piece or (inflater and inflater.eof):
-            break
+    expanded, crc = 0, 0
+    try:
+        for piece in _pieces(data, inflater):
+            if expanded == 0 and piece.startswith(NESTED):
+                raise refuse(f"có tệp nén hoặc đối tượng nhúng ({name}) (nested archive)")
+            expanded += len(piece)
+            if expanded > min(entry.file_size, budget):
+                raise refuse(f"thành phần {name} giải nén lớn hơn khai báo (zip bomb)")
+            crc = zlib.crc32(piece, crc)
+    except zlib.error as error:
+        raise refuse(f"thành phần {name} hỏng ({error})") from None
     ended = inflater is None or (inflater.eof and not inflater.unused_data)
     if not ended or expanded != entry.file_size or crc != entry.CRC:
         raise refuse(f"thành phần {name} hỏng (kích thước hoặc mã kiểm tra sai)")
     return expanded
+
+
+def _pieces(data: memoryview, inflater) -> Iterator[bytes]:
+    """A part's bytes expanded, at most CHUNK at a time, its compressed bytes given CHUNK at a
+    time: given all at once, the inflater copies what it has not read yet at every piece (the
+    check of a 40 MB workbook took 9 s of CPU instead of 1). Bytes after the end of the deflated
+    stream end up in `inflater.unused_data`."""
+    for offset in range(0, len(data), CHUNK):
+        pending = data[offset : offset + CHUNK]
+        if inflater is None:
+            yield bytes(pending)
+            continue
+        piece = b""
+        while pending or len(piece) == CHUNK:  # a full piece may leave more inside the inflater
+            piece = inflater.decompress(pending, CHUNK)
+            pending = inflater.unconsumed_tail
+            yield piece
 
 
 def check_file(filename: str, declared: str, content: bytes, limit: int) -> tuple[str, FileType]:

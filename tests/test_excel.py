@@ -1,6 +1,7 @@
 """Excel import and export (issue 12 §6): the round trip, every problem the report names, all or
 nothing, the importer's sight, idempotence, and the refusals of a bad file."""
 
+import gc
 import io
 import re
 import unicodedata
@@ -8,13 +9,14 @@ import zipfile
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, col, func, select
 
 from models import excel, imports
 from models.access import load_actor
 from models.audit import Event
-from models.db import session_scope
+from models.db import bulk_insert, new_ids, page_cache, session_scope
 from models.errors import Forbidden, InvalidInput
 from models.history import AwardRecord, Rating
 from models.org import Membership, Person, Role, RoleGrant, Unit
@@ -183,6 +185,7 @@ def test_an_import_writes_people_posts_ratings_awards_and_name_tokens(app_db, pr
     job = importing(app_db, secretariat, content)
     assert job.state == "done", job.problems
     assert job.rows_read == 3 and job.rows_written == 3
+    assert gc.isenabled()  # the import's pause of the cycle collector ended with it
     with Session(app_db) as session:
         person = session.exec(select(Person).where(Person.full_name == "Ngô Thị Thu")).one()
         assert (person.birth_date, person.gender) == (date(1988, 5, 4), "nữ")
@@ -599,3 +602,30 @@ def test_rows_parsed_a_block_at_a_time_keep_their_numbers_problems_order_and_cel
         ("Xếp loại", 5, "Năm", f"«1» không phải năm {years}"),
         ("Xếp loại", 5, "Đơn vị", "bỏ trống"),
     ]
+
+
+def test_people_written_in_bulk_take_the_ids_an_insert_would_and_the_next_insert_follows(app_db, prov):
+    """The import writes new people with the driver's COPY / executemany, their ids taken first
+    (new_ids); a person added afterwards, the ordinary way, takes the next id, not one of theirs."""
+    with app_db.begin() as connection:
+        largest = connection.execute(sa.select(sa.func.max(Person.id))).scalar()
+        ids = new_ids(connection, Person.__table__, 3)
+        bulk_insert(connection, Person.__table__, ("id", "full_name"), ((i, f"Người {i}") for i in ids))
+    assert len(set(ids)) == 3 and largest < min(ids) and ids == sorted(ids)
+    with session_scope(app_db) as session:
+        later = Person(full_name="Người sau")
+        session.add(later)
+        session.flush()
+        assert later.id > max(ids)
+        assert session.get(Person, ids[0]).full_name == f"Người {ids[0]}"
+
+
+def test_the_import_s_larger_page_cache_ends_with_it(app_db):
+    if app_db.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's cache is the server's: page_cache leaves it alone")
+    with app_db.begin() as connection:
+        size = "PRAGMA cache_size"
+        before = connection.exec_driver_sql(size).scalar()
+        with page_cache(connection, megabytes=64):
+            assert connection.exec_driver_sql(size).scalar() == -64 * 1024
+        assert connection.exec_driver_sql(size).scalar() == before != -64 * 1024

@@ -2,6 +2,7 @@
 anything is stored — no row, no file in the store — and every version stays downloadable."""
 
 import io
+import random
 import struct
 import zipfile
 import zlib
@@ -12,7 +13,7 @@ from sqlmodel import Session, func, select
 from models.config import get_settings
 from models.errors import InvalidInput
 from models.nominations import DossierDocument
-from models.uploads import DOCX, MAX_ENTRIES, TooLarge, check_file, clean_filename
+from models.uploads import CHUNK, DOCX, MAX_ENTRIES, TooLarge, check_file, clean_filename
 from tests.factories import docx_bytes
 from tests.test_workflow_api import drafts, ok
 
@@ -117,6 +118,23 @@ def many() -> bytes:
     return word(*((f"word/media/p{i}.xml", deflated(b"<p/>")) for i in range(MAX_ENTRIES)))
 
 
+def trailing() -> bytes:
+    """A part whose deflated stream ends before its last chunk of compressed bytes: what follows
+    is no part of it (a second payload hidden from readers that stop at the end)."""
+    payload, crc, size = deflated(random.Random(1).randbytes(3 * CHUNK))
+    return word(("word/media/image1.png", (payload + bytes(2 * CHUNK), crc, size)))
+
+
+def large() -> bytes:
+    """A package whose parts expand in many chunks: random bytes (stored blocks, as many
+    compressed chunks as expanded) and repeated text (a few compressed chunks, many expanded)."""
+    text = "<w:p><w:t>Thi đua là động lực</w:t></w:p>".encode() * 20_000
+    return word(
+        ("word/media/image1.png", deflated(random.Random(2).randbytes(5 * CHUNK))),
+        ("word/footnotes.xml", deflated(text)),
+    )
+
+
 BOMB = word(("word/media/image1.png", zeros(512)))  # 512 MB of zeros in 0.5 MB
 REFUSED = [  # (why, file name, declared type, content, status, what the message says)
     ("lying extension", "anh.pdf", "image/png", png(), 422, "không khớp nội dung PNG"),
@@ -151,6 +169,7 @@ REFUSED = [  # (why, file name, declared type, content, status, what the message
     ("512 MB docx", "bom.docx", DOCX, BOMB, 422, "zip bomb"),
     ("absurd ratio", "nen.docx", DOCX, word(("word/media/z.bin", zeros(2))), 422, "tỷ lệ bất thường"),
     ("expands past its header", "doi.docx", DOCX, lying(), 422, "lớn hơn khai báo"),
+    ("bytes after its end", "du.docx", DOCX, trailing(), 422, "kích thước hoặc mã kiểm tra sai"),
     ("too many entries", "nhieu.docx", DOCX, many(), 422, "quá 1000"),
     ("nested zip", "long.docx", DOCX, nested(), 422, "nhúng"),
     ("macro", "macro.docx", DOCX, word(("word/vbaProject.bin", deflated(b"x"))), 422, "macro"),
@@ -184,6 +203,7 @@ def test_a_file_is_judged_by_its_content(why, name, declared, content, status, s
         ("C:\\Users\\hoa\\Ảnh.JPG", "image/jpg", JPEG, "Ảnh.JPG", "image/jpeg"),
         ("CON.png", "image/png", png(), "_CON.png", "image/png"),  # a Windows device name
         ("Bao cao.docx", DOCX, docx_bytes(), "Bao cao.docx", DOCX),
+        ("Dài.docx", DOCX, large(), "Dài.docx", DOCX),
         ("Tra\u0302\u0300n.pdf. ", "application/pdf; charset=binary", PDF, "Trần.pdf", "application/pdf"),
     ],
 )
