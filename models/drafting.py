@@ -137,7 +137,7 @@ def upload_to_batch(
     now = now or utcnow()
     org = Org.of(session)
     sender = submission.from_unit_id
-    route.authorise(NOMINATION["resubmit"], actor, sender, org.units[sender].name)
+    route.authorise(NOMINATION["resubmit"], actor, sender, org.unit(sender).name)
     waiting = session.exec(
         select(Nomination.id)
         .join(SubmissionItem, col(SubmissionItem.nomination_id) == Nomination.id)

@@ -90,7 +90,7 @@ def enter_many(
     sits = situations(session, nominations, now, org)
     for sit in sits:
         n, unit_id = sit.nomination, sit.unit_for(step.scope)
-        route.authorise(step, actor, unit_id, sit.org.units[unit_id].name)
+        route.authorise(step, actor, unit_id, sit.org.unit(unit_id).name)
         expected = (seen or {}).get(n.id)
         if expected is not None and n.version != expected:
             raise StaleVersion(
@@ -187,7 +187,7 @@ def admit(session: Session, step: Step, actor: Actor, nominations: list[Nominati
     """Refuse now what a step making a Tờ trình or a decision from these nominations (one level's)
     would meet later: the actor's role there, each nomination's state and the step's guards."""
     org, handling = Org.of(session), nominations[0].handling_unit_id
-    route.authorise(step, actor, handling, org.units[handling].name)
+    route.authorise(step, actor, handling, org.unit(handling).name)
     for n in nominations:
         route.leave(step, n.state, f"hồ sơ #{n.id}")
     sits = situations(session, nominations, now, org)
@@ -255,7 +255,7 @@ def admissible_many(
     """Refuse nominations by one unit that the catalogue, the unit's staff or the award's route
     rule out, or that repeat one of the campaign's (or each other): the staff, the unit's tree
     and the campaign's nominations of these subjects read once for all."""
-    today, grassroots = vietnam_today(now), org.units[unit_id]
+    today, grassroots = vietnam_today(now), org.unit(unit_id)
     ruleset = default_catalogue().for_date(today, org.tenant(unit_id, today))
     people = any(s.person_id is not None for s in subjects)
     awards, staff, tree = (
@@ -496,7 +496,7 @@ def forward(
         raise NotFound(f"Không có Tờ trình #{submission_id}")
     org = Org.of(session)
     step = SUBMISSION["number"]
-    route.authorise(step, actor, submission.from_unit_id, org.units[submission.from_unit_id].name)
+    route.authorise(step, actor, submission.from_unit_id, org.unit(submission.from_unit_id).name)
     if not route.leave(step, submission.state, f"Tờ trình #{submission_id}", once=True):
         return []  # carried up already
     carried = (
