@@ -104,7 +104,11 @@ def test_every_nomination_step_refuses_every_state_it_does_not_leave(session, pr
             attempt.rollback()
 
 
-@pytest.mark.parametrize("step", [s for s in route.NOMINATION.values() if route.NEW not in s.source], ids=str)
+@pytest.mark.parametrize(
+    "step",
+    [s for s in route.NOMINATION.values() if route.NEW not in s.source],
+    ids=lambda s: f"{s.record}.{s.action}",
+)
 @pytest.mark.parametrize("who", [*ROLES, SYSTEM])
 def test_every_nomination_step_is_taken_only_by_whom_the_table_says(session, province, step, who):
     state = sorted(step.source)[0]
