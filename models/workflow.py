@@ -124,14 +124,30 @@ def apply_many(
     *,
     reason: str = "",
     now: datetime | None = None,
+    submission: Submission | None = None,
+    decision_id: int | None = None,
+    org: Org | None = None,
 ) -> list[Nomination]:
     """One step for a batch (the secretariat accepting what arrived), all or none; the
     histories the guards read are loaded for the whole batch at once."""
     if not nominations:
         raise InvalidInput("Cần ít nhất một hồ sơ")
-    org = Org.of(session)
+    org = org or Org.of(session)
     _read_histories(session, nominations)
-    return [apply(session, n, action, actor, reason=reason, now=now, org=org) for n in nominations]
+    return [
+        apply(
+            session,
+            n,
+            action,
+            actor,
+            reason=reason,
+            now=now,
+            submission=submission,
+            decision_id=decision_id,
+            org=org,
+        )
+        for n in nominations
+    ]
 
 
 def _read_histories(session: Session, nominations: list[Nomination]) -> None:
