@@ -5,14 +5,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
-from models.db import utcnow
+from models.db import update_versioned, utcnow
 from models.decisions import Decision, Register
-from models.errors import IllegalTransition, InvalidInput, NotFound
+from models.errors import IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.guards import official_date
 from models.history import AwardRecord
 from models.nominations import Nomination, Submission
@@ -85,9 +86,10 @@ def draft_decision(
     )
     session.add(decision)
     session.flush()
-    for n in nominations:
-        n.decision_id = decision.id
-        session.add(n)
+    try:  # of two people drafting from the same nominations at once, the second is refused here
+        update_versioned(session, nominations, {"decision_id": decision.id})
+    except StaleDataError:
+        raise StaleVersion("Hồ sơ vừa được người khác thay đổi; hãy tải lại") from None
     audit.record(
         session,
         actor,

@@ -6,26 +6,31 @@ from datetime import date
 from unicodedata import normalize
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flows.stages import tell_decision
-from models.access import system_actor
+from models import decide
+from models.access import load_actor, system_actor
 from models.db import session_scope
 from models.decide import draft_decision, issue, sign
+from models.decisions import Decision
+from models.errors import StaleVersion
 from models.history import AwardRecord, Rating
 from models.nominations import Nomination, State
 from models.notify import Notice, Notification, holders_at, notify_many
 from models.org import Role
 from tests.factories import NOW, YEAR, Province, on, person
 from tests.test_case_page import statements
+from tests.test_races import race
 from tests.test_workflow import draft, through_unit_council
 
 SIGNED_ON = date(2025, 12, 20)
 
 
-def signed_decision(session: Session, prov: Province, size: int, tag: str) -> int:
-    """A signed decision conferring the advanced-worker title on `size` new workers recommended
-    by the unit council."""
+def recommended(session: Session, prov: Province, size: int, tag: str) -> list[Nomination]:
+    """`size` new workers nominated for the advanced-worker title and recommended by the unit
+    council."""
     nominations = []
     for i in range(size):
         key = f"{tag}{i}"
@@ -33,6 +38,13 @@ def signed_decision(session: Session, prov: Province, size: int, tag: str) -> in
         session.add(Rating(person_id=prov.people[key].id, year=YEAR, level="HTT"))
         nominations.append(draft(session, prov, key=key))
     through_unit_council(session, prov, nominations)
+    session.flush()
+    return nominations
+
+
+def signed_decision(session: Session, prov: Province, size: int, tag: str) -> int:
+    """A signed decision conferring the title on `size` such workers."""
+    nominations = recommended(session, prov, size, tag)
     decision = draft_decision(session, prov.actors["unit_secretariat"], nominations, now=NOW)
     sign(session, prov.actors["director"], decision.id, signed_on=SIGNED_ON, now=on(SIGNED_ON))
     session.flush()
@@ -70,6 +82,44 @@ def test_issuing_a_decision_of_thirty_runs_as_many_statements_as_a_decision_of_o
     assert len(issued(session, thirty)) == len(issued(session, one))
 
 
+def test_drafting_a_decision_of_thirty_runs_as_many_statements_as_a_decision_of_one(session, province):
+    one, thirty = recommended(session, province, 1, "a"), recommended(session, province, 30, "b")
+    read = {n.id: n.version for n in one + thirty}
+    counts, drafted = {}, {}
+    for batch in (one, thirty):
+        with statements() as seen:
+            decision = draft_decision(session, province.actors["unit_secretariat"], batch, now=NOW)
+            session.flush()
+        counts[len(batch)] = len(seen)
+        drafted |= {n.id: (decision.id, read[n.id] + 1) for n in batch}
+    assert counts[30] == counts[1]
+    assert {n.id: (n.decision_id, n.version) for n in one + thirty} == drafted
+    session.expire_all()  # the database holds what the session was told
+    assert {n.id: (n.decision_id, n.version) for n in one + thirty} == drafted
+
+
+def test_a_nomination_changed_behind_the_drafters_back_refuses_the_whole_draft(session, province):
+    first, second = recommended(session, province, 2, "a")
+    bump = sa.update(Nomination).where(Nomination.id == second.id).values(version=Nomination.version + 1)
+    session.exec(bump.execution_options(synchronize_session=False))
+    with pytest.raises(StaleVersion):
+        draft_decision(session, province.actors["unit_secretariat"], [first, second], now=NOW)
+
+
+def test_of_two_decisions_drafted_from_one_nomination_at_once_one_wins(app_db, prov):
+    with session_scope(app_db) as session:
+        (n,) = recommended(session, prov, 1, "a")
+    secretariat = prov.people["unit_secretariat"].id
+
+    def drafts(s):
+        decide.draft_decision(s, load_actor(s, secretariat), [s.get(Nomination, n.id)], now=NOW)
+
+    assert race(app_db, [drafts, drafts]) == {"ok": 1, 409: 1}
+    with Session(app_db) as session:
+        assert session.get(Nomination, n.id).decision_id is not None
+        assert session.exec(select(sa.func.count()).select_from(Decision)).one() == 1
+
+
 def test_telling_a_decision_of_thirty_runs_as_many_statements_as_a_decision_of_one(app_db, prov):
     with session_scope(app_db) as session:
         one, thirty = signed_decision(session, prov, 1, "a"), signed_decision(session, prov, 30, "b")
@@ -80,6 +130,7 @@ def test_telling_a_decision_of_thirty_runs_as_many_statements_as_a_decision_of_o
         with statements() as seen:
             assert tell_decision.fn(decision_id) == size + 1  # each person, and the unit's officer
         counts[size] = len(seen)
+    print(*seen, sep="\n")
     assert counts[30] == counts[1]
     with Session(app_db) as session:
         to_officer = session.exec(
