@@ -66,7 +66,8 @@ def holders(session: Session, role: Role, unit_id: int) -> list[int]:
 
 def notify_many(session: Session, notices: Iterable[Notice]) -> list[Notification]:
     """Put each notice in its people's inboxes, once per key and person: the keys already sent
-    are read in one query (per thousand), the new messages inserted in one statement."""
+    read with one query and the new messages inserted with one statement, a thousand or so at a
+    time, however many notices and people."""
     rows: dict[str, dict] = {}
     now = utcnow()
     for notice in notices:
