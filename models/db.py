@@ -7,15 +7,12 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
 from models.config import get_settings
@@ -211,31 +208,3 @@ def _normalise_text(session, _context, _instances) -> None:
             value = getattr(obj, column.key, None)
             if isinstance(value, str) and (cleaned := nfc(value)) != value:
                 setattr(obj, column.key, cleaned)
-
-
-def update_versioned(session: Session, rows: Sequence[Any], values: dict[str, Any], chunk: int = 400) -> None:
-    """Give many rows of a versioned table (`version_id_col`) the same new values in one UPDATE
-    per `chunk` rows, where the ORM's flush runs one per row: each row changes only at the version
-    this session holds — another writer's change in between raises StaleDataError, as a flush
-    would — and its version goes up by one. The objects hold the written values afterwards
-    without being marked changed."""
-    if not rows:
-        return
-    session.flush()  # their own pending changes first, with the versions those bring
-    mapper = sa_inspect(type(rows[0]))
-    key, version = mapper.primary_key[0], mapper.version_id_col
-    read = {getattr(row, key.key): getattr(row, version.key) for row in rows}
-    held = sorted(read.items())  # rows locked in one order: two such writers cannot deadlock
-    for start in range(0, len(held), chunk):
-        part = held[start : start + chunk]
-        update = (
-            sa.update(mapper.local_table)
-            .where(sa.tuple_(key, version).in_(part))
-            .values({**values, version.key: version + 1})
-        )
-        if session.execute(update).rowcount != len(part):
-            raise StaleDataError(f"{mapper.class_.__name__}: a row changed since it was read")
-    for row in rows:
-        for name, value in values.items():
-            set_committed_value(row, name, value)
-        set_committed_value(row, version.key, read[getattr(row, key.key)] + 1)

@@ -11,12 +11,12 @@ from sqlmodel import Session, col, select
 from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
-from models.db import update_versioned, utcnow
+from models.db import utcnow
 from models.decisions import Decision, Register
 from models.errors import IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.guards import official_date
 from models.history import AwardRecord
-from models.nominations import Nomination, Submission
+from models.nominations import Nomination, Submission, write_changes
 from models.org import Unit
 from models.route import DECISION, SUBMISSION, Step
 from models.workflow import admit, apply_many
@@ -87,7 +87,9 @@ def draft_decision(
     session.add(decision)
     session.flush()
     try:  # of two people drafting from the same nominations at once, the second is refused here
-        update_versioned(session, nominations, {"decision_id": decision.id})
+        for n in nominations:
+            n.decision_id = decision.id
+        write_changes(session, nominations)
     except StaleDataError:
         raise StaleVersion("Hồ sơ vừa được người khác thay đổi; hãy tải lại") from None
     audit.record(

@@ -72,11 +72,6 @@ def test_a_decisions_nominations_are_conferred_and_their_award_records_written_i
     assert {r.person_id for r in records} == {n.person_id for n in listed}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="confers with one workflow.apply_many call, which issues per-nomination statements "
-    "until helper A's set-based apply_many (branch batch-core) is merged; remove this mark then",
-)
 def test_issuing_a_decision_of_thirty_runs_as_many_statements_as_a_decision_of_one(session, province):
     one, thirty = signed_decision(session, province, 1, "a"), signed_decision(session, province, 30, "b")
     assert len(issued(session, thirty)) == len(issued(session, one))
