@@ -23,7 +23,7 @@ from models.dossier import Store, keep
 from models.eligibility.load import chunks
 from models.errors import NotFound
 from models.nominations import Nomination, Submission
-from models.notify import holders, notify
+from models.notify import Notice, holders, holders_at, notify, notify_many
 from models.org import Person, Role, Unit
 from models.route import FLOW_SUBJECT, Flow
 
@@ -176,35 +176,46 @@ def write_decision(decision_id: int) -> list[str]:
 
 @task(**RETRY)
 def tell_decision(decision_id: int) -> int:
+    """Congratulate each person conferred, and tell each nominating unit's officers whom."""
     with unit_of_work() as session:
         decision = session.get(Decision, decision_id)
         issuer = session.get(Unit, decision.issuer_unit_id)
-        nominations = session.exec(select(Nomination).where(Nomination.decision_id == decision_id)).all()
+        listed = session.exec(
+            select(Nomination.id, Nomination.person_id, Nomination.unit_id, Person.full_name, Unit.name)
+            .outerjoin(Person, col(Person.id) == Nomination.person_id)
+            .outerjoin(Unit, col(Unit.id) == Nomination.collective_id)
+            .where(Nomination.decision_id == decision_id)
+            .order_by(col(Nomination.id))
+        ).all()
         title = f"Quyết định số {decision.reference} của {issuer.authority}"
-        made = []
-        for n in nominations:
-            if n.person_id:
-                made += notify(
-                    session,
-                    [n.person_id],
-                    "decision",
-                    title,
-                    CONGRATULATIONS,
-                    about=("nomination", n.id),
-                    key=f"decision:{decision_id}:{n.id}",
-                )
-        for unit_id in sorted({n.unit_id for n in nominations}):
-            names = ", ".join(_name(session, n) for n in nominations if n.unit_id == unit_id)
-            made += notify(
-                session,
-                holders(session, Role.UNIT_OFFICER, unit_id),
+        notices = [
+            Notice(
+                [person_id],
                 "decision",
                 title,
-                f"Được khen thưởng: {names}.",
-                about=("decision", decision_id),
-                key=f"decision:{decision_id}:unit:{unit_id}",
+                CONGRATULATIONS,
+                ("nomination", id_),
+                f"decision:{decision_id}:{id_}",
             )
-        return len(made)
+            for id_, person_id, *_ in listed
+            if person_id
+        ]
+        names: dict[int, list[str]] = {}
+        for _, _, unit_id, person, collective in listed:
+            names.setdefault(unit_id, []).append(person or collective)
+        officers = holders_at(session, Role.UNIT_OFFICER, names)
+        notices += [
+            Notice(
+                officers[unit_id],
+                "decision",
+                title,
+                f"Được khen thưởng: {', '.join(names[unit_id])}.",
+                ("decision", decision_id),
+                f"decision:{decision_id}:unit:{unit_id}",
+            )
+            for unit_id in sorted(names)
+        ]
+        return len(notify_many(session, notices))
 
 
 @task(**RETRY)

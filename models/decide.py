@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from models import audit, route
@@ -12,13 +13,13 @@ from models.access import Actor
 from models.campaigns import Campaign
 from models.db import utcnow
 from models.decisions import Decision, Register
-from models.errors import IllegalTransition, InvalidInput, NotFound
+from models.errors import IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.guards import official_date
 from models.history import AwardRecord
-from models.nominations import Nomination, Submission
+from models.nominations import Nomination, Submission, write_changes
 from models.org import Unit
 from models.route import DECISION, SUBMISSION, Step
-from models.workflow import admit, apply
+from models.workflow import admit, apply_many
 
 
 def next_number(session: Session, issuer_unit_id: int, year: int, doc_type: str, count: int = 1) -> int:
@@ -85,9 +86,12 @@ def draft_decision(
     )
     session.add(decision)
     session.flush()
-    for n in nominations:
-        n.decision_id = decision.id
-        session.add(n)
+    try:  # of two people drafting from the same nominations at once, the second is refused here
+        for n in nominations:
+            n.decision_id = decision.id
+        write_changes(session, nominations)
+    except StaleDataError:
+        raise StaleVersion("Hồ sơ vừa được người khác thay đổi; hãy tải lại") from None
     audit.record(
         session,
         actor,
@@ -140,29 +144,33 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     now, signed_on = now or utcnow(), decision.signed_on
     issuer = session.get(Unit, decision.issuer_unit_id)
     campaign = session.get(Campaign, decision.campaign_id)
-    nominations = session.exec(
-        select(Nomination).where(Nomination.decision_id == decision.id).order_by(col(Nomination.id))
-    ).all()
-    for n in nominations:
-        apply(session, n, "confer", actor, decision_id=decision.id, now=now)
+    nominations = list(
+        session.exec(
+            select(Nomination).where(Nomination.decision_id == decision.id).order_by(col(Nomination.id))
+        )
+    )
+    if nominations:  # its nominations may all have been declined since it was signed
+        apply_many(session, nominations, "confer", actor, decision_id=decision.id, now=now)
     decision.number = next_number(session, issuer.id, signed_on.year, "QĐ")
     decision.year, decision.state, decision.issued_at = signed_on.year, step.target, now
     session.add(decision)
     first_entry = next_number(session, issuer.id, signed_on.year, "SV", len(nominations))
-    for entry, n in enumerate(nominations, first_entry):  # each award enters the history, numbered
-        session.add(
-            AwardRecord(
-                person_id=n.person_id,
-                collective_id=n.collective_id,
-                year=campaign.year,
-                code=n.award_code,
-                decision_number=decision.reference,
-                decision_date=signed_on,
-                issuer=issuer.authority,
-                decision_id=decision.id,
-                golden_book=f"{entry:04d}/{signed_on.year}",
-            )
-        )
+    records = [  # each award enters the history, numbered in the golden book
+        {
+            "person_id": n.person_id,
+            "collective_id": n.collective_id,
+            "year": campaign.year,
+            "code": n.award_code,
+            "decision_number": decision.reference,
+            "decision_date": signed_on,
+            "issuer": issuer.authority,
+            "decision_id": decision.id,
+            "golden_book": f"{entry:04d}/{signed_on.year}",
+        }
+        for entry, n in enumerate(nominations, first_entry)
+    ]
+    if records:
+        session.execute(sa.insert(AwardRecord), records)
     facts = {"number": decision.reference, "nominations": [n.id for n in nominations]}
     audit.record(session, actor, step.action, step.record, decision.id, data=facts, at=now)
     session.flush()

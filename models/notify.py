@@ -1,13 +1,18 @@
 """Notifications: every person's in-app inbox (and e-mail, when SMTP is configured). A
 notification carries a key, so whatever sends it twice — a retry, a second run — sends it once."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.access import today
 from models.db import utcnow
 from models.org import Person, Role, RoleGrant
+from models.text import nfc
 
 
 class Notification(SQLModel, table=True):
@@ -24,12 +29,72 @@ class Notification(SQLModel, table=True):
     emailed_at: datetime | None = None
 
 
+CHUNK = 900  # keys or units per IN (…) list, well under SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for some people, for `notify_many`: each gets it once by `key`."""
+
+    people: Iterable[int]
+    kind: str
+    title: str
+    body: str
+    about: tuple[str, int]
+    key: str
+
+
+def holders_at(session: Session, role: Role, unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The people holding a role today at each of these units (their secretariats, officers,
+    authorities), in one query for many units."""
+    units, found = sorted(set(unit_ids)), defaultdict(set)
+    for start in range(0, len(units), CHUNK):
+        query = select(RoleGrant.unit_id, RoleGrant.person_id).where(
+            RoleGrant.role == role,
+            col(RoleGrant.unit_id).in_(units[start : start + CHUNK]),
+            RoleGrant.in_force(today()),
+        )
+        for unit_id, person_id in session.exec(query):
+            found[unit_id].add(person_id)
+    return {unit_id: sorted(found[unit_id]) for unit_id in units}
+
+
 def holders(session: Session, role: Role, unit_id: int) -> list[int]:
-    """The people holding a role at a unit today (its secretariat, its officers, its authority)."""
-    query = select(RoleGrant.person_id).where(
-        RoleGrant.role == role, RoleGrant.unit_id == unit_id, RoleGrant.in_force(today())
-    )
-    return sorted(set(session.exec(query)))
+    """The people holding a role at a unit today."""
+    return holders_at(session, role, [unit_id])[unit_id]
+
+
+def notify_many(session: Session, notices: Iterable[Notice]) -> list[Notification]:
+    """Put each notice in its people's inboxes, once per key and person: the keys already sent
+    read with one query and the new messages inserted with one statement, a thousand or so at a
+    time, however many notices and people."""
+    rows: dict[str, dict] = {}
+    now = utcnow()
+    for notice in notices:
+        title, body, (entity, entity_id) = nfc(notice.title), nfc(notice.body), notice.about
+        for person in sorted(set(notice.people)):
+            key = f"{notice.key}:{person}"
+            rows.setdefault(
+                key,
+                {
+                    "person_id": person,
+                    "key": key,
+                    "kind": notice.kind,
+                    "title": title,
+                    "body": body,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "created_at": now,
+                },
+            )
+    keys = list(rows)
+    for start in range(0, len(keys), CHUNK):
+        known = select(Notification.key).where(col(Notification.key).in_(keys[start : start + CHUNK]))
+        for key in session.exec(known):
+            del rows[key]
+    if not rows:
+        return []
+    return list(session.scalars(sa.insert(Notification).returning(Notification), list(rows.values())))
 
 
 def notify(
@@ -43,17 +108,7 @@ def notify(
     key: str,
 ) -> list[Notification]:
     """Put a message in each person's inbox, once per key and person."""
-    keys = {person: f"{key}:{person}" for person in set(people)}
-    known = set(session.exec(select(Notification.key).where(col(Notification.key).in_(keys.values()))))
-    made = [
-        Notification(
-            person_id=person, key=k, kind=kind, title=title, body=body, entity=about[0], entity_id=about[1]
-        )
-        for person, k in sorted(keys.items())
-        if k not in known
-    ]
-    session.add_all(made)
-    return made
+    return notify_many(session, [Notice(people, kind, title, body, about, key)])
 
 
 def unsent_mail(session: Session, limit: int = 200) -> list[tuple[Notification, str]]:
