@@ -3,11 +3,9 @@ statements than the same step on one — the batch is checked, moved and audited
 queries — and a batch behaves as its items taken one at a time would: all or none, the quota
 counting the batch's own nominations as they are admitted."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from models.access import system_actor
@@ -18,25 +16,11 @@ from models.history import AwardRecord, Rating
 from models.nominations import Nomination, State
 from models.workflow import Subject, apply_many, forward, nominate_many, propose_upward, submit
 from tests.factories import NOW, YEAR, grassroots_fighters_capped, person
+from tests.test_case_page import statements
 from tests.test_route import DOCX, PAPER
 from tests.test_workflow import RULES
 
 BATCH = 30
-
-
-@contextmanager
-def statements():
-    """The SQL statements run, by any engine, inside the block."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(sa.Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.Engine, "before_cursor_execute", record)
 
 
 def staff(session: Session, province, count: int, rating: str = "HTXS") -> list[int]:
