@@ -24,8 +24,10 @@ serve: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) docs/screenshots.py
 
+# both cores (pytest-xdist), a test file to a worker; TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

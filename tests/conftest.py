@@ -20,7 +20,26 @@ from models.config import get_settings  # noqa: E402
 from models.db import make_engine, migrate  # noqa: E402
 
 get_settings.cache_clear()
-POSTGRES_URL = os.environ.get("VINHDANH_TEST_DATABASE_URL")
+
+
+def _own_database(url: str | None) -> str | None:
+    """Under pytest-xdist (`make test` runs two workers), each worker its own PostgreSQL database
+    beside the one configured (`test` → `test_gw0`), created empty when missing: the databases a
+    test makes of its own are named after it, so they cannot meet either."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.make_url(url)
+    own = parsed.set(database=f"{parsed.database}_{worker}")
+    admin = make_engine(url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (own.database,)).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_database(os.environ.get("VINHDANH_TEST_DATABASE_URL"))
 
 
 def _recreate(admin: sa.Engine, database: str, template: str = "") -> None:
