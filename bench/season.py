@@ -45,11 +45,16 @@ WALL_AT_1E5 = 600.0  # seconds, embedded
 SPEED_UP = 1.6  # 2 workers over 1
 PREFECT_SHARE = 0.15
 FLAT = 0.25  # ms per nomination, largest size against smallest
-CLUSTER = {
+CLUSTER = {  # bench/cluster_up.sh's settings: databases, folder and ports of its own
     "DB": "vd_season",
     "CLUSTER": str(ROOT / "var" / "cluster-season"),
     "LIMIT": "4",
     "API_WORKERS": "1",
+    "PREFECT_PORT": "4290",
+    "API_PORT": "8090",
+    # the workers' scheduled sweep would run mid-season on the wall clock: the season's own sweep,
+    # at its end, is the one measured
+    "VINHDANH_SWEEP_MINUTES": "1440",
 }
 
 
@@ -114,7 +119,7 @@ def distributed(size: int, workers: int) -> dict:
             "VINHDANH_DATA_DIR": f"{CLUSTER['CLUSTER']}/data",
             "VINHDANH_PREFECT_MODE": "server",
             "PREFECT_HOME": f"{CLUSTER['CLUSTER']}/prefect",
-            "PREFECT_API_URL": f"http://127.0.0.1:{env.get('PREFECT_PORT', '4200')}/api",
+            "PREFECT_API_URL": f"http://127.0.0.1:{CLUSTER['PREFECT_PORT']}/api",
         }
         return child(size, "server", env | settings) | {"workers": workers}
     finally:
