@@ -36,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench.province, bench.season_story, bench.seed
+from bench.province import GRASSROOTS  # noqa: E402
+
 os.environ.setdefault("PREFECT_HOME", str(ROOT / "var" / "prefect"))  # migrated once, kept between runs
 RESULTS = ROOT / "var" / "bench"
 PLOT = ROOT / "docs" / "benchmarks" / "season-growth.png"
@@ -67,12 +69,18 @@ def main() -> int:
     )
     parser.add_argument("--modes", default="direct,embedded", help="of direct, embedded, distributed")
     parser.add_argument("--plot", action="store_true", help="only draw the growth plot from var/bench/")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=GRASSROOTS,
+        help=f"grassroots units, each with 24 sub-units ({GRASSROOTS})",
+    )
     parser.add_argument("--child", choices=("direct", "embedded", "server"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plot:
         return plot()
     if args.child:
-        print(json.dumps(season(int(args.sizes), args.child)))
+        print(json.dumps(season(int(args.sizes), args.units, args.child)))
         return 0
     modes, same = args.modes.split(","), True
     for size in map(int, args.sizes.split(",")):
@@ -80,20 +88,24 @@ def main() -> int:
         for mode in modes:
             if mode == "distributed":
                 for workers in (1, 2):
-                    runs[f"{workers} worker{'s' * (workers > 1)}"] = distributed(size, workers)
+                    runs[f"{workers} worker{'s' * (workers > 1)}"] = distributed(size, args.units, workers)
             else:
-                runs[mode] = child(size, mode)
+                runs[mode] = child(size, args.units, mode)
         same &= report(size, runs)
         RESULTS.mkdir(parents=True, exist_ok=True)
-        saved = RESULTS / f"season-{size}.json"
+        # the growth plot reads the default province's; another number of units is kept apart
+        saved = RESULTS / (
+            f"season-{size}.json" if args.units == GRASSROOTS else f"season-{size}-{args.units}u.json"
+        )
         previous = json.loads(saved.read_text()) if saved.exists() else {}
-        saved.write_text(json.dumps(previous | {"size": size, "load": os.getloadavg()} | runs, indent=1))
+        facts = {"size": size, "grassroots": args.units, "load": os.getloadavg()}
+        saved.write_text(json.dumps(previous | facts | runs, indent=1))
     plot()
     return 0 if same else 1
 
 
-def child(size: int, mode: str, env: dict | None = None) -> dict:
-    command = [sys.executable, __file__, "--sizes", str(size), "--child", mode]
+def child(size: int, units: int, mode: str, env: dict | None = None) -> dict:
+    command = [sys.executable, __file__, "--sizes", str(size), "--units", str(units), "--child", mode]
     answer = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, env=env)  # errors shown
     result = json.loads(answer.stdout)
     print(
@@ -102,7 +114,7 @@ def child(size: int, mode: str, env: dict | None = None) -> dict:
     return result
 
 
-def distributed(size: int, workers: int) -> dict:
+def distributed(size: int, units: int, workers: int) -> dict:
     """A fresh cluster (its two databases dropped first) with this many workers, the season, down."""
     env = os.environ | CLUSTER | {"N": str(workers)}
     script = ROOT / "bench"
@@ -121,28 +133,28 @@ def distributed(size: int, workers: int) -> dict:
             "PREFECT_HOME": f"{CLUSTER['CLUSTER']}/prefect",
             "PREFECT_API_URL": f"http://127.0.0.1:{CLUSTER['PREFECT_PORT']}/api",
         }
-        return child(size, "server", env | settings) | {"workers": workers}
+        return child(size, units, "server", env | settings) | {"workers": workers}
     finally:
         subprocess.run([script / "cluster_down.sh"], check=True, env=env, stdout=subprocess.DEVNULL)
 
 
-def season(size: int, mode: str) -> dict:
+def season(size: int, units: int, mode: str) -> dict:
     """In this process: the province seeded into a new database, then its season timed."""
     import flows  # noqa: F401  Prefect's settings, made before Prefect is imported
 
     if mode == "server":  # the cluster's PostgreSQL database and shared folder, from the environment
-        return _season(size, mode)
+        return _season(size, units, mode)
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-season-"))
     try:
         from models.config import configured
 
         with configured(data_dir=work, database_url=f"sqlite:///{work / 'vinhdanh.db'}"):
-            return _season(size, mode)
+            return _season(size, units, mode)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _season(size: int, mode: str) -> dict:
+def _season(size: int, units: int, mode: str) -> dict:
     from prefect import flow
 
     from bench.province import build
@@ -157,7 +169,7 @@ def _season(size: int, mode: str) -> dict:
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     migrate(engine)
-    province = build(engine, size, SEED)
+    province = build(engine, size, SEED, units)
     seeded = time.perf_counter() - started
 
     @flow(name="bench-ready")
@@ -280,9 +292,9 @@ def report(size: int, runs: dict) -> bool:
 
 
 def growth() -> dict[str, dict[int, float]]:
-    """Mode → size → ms per nomination, from every size's saved figures."""
+    """Mode → size → ms per nomination, from every size's saved figures (the default province's)."""
     table: dict[str, dict[int, float]] = {}
-    for saved in sorted(RESULTS.glob("season-*.json")):
+    for saved in sorted(RESULTS.glob("season-*[0-9].json")):
         figures = json.loads(saved.read_text())
         for name, r in figures.items():
             if isinstance(r, dict) and "seconds" in r:
