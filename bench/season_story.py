@@ -42,6 +42,7 @@ from models.eligibility.load import load_people
 from models.errors import GuardFailed
 from models.nominations import Nomination, State
 from models.org import Person
+from models.route import WAITING
 from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
 from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
@@ -244,11 +245,10 @@ class Season:
             return meeting.id
 
     def decide(self, unit: int, secretariat: int, authority: int, ids: list[int], day: date) -> list[int]:
-        """The secretariat drafts one decision per award the council recommended; the head signs."""
+        """The secretariat drafts one decision per award for what waits for it — the council's
+        recommendations, or what was accepted where the level holds no council; the head signs."""
         with unit_of_work() as session:
-            recommended = [
-                n for n in (session.get(Nomination, i) for i in ids) if n.state is State.RECOMMENDED
-            ]
+            recommended = [n for n in (session.get(Nomination, i) for i in ids) if n.state in WAITING]
             made = []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
