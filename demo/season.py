@@ -12,7 +12,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from demo import campaign_year
 from demo.cluster_year import BlockYear
@@ -43,7 +43,14 @@ from models.nominations import Nomination, State
 from models.org import Person, Unit, UnitKind
 from models.route import WAITING
 from models.routing import Org
-from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
+from models.voting import (
+    Presence,
+    add_to_agenda,
+    cast_ballot,
+    close_session,
+    open_session,
+    record_attendances,
+)
 from models.workflow import apply, apply_many, nominate, propose_upward, submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -213,12 +220,11 @@ class Season:
                 secretary_id=members[1].person_id,
                 campaign_id=self.campaign_id,
             )
-            add_to_agenda(session, secretariat, meeting.id, [session.get(Nomination, i) for i in ids])
-            for m in members:
-                present = m is not members[-1]
-                record_attendance(
-                    session, secretariat, meeting.id, m.id, present=present, written_opinion=not present
-                )
+            found = {n.id: n for n in session.exec(select(Nomination).where(col(Nomination.id).in_(ids)))}
+            add_to_agenda(session, secretariat, meeting.id, [found[i] for i in ids])
+            *there, away = members
+            marks = [Presence(m.id, present=True) for m in there]
+            record_attendances(session, secretariat, meeting.id, [*marks, Presence(away.id, False, True)])
             agenda = session.exec(
                 select(SessionItem.nomination_id).where(SessionItem.session_id == meeting.id)
             ).all()

@@ -5,7 +5,7 @@ nomination. Tasks take ids, read the database afresh and can run twice to the sa
 from datetime import datetime
 
 from prefect import flow, task
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from document_templates import campaign_docs, conference, publish
 from document_templates.pdf import to_pdf
@@ -16,10 +16,11 @@ from models.campaigns import Campaign
 from models.clusters import Cluster, Covenant
 from models.conferences import Conference
 from models.config import get_settings
-from models.councils import Council, CouncilSession, TallyResult
+from models.councils import Council, CouncilSession
 from models.db import utcnow
 from models.decisions import Decision
 from models.dossier import Store, keep
+from models.eligibility.load import chunks
 from models.errors import NotFound
 from models.nominations import Nomination, Submission
 from models.notify import holders, notify
@@ -68,19 +69,36 @@ def tell_intake(submission_id: int, summary: dict) -> int:
             about=("submission", submission_id),
             key=key,
         )
-        for nomination_id in summary["incomplete"]:
-            n = session.get(Nomination, nomination_id)
+        officers: dict[int, list[int]] = {}  # of each nominating unit, looked up once
+        for n, subject in _incomplete(session, summary["incomplete"]):
+            if n.unit_id not in officers:
+                officers[n.unit_id] = holders(session, Role.UNIT_OFFICER, n.unit_id)
             missing = ", ".join(n.intake["missing"])
             made += notify(
                 session,
-                holders(session, Role.UNIT_OFFICER, n.unit_id),
+                officers[n.unit_id],
                 "intake",
-                f"Hồ sơ của {_name(session, n)} còn thiếu tài liệu",
+                f"Hồ sơ của {subject} còn thiếu tài liệu",
                 f"Cần bổ sung: {missing}.",
                 about=("nomination", n.id),
                 key=f"incomplete:{n.id}:{n.intake['stage']}",
             )
         return len(made)
+
+
+def _incomplete(session, ids: list[int]) -> list[tuple[Nomination, str]]:
+    """These nominations with their nominees' names, read together."""
+    query = (
+        select(Nomination, func.coalesce(Person.full_name, Unit.name))
+        .outerjoin(Person, col(Person.id) == Nomination.person_id)
+        .outerjoin(Unit, col(Unit.id) == Nomination.collective_id)
+        .order_by(col(Nomination.id))
+    )
+    return [
+        row
+        for chunk in chunks(sorted(ids))
+        for row in session.exec(query.where(col(Nomination.id).in_(chunk)))
+    ]
 
 
 @task(**RETRY)
@@ -101,14 +119,11 @@ def tell_council(session_id: int) -> int:
     with unit_of_work() as session:
         meeting = session.get(CouncilSession, session_id)
         council = session.get(Council, meeting.council_id)
-        results = session.exec(select(TallyResult).where(TallyResult.session_id == session_id)).all()
+        results = voting.named_results(session, session_id)
         by_unit: dict[int, list[str]] = {}
-        for result in results:
-            n = session.get(Nomination, result.nomination_id)
-            outcome = "đạt" if result.passed else "không đạt"
-            by_unit.setdefault(n.unit_id, []).append(
-                f"{_name(session, n)}: {outcome} ({result.yes}/{result.base})"
-            )
+        for r in results:
+            outcome = "đạt" if r.passed else "không đạt"
+            by_unit.setdefault(r.unit_id, []).append(f"{r.nominee}: {outcome} ({r.yes}/{r.base})")
         made = []
         for unit_id, lines in by_unit.items():
             made += notify(

@@ -2,17 +2,20 @@
 (Law 06/2022 Art. 84). A new upload adds a version; nothing is ever deleted."""
 
 import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import audit, faults
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
 from models.decisions import GeneratedDocument
+from models.eligibility.load import chunks
 from models.errors import InvalidInput
-from models.nominations import DossierDocument, Nomination
+from models.nominations import DossierDocument, Nomination, inserted
 from models.uploads import check_file, clean_filename
 
 
@@ -44,6 +47,25 @@ def check_upload(filename: str, content_type: str, content: bytes) -> str:
     return check_file(filename, content_type, content, get_settings().max_upload_bytes)[0]
 
 
+@dataclass(frozen=True)
+class Paper:
+    """One file for `attach_many`: its dossier kind, the file, and whose it is (a nomination's
+    or a Tờ trình's)."""
+
+    kind: str
+    filename: str
+    content_type: str
+    content: bytes
+    nomination_id: int | None = None
+    submission_id: int | None = None
+
+    @property
+    def owner(self) -> tuple[str, int]:
+        if self.nomination_id is not None:
+            return "nomination", self.nomination_id
+        return "submission", self.submission_id
+
+
 def attach(
     session: Session,
     actor: Actor,
@@ -57,48 +79,80 @@ def attach(
     submission_id: int | None = None,
     store: Store | None = None,
 ) -> DossierDocument:
-    if kind not in ruleset.dossier_kinds:
-        raise InvalidInput(f"Loại hồ sơ không có trong danh mục: {kind}", field="kind")
-    name, found = check_file(filename, content_type, content, get_settings().max_upload_bytes)
-    digest = (store or Store()).put(content)
-    owner = (
-        DossierDocument.nomination_id == nomination_id
-        if nomination_id is not None
-        else DossierDocument.submission_id == submission_id
-    )
-    latest = session.exec(
-        select(DossierDocument)
-        .where(owner, DossierDocument.kind == kind)
-        .order_by(DossierDocument.version.desc())
-    ).first()
-    if latest is not None and latest.sha256 == digest:  # the same file again: nothing new
-        return latest
-    document = DossierDocument(
-        nomination_id=nomination_id,
-        submission_id=submission_id,
-        kind=kind,
-        version=(latest.version if latest else 0) + 1,
-        filename=name,
-        content_type=found.content_type,
-        size=len(content),
-        sha256=digest,
-        uploaded_by=actor.person_id,
-    )
-    session.add(document)
-    session.flush()
-    entity, entity_id = (
-        ("nomination", nomination_id) if nomination_id is not None else ("submission", submission_id)
-    )
-    audit.record(
-        session,
-        actor,
-        "attach",
-        entity,
-        entity_id,
-        data={"kind": kind, "version": document.version, "file": name, "sha256": digest},
-    )
-    faults.hold("upload")  # stored and written, not yet committed: tests/test_faults.py
-    return document
+    paper = Paper(kind, filename, content_type, content, nomination_id, submission_id)
+    return attach_many(session, actor, [paper], ruleset=ruleset, store=store)[0]
+
+
+def attach_many(
+    session: Session, actor: Actor, papers: list[Paper], *, ruleset: RuleSet, store: Store | None = None
+) -> list[DossierDocument]:
+    """Files for many dossiers at once (a unit uploading its nominations' papers), all or none:
+    each checked (models/uploads.py) and stored once per content; the owners' latest versions
+    read together, the new versions inserted together and audited with one write of the chain's
+    head. A file that is already the latest of its kind adds nothing and is returned as it is."""
+    store = store or Store()
+    checked = []
+    for paper in papers:
+        if paper.kind not in ruleset.dossier_kinds:
+            raise InvalidInput(f"Loại hồ sơ không có trong danh mục: {paper.kind}", field="kind")
+        name, found = check_file(
+            paper.filename, paper.content_type, paper.content, get_settings().max_upload_bytes
+        )
+        checked.append((paper, name, found.content_type, store.put(paper.content)))
+    latest = _latest(session, papers)
+    documents, new = [], []
+    for paper, name, content_type, digest in checked:
+        last = latest.get((*paper.owner, paper.kind))
+        if last is None or last.sha256 != digest:
+            last = latest[*paper.owner, paper.kind] = DossierDocument(
+                nomination_id=paper.nomination_id,
+                submission_id=paper.submission_id,
+                kind=paper.kind,
+                version=(last.version if last else 0) + 1,
+                filename=name,
+                content_type=content_type,
+                size=len(paper.content),
+                sha256=digest,
+                uploaded_by=actor.person_id,
+            )
+            new.append((paper, last))
+        documents.append(last)
+    if new:
+        made = {_version_of(d): d for d in inserted(session, DossierDocument, [d for _, d in new])}
+        new = [(paper, made[_version_of(d)]) for paper, d in new]
+        documents = [made.get(_version_of(d), d) for d in documents]
+        changes = [
+            audit.Change(
+                "attach",
+                *paper.owner,
+                data={"kind": d.kind, "version": d.version, "file": d.filename, "sha256": d.sha256},
+            )
+            for paper, d in new
+        ]
+        audit.record_many(session, actor, changes)
+        faults.hold("upload")  # stored and written, not yet committed: tests/test_faults.py
+    return documents
+
+
+def _version_of(document: DossierDocument) -> tuple:
+    return document.nomination_id, document.submission_id, document.kind, document.version
+
+
+def _latest(session: Session, papers: list[Paper]) -> dict[tuple[str, int, str], DossierDocument]:
+    """The newest version of each kind the owners of these papers hold."""
+    found = {}
+    for entity, column in (
+        ("nomination", DossierDocument.nomination_id),
+        ("submission", DossierDocument.submission_id),
+    ):
+        owners = sorted({p.owner[1] for p in papers if p.owner[0] == entity})
+        for chunk in chunks(owners):
+            query = (
+                select(DossierDocument).where(col(column).in_(chunk)).order_by(col(DossierDocument.version))
+            )
+            for document in session.exec(query):
+                found[entity, getattr(document, column.key), document.kind] = document
+    return found
 
 
 def keep(
@@ -142,8 +196,44 @@ def keep(
 def missing_documents(
     session: Session, award: Award, nomination: Nomination, level_name: str, ruleset: RuleSet
 ) -> list[str]:
-    """Dossier kinds the award needs at this level that are not attached (Art. 84). Documents
-    of the Tờ trình batch are needed from the second level on: the level below produced them."""
+    """Dossier kinds the award needs at this level that are not attached (Art. 84)."""
+    return missing_many(session, [(nomination, award, level_name, ruleset)])[nomination.id]
+
+
+def missing_many(
+    session: Session, cases: list[tuple[Nomination, Award, str, RuleSet]]
+) -> dict[int, list[str]]:
+    """For each (nomination, its award, the level it stands at, its rule set), the dossier kinds
+    the award needs there that are not attached (Art. 84): the batch's files read at once.
+    Documents of the Tờ trình batch are needed from the second level on: the level below
+    produced them."""
+    nominations = [n for n, *_ in cases]
+    have = _kinds(session, DossierDocument.nomination_id, {n.id for n in nominations})
+    batches = {n.submission_id for n in nominations if n.level > 0 and n.submission_id is not None}
+    have_batch = _kinds(session, DossierDocument.submission_id, batches)
+    return {
+        n.id: _missing(n, award, level_name, ruleset, have[n.id], have_batch[n.submission_id])
+        for n, award, level_name, ruleset in cases
+    }
+
+
+def _kinds(session: Session, owner, ids: set[int]) -> defaultdict[int, set[str]]:
+    found = defaultdict(set)
+    for chunk in chunks(sorted(ids)):
+        query = select(owner, DossierDocument.kind).where(col(owner).in_(chunk)).distinct()
+        for owner_id, kind in session.exec(query):
+            found[owner_id].add(kind)
+    return found
+
+
+def _missing(
+    nomination: Nomination,
+    award: Award,
+    level_name: str,
+    ruleset: RuleSet,
+    have_nomination: set[str],
+    have_submission: set[str],
+) -> list[str]:
     verdict = nomination.verdict or {}
     conditions = {
         "initiative": any(
@@ -154,16 +244,6 @@ def missing_documents(
         ),
         "judgement": nomination.basis != "periodic",
     }
-    have_nomination = set(
-        session.exec(select(DossierDocument.kind).where(DossierDocument.nomination_id == nomination.id))
-    )
-    have_submission = set()
-    if nomination.submission_id is not None:
-        have_submission = set(
-            session.exec(
-                select(DossierDocument.kind).where(DossierDocument.submission_id == nomination.submission_id)
-            )
-        )
     missing = []
     for item in award.dossier:
         if item.when and not conditions.get(item.when, item.when == level_name):

@@ -2,6 +2,8 @@
 the law and the catalogue a step must satisfy (models/route.py names them per step). A guard that
 fails raises `GuardFailed` with its code and the article concerned."""
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, col, func, select
@@ -10,11 +12,10 @@ from models import registrations
 from models.calendar import WorkingCalendar, tenant_calendar
 from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
-from models.dossier import missing_documents
+from models.dossier import missing_many
 from models.eligibility import verdict
-from models.eligibility.load import history_of, staff_of
+from models.eligibility.load import chunks, histories_of, holders_among_staff, subject_key
 from models.errors import GuardFailed, InvalidInput
-from models.history import AwardRecord
 from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem, SubmissionKind
 from models.org import Unit
 from models.routing import Org
@@ -49,19 +50,27 @@ def official_date(
 
 
 class Situation:
-    """Everything a step needs to know about one nomination, read once."""
+    """Everything a step needs to know about one nomination, read once. What depends only on its
+    unit and award (the tenant, the rule set, the route) is shared through `places` by the
+    nominations of a batch (`situations`)."""
 
-    def __init__(self, session: Session, nomination: Nomination, now: datetime, org: Org | None = None):
+    def __init__(
+        self,
+        session: Session,
+        nomination: Nomination,
+        now: datetime,
+        org: Org | None = None,
+        places: dict | None = None,
+    ):
         self.session, self.nomination, self.now = session, nomination, now
         self.today = vietnam_today(now)
         self.org = org or Org.of(session)
-        self.tenant = self.org.tenant(nomination.unit_id, self.today)
-        self.ruleset: RuleSet = default_catalogue().for_date(self.today, self.tenant)
-        self.award: Award = self.ruleset.award(nomination.award_code)
-        route = self.org.route_levels(self.ruleset, self.award, nomination.unit_id, self.today)
-        self.levels: list[str] = [self.org.level_name(name, unit) for name, unit in route]
-        self.units: list[Unit] = [unit for _, unit in route]
-        if nomination.level >= len(route):  # its level abolished today (the districts, 1/7/2025)
+        places = {} if places is None else places
+        key = (nomination.unit_id, nomination.award_code)
+        if key not in places:
+            places[key] = _place(self.org, *key, self.today)
+        self.tenant, self.ruleset, self.award, self.levels, self.units = places[key]
+        if nomination.level >= len(self.units):  # its level abolished today (the districts, 1/7/2025)
             raise GuardFailed(
                 "route_changed",
                 f"Cấp đang xử lý hồ sơ không còn trên tuyến trình ngày {self.today:%d/%m/%Y}; "
@@ -111,85 +120,157 @@ class Situation:
         return calendars[self.tenant]
 
 
+def _place(org: Org, unit_id: int, award_code: str, today: date) -> tuple:
+    """The tenant, rule set, award, level names and units of an award's route from a unit."""
+    tenant = org.tenant(unit_id, today)
+    ruleset: RuleSet = default_catalogue().for_date(today, tenant)
+    award: Award = ruleset.award(award_code)
+    route = org.route_levels(ruleset, award, unit_id, today)
+    return tenant, ruleset, award, [org.level_name(name, unit) for name, unit in route], [u for _, u in route]
+
+
+def situations(
+    session: Session, nominations: list[Nomination], now: datetime, org: Org | None = None
+) -> list[Situation]:
+    """A batch's situations, its route and rules read once per unit and award."""
+    org, places = org or Org.of(session), {}
+    return [Situation(session, n, now, org, places) for n in nominations]
+
+
 # -------------------------------------------------------------------------------- guards
+# Each guard takes a batch's situations and refuses the batch at the first nomination that
+# fails it: what it reads from the database it reads once for the whole batch.
 
 
-def guard_dossier(sit: Situation) -> None:
-    missing = missing_documents(sit.session, sit.award, sit.nomination, sit.level_name, sit.ruleset)
-    if missing:
-        wording = [sit.ruleset.dossier_kind(k, sit.award) for k in missing]
-        labels = "; ".join(f"{w['label']} ({w['article']})" for w in wording)
-        raise GuardFailed("dossier_incomplete", f"Hồ sơ còn thiếu: {labels}", missing=missing)
+def guard_dossier(sits: list[Situation]) -> None:
+    missing = missing_many(sits[0].session, [(s.nomination, s.award, s.level_name, s.ruleset) for s in sits])
+    for sit in sits:
+        if found := missing[sit.nomination.id]:
+            wording = [sit.ruleset.dossier_kind(k, sit.award) for k in found]
+            labels = "; ".join(f"{w['label']} ({w['article']})" for w in wording)
+            raise GuardFailed("dossier_incomplete", f"Hồ sơ còn thiếu: {labels}", missing=found)
 
 
-def guard_eligible(sit: Situation) -> None:
+def guard_eligible(sits: list[Situation]) -> None:
     """The engine's verdict is stored on the nomination; a periodic nomination needs a pass,
     one resting on judgement goes to the council with the verdict beside it — once the route's
     prerequisites hold (Art. 22(1)(b)'s research still needs 22(1)(a)'s three titles)."""
-    n, year = sit.nomination, sit.campaign.year
-    result = verdict(sit.award, history_of(sit.session, year, n), year, sit.ruleset)
-    n.verdict = result.to_dict()
-    if n.basis == "periodic":
-        blocking = [] if result.eligible else [r for r in result.routes if not r.route.judgement]
-    else:
-        blocking = [r for r in result.routes if r.route.id == n.basis and r.passed is False]
-    if blocking:
-        failed = [rule for route in blocking for rule in route.rules if not rule.passed]
-        raise GuardFailed(
-            "ineligible",
-            f"Không đủ điều kiện {sit.award.name}: "
-            + "; ".join(f"{rule.label} ({rule.article})" for rule in failed),
-            articles=[rule.article for rule in failed],
+    histories = {}
+    for year in {s.campaign.year for s in sits}:
+        histories |= histories_of(
+            sits[0].session, year, [s.nomination for s in sits if s.campaign.year == year]
         )
+    for sit in sits:
+        n, year = sit.nomination, sit.campaign.year
+        result = verdict(sit.award, histories[subject_key(year, n)], year, sit.ruleset)
+        n.verdict = result.to_dict()
+        if n.basis == "periodic":
+            blocking = [] if result.eligible else [r for r in result.routes if not r.route.judgement]
+        else:
+            blocking = [r for r in result.routes if r.route.id == n.basis and r.passed is False]
+        if blocking:
+            failed = [rule for route in blocking for rule in route.rules if not rule.passed]
+            raise GuardFailed(
+                "ineligible",
+                f"Không đủ điều kiện {sit.award.name}: "
+                + "; ".join(f"{rule.label} ({rule.article})" for rule in failed),
+                articles=[rule.article for rule in failed],
+            )
 
 
-def guard_quota(sit: Situation) -> None:
-    quota = sit.award.quota
-    if quota is None:
+UNCOUNTED = FAILED | {S.DRAFT}  # states a quota does not count
+
+
+def guard_quota(sits: list[Situation]) -> None:
+    """An award's cap, where the catalogue or the tenant sets one (a share of the unit's pool, or a
+    count; the catalogue names its source). What the unit has taken and its pool are read once
+    per campaign, unit and award of the batch;
+    its own nominations count as they are admitted, in order, as they would one at a time."""
+    limited = [s for s in sits if s.award.quota is not None]
+    if not limited:
         return
-    n = sit.nomination
-    same = select(func.count()).where(
-        Nomination.campaign_id == n.campaign_id,
-        Nomination.unit_id == n.unit_id,
-        Nomination.award_code == n.award_code,
-        Nomination.id != n.id,
-        col(Nomination.state).not_in(FAILED | {S.DRAFT}),
-    )
-    taken = sit.session.exec(same).one()
-    pool = _quota_pool(sit, quota.of) if quota.of else 0
-    limit = quota.limit(pool)
-    if taken + 1 > limit:
-        raise GuardFailed(
-            "quota_exceeded",
-            f"Vượt tỷ lệ {sit.award.name} của đơn vị: tối đa {limit} "
-            f"(trên {pool} người đạt {quota.of}), đã có {taken}",
-            limit=limit,
-            taken=taken,
-        )
+    session = sits[0].session
+    taken = _taken(session, [s.nomination for s in limited])
+    pools = _quota_pools(session, limited)
+    for sit in sits:
+        n, quota = sit.nomination, sit.award.quota
+        counted = n.state not in UNCOUNTED
+        group = (n.campaign_id, n.unit_id, n.award_code)
+        if quota is not None:
+            pool = len(pools[n.campaign_id, n.unit_id, quota.of]) if quota.of else 0
+            limit, already = quota.limit(pool), taken[group] - counted
+            if already + 1 > limit:
+                raise GuardFailed(
+                    "quota_exceeded",
+                    f"Vượt tỷ lệ {sit.award.name} của đơn vị: tối đa {limit} "
+                    f"(trên {pool} người đạt {quota.of}), đã có {already}",
+                    limit=limit,
+                    taken=already,
+                )
+        taken[group] += not counted
+        if n.person_id is not None and group in pools:
+            pools[group].add(n.person_id)
 
 
-def _quota_pool(sit: Situation, code: str) -> int:
-    """People of the unit holding `code` for the year: in the history or nominated now."""
-    n, year = sit.nomination, sit.campaign.year
-    nominated = set(
-        sit.session.exec(
-            select(Nomination.person_id).where(
-                Nomination.campaign_id == n.campaign_id,
-                Nomination.unit_id == n.unit_id,
-                Nomination.award_code == code,
-                col(Nomination.state).not_in(FAILED | {S.DRAFT}),
-            )
+def _taken(session: Session, nominations: list[Nomination]) -> Counter:
+    """How many nominations each (campaign, unit, award) of these has in a counted state."""
+    found = Counter()
+    query = (
+        select(Nomination.campaign_id, Nomination.unit_id, Nomination.award_code, func.count())
+        .where(
+            col(Nomination.campaign_id).in_({n.campaign_id for n in nominations}),
+            col(Nomination.award_code).in_({n.award_code for n in nominations}),
+            col(Nomination.state).not_in(UNCOUNTED),
         )
+        .group_by(Nomination.campaign_id, Nomination.unit_id, Nomination.award_code)
     )
-    staff = staff_of(sit.session, n.unit_id, year)
-    held = set(
-        sit.session.exec(
-            select(AwardRecord.person_id).where(
-                AwardRecord.code == code, AwardRecord.year == year, AwardRecord.revoked.is_(False)
-            )
-        )
+    for units in chunks(sorted({n.unit_id for n in nominations})):
+        for campaign_id, unit_id, code, count in session.exec(
+            query.where(col(Nomination.unit_id).in_(units))
+        ):
+            found[campaign_id, unit_id, code] = count
+    return found
+
+
+def _quota_pools(session: Session, sits: list[Situation]) -> dict[tuple[int, int, str], set[int]]:
+    """Per (campaign, unit, code) a quota is a share of: the people of the unit holding the code
+    for the year, in the history or nominated now."""
+    wanted = {
+        (s.nomination.campaign_id, s.nomination.unit_id, s.award.quota.of) for s in sits if s.award.quota.of
+    }
+    pools = {key: set() for key in wanted}
+    if not wanted:
+        return pools
+    campaigns, units, codes = ({key[i] for key in wanted} for i in range(3))
+    nominated = select(
+        Nomination.campaign_id, Nomination.unit_id, Nomination.award_code, Nomination.person_id
+    ).where(
+        col(Nomination.campaign_id).in_(campaigns),
+        col(Nomination.award_code).in_(codes),
+        col(Nomination.person_id).is_not(None),
+        col(Nomination.state).not_in(UNCOUNTED),
     )
-    return len((nominated | held & staff) - {None})
+    for chunk in chunks(sorted(units)):
+        for key in session.exec(nominated.where(col(Nomination.unit_id).in_(chunk))):
+            pools.get(tuple(key[:3]), set()).add(key[3])
+    years = {s.nomination.campaign_id: s.campaign.year for s in sits}
+    for year in set(years.values()):
+        mine = {key for key in wanted if years[key[0]] == year}
+        held = holders_among_staff(session, {u for _, u, _ in mine}, year, {code for _, _, code in mine})
+        for key in mine:
+            pools[key] |= held[key[1:]]
+    return pools
+
+
+def each(guard: Callable[[Situation], None]) -> Callable[[list[Situation]], None]:
+    """A guard that reads no more than where each nomination stands, over a batch."""
+
+    def over(sits: list[Situation]) -> None:
+        for sit in sits:
+            guard(sit)
+
+    over.__name__ = guard.__name__
+    return over
 
 
 def guard_council(sit: Situation) -> None:
@@ -217,59 +298,76 @@ def guard_forwarding(sit: Situation) -> None:
         raise GuardFailed("deciding_level", f"Cấp này quyết định {sit.award.name}, không trình lên")
 
 
+def appraisals_holding(session: Session, nominations: list[Nomination]) -> dict[int, Submission]:
+    """The appraisal Tờ trình that holds each of these nominations at the level handling it."""
+    handling = {n.id: n.handling_unit_id for n in nominations}
+    query = (
+        select(SubmissionItem.nomination_id, Submission)
+        .join(Submission, col(SubmissionItem.submission_id) == Submission.id)
+        .where(Submission.kind == SubmissionKind.APPRAISAL)
+        .order_by(col(Submission.id))
+    )
+    found = {}
+    for chunk in chunks(sorted(handling)):
+        for nomination_id, submission in session.exec(
+            query.where(col(SubmissionItem.nomination_id).in_(chunk))
+        ):
+            if submission.to_unit_id == handling[nomination_id]:
+                found.setdefault(nomination_id, submission)
+    return found
+
+
 def appraisal_holding(session: Session, nomination: Nomination) -> Submission | None:
     """The appraisal Tờ trình that holds a nomination at the level handling it, if any."""
-    return session.exec(
-        select(Submission)
-        .join(SubmissionItem, col(SubmissionItem.submission_id) == Submission.id)
-        .where(
-            SubmissionItem.nomination_id == nomination.id,
-            Submission.kind == SubmissionKind.APPRAISAL,
-            Submission.to_unit_id == nomination.handling_unit_id,
-        )
-    ).first()
+    return appraisals_holding(session, [nomination]).get(nomination.id)
 
 
-def guard_appraising(sit: Situation) -> None:
+def guard_appraising(sits: list[Situation]) -> None:
     """A level that appraises, the body that appraises for its authority named, and the
     nomination not in an appraisal Tờ trình yet."""
-    if sit.appraisal is None:
-        raise GuardFailed("no_appraisal", f"Cấp {sit.level_name} không lập Tờ trình thẩm định")
-    if sit.appraiser is None:
-        handling = sit.org.unit(sit.nomination.handling_unit_id)
-        raise GuardFailed(
-            "no_appraiser",
-            f"Chưa xác định cơ quan thẩm định trình {handling.authority} ({sit.appraisal['article']})",
-        )
-    held = appraisal_holding(sit.session, sit.nomination)
-    if held is not None:
-        raise GuardFailed(  # someone put it there first: a conflict
-            "already_appraised",
-            f"Hồ sơ #{sit.nomination.id} đã có trong Tờ trình thẩm định #{held.id}",
-            status=409,
-            submission_id=held.id,
-        )
+    for sit in sits:
+        if sit.appraisal is None:
+            raise GuardFailed("no_appraisal", f"Cấp {sit.level_name} không lập Tờ trình thẩm định")
+        if sit.appraiser is None:
+            handling = sit.org.unit(sit.nomination.handling_unit_id)
+            raise GuardFailed(
+                "no_appraiser",
+                f"Chưa xác định cơ quan thẩm định trình {handling.authority} ({sit.appraisal['article']})",
+            )
+    holding = appraisals_holding(sits[0].session, [s.nomination for s in sits])
+    for sit in sits:
+        if (held := holding.get(sit.nomination.id)) is not None:
+            raise GuardFailed(  # someone put it there first: a conflict
+                "already_appraised",
+                f"Hồ sơ #{sit.nomination.id} đã có trong Tờ trình thẩm định #{held.id}",
+                status=409,
+                submission_id=held.id,
+            )
 
 
-def guard_appraised(sit: Situation) -> None:
+def guard_appraised(sits: list[Situation]) -> None:
     """Where the level appraises, the authority decides on the appraising body's Tờ trình,
     signed and numbered."""
-    if sit.appraisal is None:
-        return
-    held = appraisal_holding(sit.session, sit.nomination)
-    if held is None or held.number is None:
-        body = sit.appraiser.authority if sit.appraiser else "cơ quan thẩm định"
-        raise GuardFailed(
-            "not_appraised",
-            f"Hồ sơ #{sit.nomination.id} chưa có Tờ trình thẩm định của {body} đã ký, vào sổ "
-            f"({sit.appraisal['article']})",
-        )
+    appraising = [s for s in sits if s.appraisal is not None]
+    holding = appraisals_holding(sits[0].session, [s.nomination for s in appraising]) if appraising else {}
+    for sit in appraising:
+        held = holding.get(sit.nomination.id)
+        if held is None or held.number is None:
+            body = sit.appraiser.authority if sit.appraiser else "cơ quan thẩm định"
+            raise GuardFailed(
+                "not_appraised",
+                f"Hồ sơ #{sit.nomination.id} chưa có Tờ trình thẩm định của {body} đã ký, vào sổ "
+                f"({sit.appraisal['article']})",
+            )
 
 
-def guard_registered(sit: Situation) -> None:
+def guard_registered(sits: list[Situation]) -> None:
     """An emulation title for someone the unit did not register for it: refused where the tenant
     sets `block`; under `warn` the nomination goes on and shows the warning (models/registrations.py)."""
-    registrations.check(sit.session, sit.nomination, sit.campaign.year, sit.ruleset)
+    for year in {s.campaign.year for s in sits}:
+        registrations.check_many(
+            sits[0].session, [(s.nomination, s.ruleset) for s in sits if s.campaign.year == year], year
+        )
 
 
 GUARDS = {
@@ -277,10 +375,10 @@ GUARDS = {
     "registered": guard_registered,
     "eligible": guard_eligible,
     "quota": guard_quota,
-    "council": guard_council,
-    "reviewed": guard_reviewed,
-    "deciding": guard_deciding,
-    "forwarding": guard_forwarding,
+    "council": each(guard_council),
+    "reviewed": each(guard_reviewed),
+    "deciding": each(guard_deciding),
+    "forwarding": each(guard_forwarding),
     "appraising": guard_appraising,
     "appraised": guard_appraised,
 }

@@ -11,13 +11,12 @@ from models import audit
 from models.access import Actor
 from models.campaigns import Campaign
 from models.db import utcnow
-from models.dossier import missing_documents
+from models.dossier import missing_many
 from models.eligibility import verdict
 from models.eligibility.load import load_collectives, load_people
 from models.errors import NotFound
-from models.guards import Situation
+from models.guards import situations
 from models.nominations import Nomination, State, Submission, SubmissionItem
-from models.routing import Org
 
 
 def check_submission(
@@ -42,24 +41,24 @@ def check_submission(
     people = load_people(session, year, [n.person_id for n in waiting if n.person_id], explain=True)
     units = [n.collective_id for n in waiting if n.collective_id]
     collectives = load_collectives(session, year, units, explain=True) if units else {}
-    org, summary = Org.of(session), {"checked": [], "incomplete": [], "ineligible": []}
-    for n in waiting:
-        situation = Situation(session, n, now, org)
+    sits = situations(session, waiting, now)
+    missing = missing_many(session, [(s.nomination, s.award, s.level_name, s.ruleset) for s in sits])
+    summary = {"checked": [], "incomplete": [], "ineligible": []}
+    for sit in sits:
+        n = sit.nomination
         history = people[n.person_id] if n.person_id else collectives[n.collective_id]
-        result = verdict(situation.award, history, year, situation.ruleset)
-        missing = missing_documents(session, situation.award, n, situation.level_name, situation.ruleset)
+        result = verdict(sit.award, history, year, sit.ruleset)
         n.verdict = result.to_dict()
         n.intake = {
             "stage": n.stage_entered_at.isoformat(),
-            "missing": missing,
+            "missing": missing[n.id],
             "status": result.status,
             "failed": [article for _, article in result.failed_rules],
             "checked_at": now.isoformat(),
             "run": actor.flow_run_id,
         }
-        session.add(n)
         summary["checked"].append(n.id)
-        if missing:
+        if missing[n.id]:
             summary["incomplete"].append(n.id)
         if n.basis == "periodic" and not result.eligible:
             summary["ineligible"].append(n.id)

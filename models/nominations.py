@@ -1,15 +1,19 @@
 """Nominations, the Tờ trình batches that carry them, and their dossier documents."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Field, Session, SQLModel
 
 from models.db import enum_type, utcnow
 from models.history import ONE_SUBJECT
+from models.text import nfc
 
 
 class State(StrEnum):
@@ -124,6 +128,8 @@ class Nomination(SQLModel, table=True):
         # the lists and work queues (models/lists.py): a stage's queue in due order, a unit's own
         Index("ix_nomination_queue", "state", "handling_unit_id", "due_on"),
         Index("ix_nomination_unit", "unit_id", "state"),
+        # a unit's quota (models/guards.py): what it has taken of an award in a campaign, and its pool
+        Index("ix_nomination_quota", "campaign_id", "unit_id", "award_code", "state"),
     )
     __mapper_args__ = {"version_id_col": _version}
 
@@ -167,3 +173,56 @@ class DossierDocument(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     uploaded_by: int | None = Field(default=None, foreign_key="person.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+def inserted(session: Session, model: type[SQLModel], records: list[SQLModel]) -> list:
+    """New records written with one INSERT (insertmanyvalues) and returned as the session's
+    objects, ids and all: the ORM's flush would insert them one by one on SQLite, which cannot
+    say which returned row was which. So they come back in no particular order, and the caller
+    matches them by what it wrote. Their text is cleaned (NFC) as a flush would clean it."""
+    if not records:
+        return []
+    rows = [
+        {k: nfc(v) if isinstance(v, str) else v for k, v in r.model_dump(exclude={"id"}).items()}
+        for r in records
+    ]
+    return list(session.scalars(sa.insert(model).returning(model), rows))
+
+
+def write_changes(session: Session, records: list[SQLModel]) -> None:
+    """What changed on these versioned records written with one UPDATE per set of changed columns,
+    each row's version checked and moved on, as the ORM's flush would — which for a versioned
+    table writes row by row. A row not as it was read (a concurrent writer changed it first)
+    raises StaleDataError, as the flush would: the caller's transaction undoes the rest."""
+    groups: dict[tuple[str, ...], list[tuple[SQLModel, dict]]] = defaultdict(list)
+    for record in records:
+        state = sa.inspect(record)
+        changed = {a.key: a.value for a in state.attrs if a.history.has_changes()}
+        if changed:
+            groups[tuple(sorted(changed))].append((record, changed))
+    connection = session.connection()
+    for keys, group in groups.items():
+        mapper = sa.inspect(group[0][0]).mapper
+        table, version = mapper.local_table, mapper.version_id_col.key
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("_id"), table.c[version] == sa.bindparam("_seen"))
+            .values({k: sa.bindparam(f"_new_{k}", type_=table.c[k].type) for k in (*keys, version)})
+        )
+        params = [
+            {
+                "_id": r.id,
+                "_seen": getattr(r, version),
+                f"_new_{version}": getattr(r, version) + 1,
+                **{f"_new_{k}": nfc(v) if isinstance(v, str) else v for k, v in changed.items()},
+            }
+            for r, changed in group
+        ]
+        written = connection.execute(statement, params).rowcount
+        if written != len(params):
+            raise StaleDataError(
+                f"{table.name}: {len(params) - written} of {len(params)} rows changed meanwhile"
+            )
+        for record, changed in group:
+            for key, value in (*changed.items(), (version, getattr(record, version) + 1)):
+                set_committed_value(record, key, value)

@@ -20,7 +20,7 @@ from models.access import Actor
 from models.campaigns import BatchState, Campaign, CampaignKind, Registration, RegistrationBatch, rules_of
 from models.catalogue import RuleSet, UnknownAward
 from models.db import utcnow
-from models.eligibility.load import staff_of
+from models.eligibility.load import chunks, staff_of
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.history import AwardRecord
 from models.nominations import Nomination
@@ -316,10 +316,37 @@ def warning(session: Session, nomination: Nomination) -> str | None:
 def check(session: Session, nomination: Nomination, year: int, rules: RuleSet) -> str | None:
     """At submission: under `block` an unregistered nominee is refused; under `warn` the warning
     is returned for the secretariat and the council to see."""
-    found = problem(session, nomination, year, rules)
-    if found and mode(rules) == "block":
-        raise GuardFailed("not_registered", found, article=ARTICLE)
-    return found
+    if check_many(session, [(nomination, rules)], year):
+        return problem(session, nomination, year, rules)
+    return None
+
+
+def check_many(session: Session, batch: list[tuple[Nomination, RuleSet]], year: int) -> list[Nomination]:
+    """`check` for a batch of the year's nominations, each with its rule set: the approved
+    registrations of all their nominees read at once. Under `block` the first nominee not
+    registered is refused, with `problem`'s wording; under `warn` those not registered are
+    returned (the pages word their warning when they show it)."""
+    titles = [(n, rules) for n, rules in batch if needs_registration(rules, n.award_code)]
+    approved = set()
+    for column, kind in ((Registration.person_id, "p"), (Registration.collective_id, "c")):
+        subjects = sorted({n.person_id if kind == "p" else n.collective_id for n, _ in titles} - {None})
+        query = (
+            select(column, Registration.award_code)
+            .join(Campaign, col(Campaign.id) == Registration.campaign_id)
+            .join(RegistrationBatch, col(RegistrationBatch.id) == Registration.batch_id)
+            .where(Campaign.year == year, RegistrationBatch.state == BatchState.APPROVED)
+        )
+        for chunk in chunks(subjects):
+            approved.update((kind, *row) for row in session.exec(query.where(col(column).in_(chunk))))
+    unregistered = []
+    for n, rules in titles:
+        subject = ("p", n.person_id) if n.person_id else ("c", n.collective_id)
+        if (*subject, n.award_code) in approved:
+            continue
+        if mode(rules) == "block":
+            raise GuardFailed("not_registered", problem(session, n, year, rules), article=ARTICLE)
+        unregistered.append(n)
+    return unregistered
 
 
 # --------------------------------------------------------------------------------- rates

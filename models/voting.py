@@ -6,14 +6,19 @@ everyone who voted (present + written); "total_members" divides by the whole cou
 """
 
 import random
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from uuid import uuid4
 
-from sqlmodel import Session, func, select
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
 
 from models import audit, route, sight
 from models.access import Actor
 from models.campaigns import Campaign
-from models.catalogue import default_catalogue
+from models.catalogue import VoteRule, default_catalogue
 from models.councils import (
     Attendance,
     BallotCast,
@@ -30,10 +35,11 @@ from models.decide import next_number
 from models.errors import GuardFailed, InvalidInput, NotFound
 from models.guards import official_date, vietnam_today
 from models.nominations import Nomination
+from models.org import Person, Unit
 from models.route import COUNCIL_SESSION, Step
 from models.routing import Org
 from models.text import nfc
-from models.workflow import apply
+from models.workflow import apply_many
 
 MEETING_AHEAD_DAYS = 90  # a meeting may be convened this far ahead
 
@@ -115,13 +121,25 @@ def open_session(
 
 
 def add_to_agenda(session: Session, actor: Actor, session_id: int, nominations: list[Nomination]) -> None:
+    """Put accepted nominations on an open meeting's agenda, all or none: one step for the batch
+    and its items inserted together."""
     meeting, council, _ = _meeting(session, COUNCIL_SESSION["agenda"], actor, session_id)
-    org = Org.of(session)
     for n in nominations:
         if n.handling_unit_id != council.unit_id:
             raise InvalidInput(f"Hồ sơ #{n.id} không thuộc cấp của {council.name}")
-        apply(session, n, "schedule", actor, org=org)
-        session.add(SessionItem(session_id=meeting.id, nomination_id=n.id))
+    apply_many(session, nominations, "schedule", actor)
+    session.execute(
+        sa.insert(SessionItem), [{"session_id": meeting.id, "nomination_id": n.id} for n in nominations]
+    )
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A member's attendance at a meeting, as the secretariat records it."""
+
+    member_id: int
+    present: bool
+    written_opinion: bool = False
 
 
 def record_attendance(
@@ -133,37 +151,64 @@ def record_attendance(
     present: bool,
     written_opinion: bool = False,
 ) -> None:
+    record_attendances(session, actor, session_id, [Presence(member_id, present, written_opinion)])
+
+
+def record_attendances(session: Session, actor: Actor, session_id: int, marks: list[Presence]) -> None:
+    """The attendance of several members at once (a member recorded again is corrected), all or none."""
     step = COUNCIL_SESSION["attendance"]
-    _meeting(session, step, actor, session_id)
-    member = session.get(CouncilMember, member_id)
-    if member is None or member.council_id != session.get(CouncilSession, session_id).council_id:
-        raise InvalidInput(f"#{member_id} không phải ủy viên của Hội đồng họp phiên này", field="member_id")
-    if not member.active:
-        raise InvalidInput(f"#{member_id} không còn là ủy viên Hội đồng", field="member_id")
-    if present and written_opinion:
-        raise InvalidInput("Ý kiến bằng văn bản chỉ dành cho ủy viên vắng mặt", field="written_opinion")
-    session.merge(
-        Attendance(
-            session_id=session_id,
-            member_id=member_id,
-            present=present,
-            written_opinion=written_opinion,
+    meeting, _, _ = _meeting(session, step, actor, session_id)
+    ids = [m.member_id for m in marks]
+    members = {m.id: m for m in session.exec(select(CouncilMember).where(col(CouncilMember.id).in_(ids)))}
+    for mark in marks:
+        member = members.get(mark.member_id)
+        if member is None or member.council_id != meeting.council_id:
+            raise InvalidInput(
+                f"#{mark.member_id} không phải ủy viên của Hội đồng họp phiên này", field="member_id"
+            )
+        if not member.active:
+            raise InvalidInput(f"#{mark.member_id} không còn là ủy viên Hội đồng", field="member_id")
+        if mark.present and mark.written_opinion:
+            raise InvalidInput("Ý kiến bằng văn bản chỉ dành cho ủy viên vắng mặt", field="written_opinion")
+    rows = {
+        a.member_id: a
+        for a in session.exec(
+            select(Attendance).where(Attendance.session_id == session_id, col(Attendance.member_id).in_(ids))
         )
-    )
-    audit.record(
-        session,
-        actor,
-        step.action,
-        step.record,
-        session_id,
-        data={"member": member_id, "present": present, "written": written_opinion},
-    )
+    }
+    for mark in marks:  # in order: a member recorded twice keeps the last
+        row = rows.get(mark.member_id) or Attendance(session_id=session_id, member_id=mark.member_id)
+        row.present, row.written_opinion = mark.present, mark.written_opinion
+        rows[mark.member_id] = row
+        session.add(row)
+    changes = [
+        audit.Change(
+            step.action,
+            step.record,
+            session_id,
+            data={"member": m.member_id, "present": m.present, "written": m.written_opinion},
+        )
+        for m in marks
+    ]
+    audit.record_many(session, actor, changes)
 
 
-def _ballot_kind(session: Session, nomination: Nomination, today) -> str:
-    org = Org.of(session)
-    ruleset = default_catalogue().for_date(today, org.tenant(nomination.unit_id))
-    return ruleset.award(nomination.award_code).vote.ballot
+def _on_agenda(session_id: int) -> sa.ColumnElement[bool]:
+    items = select(SessionItem.nomination_id).where(SessionItem.session_id == session_id)
+    return col(Nomination.id).in_(items)
+
+
+def _vote_rules(session: Session, meeting: CouncilSession, nominations: Iterable) -> dict[int, VoteRule]:
+    """Each nomination's vote rule on the meeting's day, looked up once per tenant and award."""
+    org, today = Org.of(session), vietnam_today(meeting.held_at)
+    rules: dict[tuple[str | None, str], VoteRule] = {}
+    of_nomination = {}
+    for n in nominations:
+        key = (org.tenant(n.unit_id), n.award_code)
+        if key not in rules:
+            rules[key] = default_catalogue().for_date(today, key[0]).award(n.award_code).vote
+        of_nomination[n.id] = rules[key]
+    return of_nomination
 
 
 def guard_attending(session: Session, meeting: CouncilSession, member: CouncilMember) -> None:
@@ -191,29 +236,27 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
     for name in step.guards:
         GUARDS[name](session, meeting, member)
     attendance = session.get(Attendance, (meeting.id, member.id))
-    agenda = set(session.exec(select(SessionItem.nomination_id).where(SessionItem.session_id == session_id)))
-    if set(choices) != agenda:
+    agenda = select(Nomination.id, Nomination.unit_id, Nomination.award_code).where(_on_agenda(session_id))
+    rules = _vote_rules(session, meeting, session.exec(agenda))
+    if set(choices) != set(rules):
         raise InvalidInput(
-            f"Phiếu phải có ý kiến cho đúng các hồ sơ trong chương trình họp: {sorted(agenda)}",
+            f"Phiếu phải có ý kiến cho đúng các hồ sơ trong chương trình họp: {sorted(rules)}",
             field="choices",
         )
     written = not (attendance and attendance.present)
     session.add(BallotCast(session_id=session_id, member_id=member.id, written=written))
-    today = vietnam_today(meeting.held_at)
-    entries = []
-    for nomination_id, choice in choices.items():
-        nomination = session.get(Nomination, nomination_id)
-        open_ballot = _ballot_kind(session, nomination, today) == "open"
-        entries.append(
-            BallotEntry(
-                session_id=session_id,
-                nomination_id=nomination_id,
-                choice=Choice(choice),
-                member_id=member.id if open_ballot else None,
-            )
-        )
+    entries = [
+        {
+            "id": uuid4().hex,
+            "session_id": session_id,
+            "nomination_id": nomination_id,
+            "choice": Choice(choice),
+            "member_id": member.id if rules[nomination_id].ballot == "open" else None,
+        }
+        for nomination_id, choice in choices.items()
+    ]
     random.SystemRandom().shuffle(entries)
-    session.add_all(entries)
+    session.execute(sa.insert(BallotEntry), entries)
     audit.record(session, actor, step.action, step.record, session_id, data={"written": written})
 
 
@@ -264,43 +307,43 @@ def tally(
         .group_by(BallotEntry.nomination_id, BallotEntry.choice)
     ):
         counts.setdefault(nomination_id, {})[Choice(choice)] = count
-    org = Org.of(session)
-    today = vietnam_today(meeting.held_at)
-    results = []
-    items = session.exec(select(SessionItem.nomination_id).where(SessionItem.session_id == session_id)).all()
-    for nomination_id in sorted(items):
-        nomination = session.get(Nomination, nomination_id)
-        rule = (
-            default_catalogue()
-            .for_date(today, org.tenant(nomination.unit_id))
-            .award(nomination.award_code)
-            .vote
-        )
-        yes, no = (counts.get(nomination_id, {}).get(choice, 0) for choice in (Choice.YES, Choice.NO))
+    results, outcomes = [], {}
+    agenda = select(Nomination).where(_on_agenda(session_id)).order_by(col(Nomination.id))
+    nominations = session.exec(agenda).all()
+    rules = _vote_rules(session, meeting, nominations)
+    for nomination in nominations:
+        rule = rules[nomination.id]
+        yes, no = (counts.get(nomination.id, {}).get(choice, 0) for choice in (Choice.YES, Choice.NO))
         quorum_met, passed, base = rule.decide(members_total, present, issued + written, yes)
-        result = TallyResult(
-            session_id=session_id,
-            nomination_id=nomination_id,
-            members_total=members_total,
-            present=present,
-            ballots_issued=issued,
-            written=written,
-            valid=yes + no,
-            yes=yes,
-            no=no,
-            base=base,
-            threshold=rule.threshold_text,
-            quorum_met=quorum_met,
-            passed=passed,
+        results.append(
+            TallyResult(
+                session_id=session_id,
+                nomination_id=nomination.id,
+                members_total=members_total,
+                present=present,
+                ballots_issued=issued,
+                written=written,
+                valid=yes + no,
+                yes=yes,
+                no=no,
+                base=base,
+                threshold=rule.threshold_text,
+                quorum_met=quorum_met,
+                passed=passed,
+            )
         )
-        session.add(result)
-        results.append(result)
         share = f"{yes}/{base} phiếu đồng ý, ngưỡng {rule.threshold_text}"
         if passed:
-            apply(session, nomination, "recommend", actor, reason=share, now=now, org=org)
+            outcome = ("recommend", share)
         else:
             why = share if quorum_met else f"Không đủ số thành viên dự họp ({present}/{members_total})"
-            apply(session, nomination, "not_recommend", actor, reason=why, now=now, org=org)
+            outcome = ("not_recommend", why)
+        outcomes.setdefault(outcome, []).append(nomination)
+    if results:
+        session.execute(sa.insert(TallyResult), [r.model_dump() for r in results])
+    # one step per outcome and its wording: as many as the distinct tallies, not as the agenda
+    for (action, reason), group in outcomes.items():
+        apply_many(session, group, action, actor, reason=reason, now=now)
     # the council numbers its minutes in its own series (Decree 30/2020 App. I §II.3(a))
     meeting.number = next_number(session, council.unit_id, vietnam_today(meeting.closed_at).year, "BB")
     meeting.symbol, meeting.state = "BB-HĐTĐKT", step.target
@@ -314,3 +357,25 @@ def tally(
     }
     audit.record(session, actor, step.action, step.record, session_id, data=facts, at=now)
     return results
+
+
+def named_results(session: Session, session_id: int) -> list[sa.Row]:
+    """A tallied session's results with each nominee's name and nominating unit, in one query
+    (for the notices to the units)."""
+    collective = aliased(Unit)
+    query = (
+        select(
+            TallyResult.nomination_id,
+            TallyResult.passed,
+            TallyResult.yes,
+            TallyResult.base,
+            Nomination.unit_id,
+            func.coalesce(Person.full_name, collective.name).label("nominee"),
+        )
+        .join(Nomination, col(Nomination.id) == TallyResult.nomination_id)
+        .outerjoin(Person, col(Person.id) == Nomination.person_id)
+        .outerjoin(collective, col(collective.id) == Nomination.collective_id)
+        .where(TallyResult.session_id == session_id)
+        .order_by(col(TallyResult.nomination_id))
+    )
+    return list(session.exec(query))

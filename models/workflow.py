@@ -1,8 +1,11 @@
-"""A nomination's steps (the `nomination` table of models/route.py): `apply` takes one in the
-caller's transaction — it checks the actor, the version the caller saw, the state and the guards,
-moves the nomination, sets the stage's due date in working days and audits it. Making a draft,
-sending a unit's batch, and the Tờ trình that carries a batch up are here too."""
+"""A nomination's steps (the `nomination` table of models/route.py): `apply_many` takes a batch
+in the caller's transaction (`apply` is its one-item case) — it checks the actor, the version the
+caller saw, the state and the guards, each guard over the whole batch; moves the nominations,
+sets the stage's due date in working days and audits them, with set-based queries whatever the
+batch's size. Making drafts, sending a unit's batch, and the Tờ trình that carries a batch up
+are here too."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,10 +17,10 @@ from models.campaigns import Campaign
 from models.catalogue import UnknownAward, default_catalogue
 from models.db import utcnow
 from models.eligibility import SubjectMismatch
-from models.eligibility.load import histories_of, staff_of, subtree
+from models.eligibility.load import chunks, staff_of
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
-from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, vietnam_today
-from models.nominations import Nomination, Submission, SubmissionItem
+from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, situations, vietnam_today
+from models.nominations import Nomination, Submission, SubmissionItem, inserted, write_changes
 from models.org import Unit
 from models.route import NOMINATION, SUBMISSION, Step
 from models.routing import Org
@@ -28,27 +31,34 @@ def _snapshot(n: Nomination) -> dict:
     return {"state": n.state.value, "level": n.level, "unit": n.handling_unit_id}
 
 
-def _move(step: Step, sit: Situation, submission: Submission | None, decision_id: int | None) -> None:
-    n = sit.nomination
+def _move(step: Step, sits: list[Situation], submission: Submission | None, decision_id: int | None) -> None:
     if step.stays:
         return
-    if step.action in {"submit", "forward"}:
-        if submission is None:
-            raise InvalidInput(f"Bước '{step.label}' cần một Tờ trình (submission)")
-        n.submission_id = submission.id
-    if step.action == "forward":
-        n.level += 1
-        n.handling_unit_id = sit.units[n.level].id
-    if step.action == "return":
-        n.returns += 1
-    if decision_id is not None:
-        n.decision_id = decision_id
-    if step.action == "decline":  # off any draft decision it was on
-        n.decision_id = None
-    n.state = step.target
-    n.stage_entered_at = sit.now
-    stage = sit.ruleset.stages.get(step.target)
-    n.due_on = sit.calendar.add_working_days(sit.today, stage["days"]) if stage else None
+    if step.action in {"submit", "forward"} and submission is None:
+        raise InvalidInput(f"Bước '{step.label}' cần một Tờ trình (submission)")
+    due: dict[tuple[str | None, int], date] = {}  # the batch's stage ends the same day per calendar
+    for sit in sits:
+        n = sit.nomination
+        if step.action in {"submit", "forward"}:
+            n.submission_id = submission.id
+        if step.action == "forward":
+            n.level += 1
+            n.handling_unit_id = sit.units[n.level].id
+        if step.action == "return":
+            n.returns += 1
+        if decision_id is not None:
+            n.decision_id = decision_id
+        if step.action == "decline":  # off any draft decision it was on
+            n.decision_id = None
+        n.state = step.target
+        n.stage_entered_at = sit.now
+        stage = sit.ruleset.stages.get(step.target)
+        if stage is None:
+            n.due_on = None
+            continue
+        if (sit.tenant, stage["days"]) not in due:
+            due[sit.tenant, stage["days"]] = sit.calendar.add_working_days(sit.today, stage["days"])
+        n.due_on = due[sit.tenant, stage["days"]]
 
 
 def enter(
@@ -60,18 +70,35 @@ def enter(
     now: datetime,
     org: Org | None = None,
 ) -> Situation:
-    """Where the nomination stands, once the actor may take the step (checked before anything
-    about the case is told), the version they saw is the current one and its state allows it."""
-    sit = Situation(session, n, now, org)
-    unit_id = sit.unit_for(step.scope)
-    route.authorise(step, actor, unit_id, sit.org.units[unit_id].name)
-    if expected_version is not None and n.version != expected_version:
-        raise StaleVersion(
-            f"Hồ sơ #{n.id} đã được thay đổi (phiên bản {n.version}, bạn đang xem {expected_version})",
-            version=n.version,
-        )
-    route.leave(step, n.state, f"hồ sơ #{n.id}")
-    return sit
+    """Where the nomination stands, once the actor may take the step (`enter_many`)."""
+    seen = None if expected_version is None else {n.id: expected_version}
+    return enter_many(session, [n], step, actor, now, org, seen)[0]
+
+
+def enter_many(
+    session: Session,
+    nominations: list[Nomination],
+    step: Step,
+    actor: Actor,
+    now: datetime,
+    org: Org | None = None,
+    seen: dict[int, int] | None = None,
+) -> list[Situation]:
+    """Where each nomination stands, once the actor may take the step there (checked before
+    anything about the case is told), the version they saw (`seen`, by id) is the current one
+    and its state allows it."""
+    sits = situations(session, nominations, now, org)
+    for sit in sits:
+        n, unit_id = sit.nomination, sit.unit_for(step.scope)
+        route.authorise(step, actor, unit_id, sit.org.units[unit_id].name)
+        expected = (seen or {}).get(n.id)
+        if expected is not None and n.version != expected:
+            raise StaleVersion(
+                f"Hồ sơ #{n.id} đã được thay đổi (phiên bản {n.version}, bạn đang xem {expected})",
+                version=n.version,
+            )
+        route.leave(step, n.state, f"hồ sơ #{n.id}")
+    return sits
 
 
 def apply(
@@ -87,33 +114,21 @@ def apply(
     now: datetime | None = None,
     org: Org | None = None,
 ) -> Nomination:
-    step = route.step("nomination", action)
-    n, nomination_id = nomination, nomination.id  # the id stays readable after a failed flush
-    now = now or utcnow()
-    sit = enter(session, n, step, actor, expected_version, now, org)
-    reason = nfc(reason).strip()
-    if step.needs_reason and not reason:
-        raise InvalidInput(f"Bước '{step.label}' cần nêu lý do", field="reason")
-    before = _snapshot(n)
-    try:  # guards read the database, so a stale row can surface at any autoflush from here
-        for name in step.guards:
-            GUARDS[name](sit)
-        _move(step, sit, submission, decision_id)
-        session.add(n)
-        session.flush()
-    except StaleDataError:
-        raise StaleVersion(f"Hồ sơ #{nomination_id} vừa được người khác thay đổi; hãy tải lại") from None
-    audit.record(
+    """One nomination's step: `apply_many` with one item."""
+    seen = None if expected_version is None else {nomination.id: expected_version}
+    batch = apply_many(
         session,
-        actor,
+        [nomination],
         action,
-        "nomination",
-        nomination_id,
+        actor,
         reason=reason,
-        data={"from": before, "to": _snapshot(n), "due_on": n.due_on.isoformat() if n.due_on else None},
-        at=now,
+        submission=submission,
+        decision_id=decision_id,
+        now=now,
+        org=org,
+        seen=seen,
     )
-    return n
+    return batch[0]
 
 
 def apply_many(
@@ -124,20 +139,48 @@ def apply_many(
     *,
     reason: str = "",
     now: datetime | None = None,
+    submission: Submission | None = None,
+    decision_id: int | None = None,
+    org: Org | None = None,
+    seen: dict[int, int] | None = None,
 ) -> list[Nomination]:
-    """One step for a batch (the secretariat accepting what arrived), all or none; the
-    histories the guards read are loaded for the whole batch at once."""
+    """The step of the route for a batch (one nomination is a batch of one), all or none, in the
+    caller's transaction: the actor, the version they saw (`seen`, by id), the state and the
+    guards are checked, each guard over the whole batch; the nominations move, the stage's due
+    date set in working days, written in one flush; one audit write for the batch."""
     if not nominations:
         raise InvalidInput("Cần ít nhất một hồ sơ")
-    org = Org.of(session)
-    _read_histories(session, nominations)
-    return [apply(session, n, action, actor, reason=reason, now=now, org=org) for n in nominations]
-
-
-def _read_histories(session: Session, nominations: list[Nomination]) -> None:
-    for campaign_id in {n.campaign_id for n in nominations}:
-        year = session.get(Campaign, campaign_id).year
-        histories_of(session, year, [n for n in nominations if n.campaign_id == campaign_id])
+    ids = [n.id for n in nominations]  # readable after a failed flush
+    if len(set(ids)) < len(ids):
+        raise InvalidInput("Một hồ sơ được nêu hai lần trong cùng một bước")
+    step, now = route.step("nomination", action), now or utcnow()
+    sits = enter_many(session, nominations, step, actor, now, org, seen)
+    reason = nfc(reason).strip()
+    if step.needs_reason and not reason:
+        raise InvalidInput(f"Bước '{step.label}' cần nêu lý do", field="reason")
+    before = [_snapshot(n) for n in nominations]
+    try:  # a stale row surfaces when written: the caller's pending changes first, then the batch's
+        session.flush()
+        with session.no_autoflush:
+            for name in step.guards:
+                GUARDS[name](sits)
+            _move(step, sits, submission, decision_id)
+        write_changes(session, nominations)
+    except StaleDataError:
+        which = f"Hồ sơ #{ids[0]}" if len(ids) == 1 else f"Một trong {len(ids)} hồ sơ (#{ids[0]}, …)"
+        raise StaleVersion(f"{which} vừa được người khác thay đổi; hãy tải lại") from None
+    changes = [
+        audit.Change(
+            action,
+            "nomination",
+            n.id,
+            reason,
+            {"from": was, "to": _snapshot(n), "due_on": n.due_on.isoformat() if n.due_on else None},
+        )
+        for n, was in zip(nominations, before, strict=True)
+    ]
+    audit.record_many(session, actor, changes, at=now)
+    return nominations
 
 
 def admit(session: Session, step: Step, actor: Actor, nominations: list[Nomination], now: datetime) -> Org:
@@ -147,9 +190,9 @@ def admit(session: Session, step: Step, actor: Actor, nominations: list[Nominati
     route.authorise(step, actor, handling, org.units[handling].name)
     for n in nominations:
         route.leave(step, n.state, f"hồ sơ #{n.id}")
-        situation = Situation(session, n, now, org)
-        for name in step.guards:
-            GUARDS[name](situation)
+    sits = situations(session, nominations, now, org)
+    for name in step.guards:
+        GUARDS[name](sits)
     return org
 
 
@@ -164,11 +207,23 @@ def available_steps(session: Session, actor: Actor, nomination: Nomination) -> l
     for step in route.available(actor, candidates, nomination.state, sit.unit_for):
         try:
             for name in WHERE_GUARDS.intersection(step.guards):
-                GUARDS[name](sit)
+                GUARDS[name]([sit])
         except GuardFailed:
             continue
         offered.append(step)
     return offered
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One draft of `nominate_many`: a person or a collective of the unit, the award, the award
+    route it rests on, and what the unit wrote of the achievement."""
+
+    award_code: str
+    person_id: int | None = None
+    collective_id: int | None = None
+    basis: str = "periodic"
+    achievement: str = ""
 
 
 def admissible(
@@ -183,48 +238,107 @@ def admissible(
     now: datetime,
     other_than: int = 0,
 ) -> None:
-    """Refuse a nomination (a new one, or `other_than` edited) that the catalogue, the unit's staff
-    or the award's route rule out, or that repeats one of the campaign's."""
-    kind = "individual" if person_id is not None else "collective"
-    grassroots = org.units[unit_id]
-    ruleset = default_catalogue().for_date(vietnam_today(now), org.tenant(unit_id, vietnam_today(now)))
+    """Refuse a nomination (a new one, or `other_than` edited): `admissible_many` with one."""
+    subject = Subject(award_code, person_id, collective_id, basis)
+    admissible_many(session, org, campaign, unit_id, [subject], now, other_than)
+
+
+def admissible_many(
+    session: Session,
+    org: Org,
+    campaign: Campaign,
+    unit_id: int,
+    subjects: list[Subject],
+    now: datetime,
+    other_than: int = 0,
+) -> None:
+    """Refuse nominations by one unit that the catalogue, the unit's staff or the award's route
+    rule out, or that repeat one of the campaign's (or each other): the staff, the unit's tree
+    and the campaign's nominations of these subjects read once for all."""
+    today, grassroots = vietnam_today(now), org.units[unit_id]
+    ruleset = default_catalogue().for_date(today, org.tenant(unit_id, today))
+    people = any(s.person_id is not None for s in subjects)
+    awards, staff, tree = (
+        {},
+        staff_of(session, unit_id, campaign.year) if people else set(),
+        org.below({unit_id}),
+    )
+    for subject in subjects:
+        if (subject.person_id is None) == (subject.collective_id is None):
+            raise InvalidInput("Cần đúng một đối tượng: cá nhân (person_id) hoặc tập thể (collective_id)")
+        awards[subject.award_code] = _admissible_award(ruleset, subject)
+        if subject.person_id is not None and subject.person_id not in staff:
+            raise InvalidInput(
+                f"Người #{subject.person_id} không công tác tại {grassroots.name} năm {campaign.year}",
+                field="person_id",
+            )
+        if subject.collective_id is not None and subject.collective_id not in tree:
+            raise InvalidInput(
+                f"Tập thể #{subject.collective_id} không thuộc {grassroots.name}", field="collective_id"
+            )
+    held, seen = _nominated(session, campaign, subjects, other_than), set()
+    for subject in subjects:
+        key, name = _key(subject), awards[subject.award_code].name
+        if key in held:
+            raise InvalidInput(f"Đối tượng này đã có đề nghị {name} (#{held[key]}) trong đợt này")
+        if key in seen:
+            raise InvalidInput(f"Một đối tượng được đề nghị {name} hai lần trong cùng danh sách")
+        seen.add(key)
+    for award in awards.values():
+        org.route_units(ruleset, award, unit_id, today)  # refused now if it cannot be followed
+
+
+def _admissible_award(ruleset, subject: Subject):
+    """The subject's award, if the catalogue has it for this kind of subject on this basis."""
+    kind = "individual" if subject.person_id is not None else "collective"
     try:
-        award = ruleset.award(award_code)
+        award = ruleset.award(subject.award_code)
     except UnknownAward as error:
         raise InvalidInput(str(error), field="award_code") from None
     if kind not in award.subjects:
         raise InvalidInput(str(SubjectMismatch(award, kind)), field="award_code")
     judgement_routes = {r.id for r in award.routes_for(kind) if r.judgement}
-    if basis != "periodic" and basis not in judgement_routes:
+    if subject.basis != "periodic" and subject.basis not in judgement_routes:
         raise InvalidInput(
             f"Căn cứ đề nghị phải là 'periodic' hoặc một trong {sorted(judgement_routes)}",
             field="basis",
         )
-    if basis == "periodic" and not any(not r.judgement for r in award.routes_for(kind)):
+    if subject.basis == "periodic" and not any(not r.judgement for r in award.routes_for(kind)):
         raise InvalidInput(
             f"{award.name} chỉ xét theo thành tích; chọn một trong {sorted(judgement_routes)}",
             field="basis",
         )
-    if person_id is not None and person_id not in staff_of(session, unit_id, campaign.year):
-        raise InvalidInput(
-            f"Người #{person_id} không công tác tại {grassroots.name} năm {campaign.year}",
-            field="person_id",
+    return award
+
+
+def _nominated(
+    session: Session, campaign: Campaign, subjects: list[Subject], other_than: int
+) -> dict[tuple, int]:
+    """The campaign's live nominations of these subjects, by (award, person, collective): read by
+    subject alone, each subject's few nominations of any year, so the subject's index serves
+    (with the campaign in the query the planner reads the campaign's whole award instead)."""
+    found = {}
+    codes = {s.award_code for s in subjects}
+    for column in (Nomination.person_id, Nomination.collective_id):
+        ids = sorted({getattr(s, column.key) for s in subjects} - {None})
+        query = select(
+            Nomination.award_code,
+            Nomination.person_id,
+            Nomination.collective_id,
+            Nomination.id,
+            Nomination.campaign_id,
+            Nomination.state,
         )
-    if collective_id is not None and collective_id not in subtree(session, unit_id):
-        raise InvalidInput(f"Tập thể #{collective_id} không thuộc {grassroots.name}", field="collective_id")
-    duplicate = session.exec(
-        select(Nomination.id).where(
-            Nomination.campaign_id == campaign.id,
-            Nomination.award_code == award_code,
-            Nomination.person_id == person_id,
-            Nomination.collective_id == collective_id,
-            col(Nomination.state).not_in(FAILED),
-            Nomination.id != other_than,
-        )
-    ).first()
-    if duplicate:
-        raise InvalidInput(f"Đối tượng này đã có đề nghị {award.name} (#{duplicate}) trong đợt này")
-    org.route_units(ruleset, award, unit_id, vietnam_today(now))  # refused now if it cannot be followed
+        for chunk in chunks(ids):
+            for *key, nomination_id, campaign_id, state in session.exec(query.where(col(column).in_(chunk))):
+                live = campaign_id == campaign.id and state not in FAILED and nomination_id != other_than
+                if live and key[0] in codes:
+                    found[tuple(key)] = nomination_id
+    return found
+
+
+def _key(subject: Subject | Nomination) -> tuple:
+    return subject.award_code, subject.person_id, subject.collective_id
 
 
 def nominate(
@@ -242,30 +356,50 @@ def nominate(
     org: Org | None = None,
 ) -> Nomination:
     """A draft nomination of one subject for one award by its grassroots unit."""
-    if (person_id is None) == (collective_id is None):
-        raise InvalidInput("Cần đúng một đối tượng: cá nhân (person_id) hoặc tập thể (collective_id)")
+    subject = Subject(award_code, person_id, collective_id, basis, achievement)
+    return nominate_many(session, actor, campaign, unit_id, [subject], now=now, org=org)[0]
+
+
+def nominate_many(
+    session: Session,
+    actor: Actor,
+    campaign: Campaign,
+    unit_id: int,
+    subjects: list[Subject],
+    *,
+    now: datetime | None = None,
+    org: Org | None = None,
+) -> list[Nomination]:
+    """Draft nominations of many subjects by their grassroots unit, all or none: checked together
+    (`admissible_many`), inserted together, audited with one write."""
+    if not subjects:
+        raise InvalidInput("Cần ít nhất một đối tượng")
     now, org = now or utcnow(), org or Org.of(session)
     grassroots = org.grassroots(unit_id)
     if grassroots is None or grassroots.id != unit_id:
         raise InvalidInput("Đề nghị phải do đơn vị cơ sở lập (Law 06/2022 Art. 83(1))", field="unit_id")
     route.authorise(NOMINATION["nominate"], actor, unit_id, grassroots.name)
-    admissible(session, org, campaign, award_code, basis, unit_id, person_id, collective_id, now)
-    nomination = Nomination(
-        campaign_id=campaign.id,
-        award_code=award_code,
-        person_id=person_id,
-        collective_id=collective_id,
-        unit_id=unit_id,
-        basis=basis,
-        achievement=nfc(achievement).strip(),
-        handling_unit_id=unit_id,
-        created_by=actor.person_id,
-        stage_entered_at=now,
-    )
-    session.add(nomination)
-    session.flush()
-    audit.record(session, actor, "nominate", "nomination", nomination.id, data=_snapshot(nomination), at=now)
-    return nomination
+    admissible_many(session, org, campaign, unit_id, subjects, now)
+    drafts = [
+        Nomination(
+            campaign_id=campaign.id,
+            award_code=s.award_code,
+            person_id=s.person_id,
+            collective_id=s.collective_id,
+            unit_id=unit_id,
+            basis=s.basis,
+            achievement=nfc(s.achievement).strip(),
+            handling_unit_id=unit_id,
+            created_by=actor.person_id,
+            stage_entered_at=now,
+        )
+        for s in subjects
+    ]
+    made = {_key(n): n for n in inserted(session, Nomination, drafts)}
+    drafts = [made[_key(s)] for s in subjects]
+    changes = [audit.Change("nominate", "nomination", n.id, data=_snapshot(n)) for n in drafts]
+    audit.record_many(session, actor, changes, at=now)
+    return drafts
 
 
 def _route(session: Session, nominations: list[Nomination], now: datetime) -> list[Unit]:
@@ -308,10 +442,7 @@ def submit(
     now = now or utcnow()
     units = _route(session, nominations, now)
     submission = new_submission(session, actor, nominations, units[0], 0)
-    org = Org.of(session)
-    _read_histories(session, nominations)
-    for n in nominations:
-        apply(session, n, "submit", actor, submission=submission, now=now, org=org)
+    apply_many(session, nominations, "submit", actor, submission=submission, now=now)
     audit.record(
         session,
         actor,
@@ -368,10 +499,13 @@ def forward(
     route.authorise(step, actor, submission.from_unit_id, org.units[submission.from_unit_id].name)
     if not route.leave(step, submission.state, f"Tờ trình #{submission_id}", once=True):
         return []  # carried up already
-    items = session.exec(
-        select(SubmissionItem.nomination_id).where(SubmissionItem.submission_id == submission_id)
+    carried = (
+        select(Nomination)
+        .join(SubmissionItem, col(SubmissionItem.nomination_id) == Nomination.id)
+        .where(SubmissionItem.submission_id == submission_id)
+        .order_by(col(Nomination.id))
     )
-    nominations = [session.get(Nomination, i) for i in sorted(items)]
+    nominations = session.exec(carried).all()
     waiting = [
         n
         for n in nominations
@@ -379,8 +513,9 @@ def forward(
         and n.level == submission.level - 1
         and n.handling_unit_id == submission.from_unit_id
     ]
+    if waiting:
+        apply_many(session, waiting, "forward", actor, submission=submission, now=now, org=org)
     for n in waiting:
-        apply(session, n, "forward", actor, submission=submission, now=now, org=org)
         if n.handling_unit_id != submission.to_unit_id:
             raise InvalidInput(f"Hồ sơ #{n.id} được trình tới cấp khác; tách thành Tờ trình riêng")
     return waiting

@@ -257,17 +257,16 @@ def test_a_failed_flow_leaves_every_nomination_where_it_was_and_tells_the_secret
     before = snapshot(app_db)
     from models import voting
 
-    real, moved = voting.apply, []
+    real, moved = voting.apply_many, []
 
-    def breaks_on_the_second(*args, **kwargs):
-        if moved:
-            raise ValueError("phiếu bầu không đọc được")
-        moved.append(real(*args, **kwargs))
+    def breaks_once_they_moved(*args, **kwargs):
+        moved.extend(real(*args, **kwargs))
+        raise ValueError("phiếu bầu không đọc được")
 
-    monkeypatch.setattr(voting, "apply", breaks_on_the_second)
+    monkeypatch.setattr(voting, "apply_many", breaks_once_they_moved)
     with pytest.raises(ValueError, match="phiếu bầu không đọc được"):
         council_session_flow(meeting_id)
-    assert moved  # the first nomination had moved inside the transaction the failure rolled back
+    assert moved  # the nominations had moved inside the transaction the failure rolled back
     with Session(app_db) as session:
         assert {n.state for n in session.exec(select(Nomination))} == {State.ON_AGENDA}
         assert session.get(CouncilSession, meeting_id).state is SessionState.CLOSED

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.clusters import Cluster, ClusterLead
 from models.db import transaction_cache
@@ -28,14 +28,19 @@ def _bit_expr(year_col, base: int):
     return sa.literal(1, sa.BigInteger).op("<<")(offset)
 
 
+def chunks(ids: list) -> Iterator[list]:
+    """`ids` in lists short enough for one IN (...)."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 def _filtered(query, column, ids: Ids) -> Iterator:
     """Run `query` for all subjects, a subquery of ids, or a list of ids in chunks."""
     if ids is None or isinstance(ids, sa.Select):
         yield query if ids is None else query.where(column.in_(ids))
         return
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield query.where(column.in_(ids[start : start + CHUNK]))
+    for chunk in chunks(list(ids)):
+        yield query.where(column.in_(chunk))
 
 
 def _rows(session: Session, query, column, ids: Ids):
@@ -159,16 +164,24 @@ def load_people(
     return histories
 
 
-def subtree(session: Session, unit_id: int) -> set[int]:
+def subtrees(session: Session, unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Each unit with every unit under it, from one read of the tree."""
     children = defaultdict(list)
     for uid, parent in session.exec(select(Unit.id, Unit.parent_id)):
         children[parent].append(uid)
-    found, todo = set(), [unit_id]
-    while todo:
-        uid = todo.pop()
-        found.add(uid)
-        todo.extend(children[uid])
-    return found
+    trees = {}
+    for unit_id in unit_ids:
+        found, todo = set(), [unit_id]
+        while todo:
+            uid = todo.pop()
+            found.add(uid)
+            todo.extend(children[uid])
+        trees[unit_id] = found
+    return trees
+
+
+def subtree(session: Session, unit_id: int) -> set[int]:
+    return subtrees(session, [unit_id])[unit_id]
 
 
 def members_in(session: Session, unit_ids: Iterable[int], year: int) -> dict[int, set[int]]:
@@ -193,7 +206,7 @@ def load_collectives(
     merged_into = _merged_into(session, unit_ids, year)
     lineage = [*unit_ids, *(u for found in merged_into.values() for u in found if u not in unit_ids)]
     histories = _load(session, "collective", lineage, year, explain)
-    trees = {uid: subtree(session, uid) for uid in unit_ids}
+    trees = subtrees(session, unit_ids)
     posted = members_in(session, set().union(*trees.values()), year) if trees else {}
     members_of = {uid: set().union(*(posted.get(u, set()) for u in tree)) for uid, tree in trees.items()}
     people = load_people(session, year, sorted(set().union(*members_of.values())), explain=explain)
@@ -261,26 +274,72 @@ def histories_of(session: Session, year: int, subjects: Iterable) -> dict[tuple[
     return cache
 
 
+def subject_key(year: int, subject) -> tuple[int, str, int]:
+    """Where `histories_of` keeps the history of a nomination's (or any record's with person_id /
+    collective_id) subject."""
+    return (year, "p", subject.person_id) if subject.person_id else (year, "c", subject.collective_id)
+
+
 def history_of(session: Session, year: int, subject) -> History:
-    """One nomination's (or any record with person_id / collective_id) subject's history."""
-    cache = histories_of(session, year, [subject])
-    return cache[(year, "p", subject.person_id) if subject.person_id else (year, "c", subject.collective_id)]
+    """One nomination's subject's history."""
+    return histories_of(session, year, [subject])[subject_key(year, subject)]
+
+
+def staff_of_many(session: Session, unit_ids: Iterable[int], year: int) -> dict[int, set[int]]:
+    """Everyone posted in each unit or its sub-units during the year; read once per transaction,
+    the units not read yet together."""
+    if _pending(session, (Membership, Unit)):  # what it reads, written first
+        session.flush()
+    cache, unit_ids = transaction_cache(session).setdefault("staff", {}), list(unit_ids)
+    unread = sorted({u for u in unit_ids if (u, year) not in cache})
+    if unread:
+        trees = subtrees(session, unread)
+        posted = members_in(session, set().union(*trees.values()), year)
+        for unit_id, tree in trees.items():
+            cache[unit_id, year] = set().union(*(posted.get(u, set()) for u in tree))
+    return {u: cache[u, year] for u in unit_ids}
 
 
 def staff_of(session: Session, unit_id: int, year: int) -> set[int]:
-    """Everyone posted in the unit or its sub-units during the year; read once per transaction."""
-    if session.new or session.dirty or session.deleted:
+    return staff_of_many(session, [unit_id], year)[unit_id]
+
+
+def holders_among_staff(
+    session: Session, unit_ids: Iterable[int], year: int, codes: Iterable[str]
+) -> dict[tuple[int, str], set[int]]:
+    """Per unit and award code, who of the unit's staff (`staff_of_many`) holds the award for the
+    year in their history (a quota's pool): read once per transaction, what was not read yet
+    together, and read again once an award or a posting changes."""
+    if _pending(session, (AwardRecord, Membership, Unit)):
         session.flush()
-    cache = transaction_cache(session).setdefault("staff", {})
-    if (unit_id, year) not in cache:
-        cache[unit_id, year] = set().union(*members_in(session, subtree(session, unit_id), year).values())
-    return cache[unit_id, year]
+    cache, unit_ids, codes = transaction_cache(session).setdefault("holders", {}), set(unit_ids), set(codes)
+    unread = {(u, c) for u in unit_ids for c in codes if (u, year, c) not in cache}
+    if unread:
+        staff = staff_of_many(session, {u for u, _ in unread}, year)
+        query = select(AwardRecord.code, AwardRecord.person_id).where(
+            col(AwardRecord.code).in_(sorted({c for _, c in unread})),
+            AwardRecord.year == year,
+            AwardRecord.revoked.is_(False),
+        )
+        held = defaultdict(set)
+        for chunk in chunks(sorted(set().union(*staff.values()))):
+            for code, person_id in session.exec(query.where(col(AwardRecord.person_id).in_(chunk))):
+                held[code].add(person_id)
+        for unit_id, code in unread:
+            cache[unit_id, year, code] = held[code] & staff[unit_id]
+    return {(u, c): cache[u, year, c] for u in unit_ids for c in codes}
+
+
+def _pending(session: Session, tables: tuple[type, ...]) -> bool:
+    """A change to one of these tables waits to be flushed: what was read of them is stale."""
+    return any(isinstance(o, tables) for o in (*session.new, *session.dirty, *session.deleted))
 
 
 @sa.event.listens_for(Session, "before_flush")
 def _histories_changed(session: Session, _context, _instances) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(o, HISTORY_TABLES) for o in changed):
+    if _pending(session, HISTORY_TABLES):
         transaction_cache(session).pop("histories", None)
-    if any(isinstance(o, Membership | Unit) for o in changed):
+    if _pending(session, (Membership, Unit)):
         transaction_cache(session).pop("staff", None)
+    if _pending(session, (AwardRecord, Membership, Unit)):
+        transaction_cache(session).pop("holders", None)
