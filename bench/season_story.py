@@ -3,10 +3,7 @@ people do — nominate with their dossier files, submit, accept, vote, sign — 
 stage's actions are committed, that stage's flow runs (intake, council_session, decision,
 forward, appraisal, sweep), every document with them. The stages go level by level, all units
 at once: the grassroots titles, then the proposals upward, the province's intake, council,
-appraisal and decisions, the central level's, and the deadline sweep.
-
-Where a step has no batch form yet (`nominate`, `attach`) its loop is in one place here
-(`nominate_many`, `attach_many`), to be replaced by the batch form where it lands."""
+appraisal and decisions, the central level's, and the deadline sweep."""
 
 import io
 import random
@@ -36,15 +33,22 @@ from models.campaigns import Campaign
 from models.catalogue import default_catalogue
 from models.councils import Choice, CouncilMember
 from models.decide import draft_decision, sign
-from models.dossier import attach
+from models.dossier import Paper, attach, attach_many
 from models.eligibility import check_many
 from models.eligibility.load import load_people
 from models.errors import GuardFailed
 from models.nominations import Nomination, State
 from models.org import Person
 from models.route import WAITING
-from models.voting import add_to_agenda, cast_ballot, close_session, open_session, record_attendance
-from models.workflow import apply, apply_many, nominate, propose_upward, submit
+from models.voting import (
+    Presence,
+    add_to_agenda,
+    cast_ballot,
+    close_session,
+    open_session,
+    record_attendances,
+)
+from models.workflow import Subject, apply, apply_many, nominate_many, propose_upward, submit
 
 UNIT_TITLES = ("LDTT", "CSTDCS")  # decided by the grassroots unit's head (Law 06/2022 Art. 80)
 # proposed upward, with the share of the eligible a unit proposes; one higher award a person
@@ -162,27 +166,32 @@ class Season:
             if not plan:
                 return None
             officer = self.actor(session, g.officer)
-            made = nominate_many(session, officer, session.get(Campaign, self.p.campaign), g.id, plan, day)
+            campaign = session.get(Campaign, self.p.campaign)
+            achievement = f"đã có thành tích xuất sắc trong phong trào thi đua năm {campaign.year}"
+            subjects = [Subject(award, person_id=person, achievement=achievement) for award, person in plan]
+            made = nominate_many(session, officer, campaign, g.id, subjects, now=at(day))
             names = dict(
                 session.exec(select(Person.id, Person.full_name).where(col(Person.id).in_(g.staff))).all()
             )
-            attach_many(session, officer, self.dossiers(made, names, day), day)
+            attach_many(session, officer, self.dossiers(made, names, day), ruleset=rules(day))
             return submit(session, officer, made, now=at(day, 10)).id
 
-    def dossiers(
-        self, made: list[Nomination], names: dict[int, str], day: date
-    ) -> list[tuple[str, Nomination, bytes]]:
+    def dossiers(self, made: list[Nomination], names: dict[int, str], day: date) -> list[Paper]:
         """Each nominee's report (Báo cáo thành tích), and the initiatives' attestation where the
         award asks for it: always, or when the nominee has initiatives (Law 06/2022 Art. 84(1))."""
         files = []
         for n in made:
+            report = paper("BÁO CÁO THÀNH TÍCH", names[n.person_id], n.award_code)
             files.append(
-                ("bao_cao_thanh_tich", n, paper("BÁO CÁO THÀNH TÍCH", names[n.person_id], n.award_code))
+                Paper("bao_cao_thanh_tich", f"bao_cao_{n.id}.docx", DOCX, report, nomination_id=n.id)
             )
             listed = rules(day).award(n.award_code).dossier
             item = next((i for i in listed if i.kind == "xac_nhan_sang_kien"), None)
             if item is not None and (not item.when or n.person_id in self.p.initiatives):
-                files.append(("xac_nhan_sang_kien", n, paper("XÁC NHẬN SÁNG KIẾN", names[n.person_id])))
+                attested = paper("XÁC NHẬN SÁNG KIẾN", names[n.person_id])
+                files.append(
+                    Paper("xac_nhan_sang_kien", f"sang_kien_{n.id}.docx", DOCX, attested, nomination_id=n.id)
+                )
         return files
 
     def accept(self, secretariat: int, ids: list[int], day: date) -> list[int]:
@@ -232,11 +241,9 @@ class Season:
                 campaign_id=self.p.campaign,
             )
             add_to_agenda(session, clerk, meeting.id, [session.get(Nomination, i) for i in ids])
-            for m in members:
-                present = m is not members[-1]
-                record_attendance(
-                    session, clerk, meeting.id, m.id, present=present, written_opinion=not present
-                )
+            absent = members[-1]  # writes in instead
+            marks = [Presence(m.id, m is not absent, written_opinion=m is absent) for m in members]
+            record_attendances(session, clerk, meeting.id, marks)
             against = {i for i in ids if self.rng.random() < AGAINST}
             for k, m in enumerate(members):
                 choices = {i: Choice.NO if i in against and k > 0 else Choice.YES for i in ids}
@@ -386,34 +393,3 @@ class Season:
 
 def rules(day: date):
     return default_catalogue().for_date(day, PROVINCE)
-
-
-def nominate_many(
-    session: Session, officer: Actor, campaign: Campaign, unit: int, plan: list[tuple[str, int]], day: date
-) -> list[Nomination]:
-    """Draft nominations, one (award, person) at a time: `workflow.nominate_many` at merge."""
-    achievement = f"đã có thành tích xuất sắc trong phong trào thi đua năm {campaign.year}"
-    return [
-        nominate(
-            session,
-            officer,
-            campaign,
-            award,
-            unit_id=unit,
-            person_id=person,
-            achievement=achievement,
-            now=at(day),
-        )
-        for award, person in plan
-    ]
-
-
-def attach_many(
-    session: Session, officer: Actor, files: list[tuple[str, Nomination, bytes]], day: date
-) -> None:
-    """Upload the dossier files, one at a time: `dossier.attach_many` at merge."""
-    ruleset = rules(day)
-    for kind, n, content in files:
-        attach(
-            session, officer, kind, f"{kind}_{n.id}.docx", DOCX, content, ruleset=ruleset, nomination_id=n.id
-        )
