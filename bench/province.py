@@ -142,10 +142,12 @@ class Builder:
                 break
             if level in (RatingLevel.HTXS, RatingLevel.HTT):  # Law 06/2022 Art. 24(1)(a)
                 self.award(person, h, year, "LDTT")
-                # Art. 23(2): excellent, or an initiative recognised this year; a unit proposes half
+                # Art. 23(2): excellent, or an initiative recognised this year; about half are proposed
                 if (level is RatingLevel.HTXS or initiative) and self.rng.random() < 0.55:
                     self.award(person, h, year, "CSTDCS")
-            if h.held(["CSTDCS"]) and self.rng.random() < 0.5:  # the engine judges the rarer ones
+            # the engine judges the rarer ones, in half the years of a fighter (a verdict costs; an
+            # award not given is always lawful)
+            if h.held(["CSTDCS"]) and self.rng.random() < 0.5:
                 for code, odds in HIGHER.items():
                     award = self.ruleset.award(code)
                     eligible = verdict(award, h, year, self.ruleset, explain=False).eligible
