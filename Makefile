@@ -37,13 +37,18 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# LOAD_DATABASE_URL: also run bench/load.py on this PostgreSQL database (which it wipes)
+# What each measures, how long it takes and its latest figures: BENCHMARKS.md.
+# LOAD_DATABASE_URL: also run bench/load.py on this PostgreSQL database (which it wipes);
+# SEASON_SIZES and SEASON_MODES: bench/season.py's (add distributed to the modes for the cluster).
+SEASON_SIZES ?= 1000,10000
+SEASON_MODES ?= direct,embedded
 bench: $(STAMP)
 	$(PY) bench/eligibility.py
 	$(PY) bench/documents.py
 	$(PY) bench/orchestration.py
 	$(PY) bench/load.py
 	$(if $(LOAD_DATABASE_URL),$(PY) bench/load.py --database-url $(LOAD_DATABASE_URL))
+	$(PY) bench/season.py --sizes $(SEASON_SIZES) --modes $(SEASON_MODES)
 
 # Rebuild the default Word templates from document_templates/authoring.py.
 templates: $(STAMP)
