@@ -37,7 +37,7 @@ from models.dossier import Paper, attach, attach_many
 from models.eligibility import check_many
 from models.eligibility.load import load_people
 from models.errors import GuardFailed
-from models.nominations import Nomination, State
+from models.nominations import Nomination, State, by_ids
 from models.org import Person
 from models.route import WAITING
 from models.voting import (
@@ -201,7 +201,7 @@ class Season:
             return []
         with unit_of_work() as session:
             actor = self.actor(session, secretariat)
-            nominations = [session.get(Nomination, i) for i in ids]
+            nominations = by_ids(session, ids)
             try:
                 with session.begin_nested():
                     apply_many(session, nominations, "accept", actor, now=at(day))
@@ -240,7 +240,7 @@ class Season:
                 secretary_id=members[1].person_id,
                 campaign_id=self.p.campaign,
             )
-            add_to_agenda(session, clerk, meeting.id, [session.get(Nomination, i) for i in ids])
+            add_to_agenda(session, clerk, meeting.id, by_ids(session, ids))
             absent = members[-1]  # writes in instead
             marks = [Presence(m.id, m is not absent, written_opinion=m is absent) for m in members]
             record_attendances(session, clerk, meeting.id, marks)
@@ -255,7 +255,7 @@ class Season:
         """The secretariat drafts one decision per award for what waits for it — the council's
         recommendations, or what was accepted where the level holds no council; the head signs."""
         with unit_of_work() as session:
-            recommended = [n for n in (session.get(Nomination, i) for i in ids) if n.state in WAITING]
+            recommended = [n for n in by_ids(session, ids) if n.state in WAITING]
             made = []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
@@ -269,7 +269,7 @@ class Season:
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
         with unit_of_work() as session:
             recommended = [
-                n for n in (session.get(Nomination, i) for i in ids) if n.state is State.RECOMMENDED
+                n for n in by_ids(session, ids) if n.state is State.RECOMMENDED
             ]
             head, made = self.actor(session, authority), []
             for award in sorted({n.award_code for n in recommended}):
@@ -290,7 +290,7 @@ class Season:
             draft = appraise(
                 session,
                 self.actor(session, secretariat),
-                [session.get(Nomination, i) for i in ids],
+                by_ids(session, ids),
                 now=at(day),
             )
             sign_appraisal(session, self.actor(session, head), draft.id, signed_on=day, now=at(day, 15))

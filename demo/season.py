@@ -39,7 +39,7 @@ from models.eligibility import check, check_many
 from models.eligibility.load import load_collectives, load_people
 from models.errors import GuardFailed
 from models.history import Initiative, Rating, RatingLevel
-from models.nominations import Nomination, State
+from models.nominations import Nomination, State, by_ids
 from models.org import Person, Unit, UnitKind
 from models.route import WAITING
 from models.routing import Org
@@ -180,7 +180,7 @@ class Season:
         through them one by one, to return or reject that one (`accept_or_refuse`)."""
         with unit_of_work() as session:
             secretariat = self.actor(session, f"{code}:secretariat")
-            nominations = [session.get(Nomination, i) for i in ids]
+            nominations = by_ids(session, ids)
             try:
                 with session.begin_nested():
                     apply_many(session, nominations, "accept", secretariat, now=at(day))
@@ -239,7 +239,7 @@ class Season:
         """The secretariat drafts one decision per award; the authority signs them."""
         with unit_of_work() as session:
             recommended = [
-                n for n in (session.get(Nomination, i) for i in ids) if n.state is State.RECOMMENDED
+                n for n in by_ids(session, ids) if n.state is State.RECOMMENDED
             ]
             awards = sorted({n.award_code for n in recommended})
             made = []
@@ -260,7 +260,7 @@ class Season:
         """The secretariat drafts the appraising body's Tờ trình thẩm định for what waits for
         the authority's decision (the council's recommendations, where it votes); its head signs."""
         with unit_of_work() as session:
-            waiting = [n for n in (session.get(Nomination, i) for i in ids) if n.state in WAITING]
+            waiting = [n for n in by_ids(session, ids) if n.state in WAITING]
             deciding = self.demo.units[code]
             draft = appraise(session, self.actor(session, f"{code}:secretariat"), waiting, now=at(day))
             head = self.actor(session, f"{self.demo.units_by_id[deciding.appraiser_id].code}:authority")
@@ -272,7 +272,7 @@ class Season:
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
         with unit_of_work() as session:
             recommended = [
-                n for n in (session.get(Nomination, i) for i in ids) if n.state is State.RECOMMENDED
+                n for n in by_ids(session, ids) if n.state is State.RECOMMENDED
             ]
             authority, made = self.actor(session, f"{code}:authority"), []
             for award in sorted({n.award_code for n in recommended}):
@@ -440,7 +440,7 @@ class Season:
     def decide_without_council(self, code: str, ids: list[int], day: date) -> list[int]:
         with unit_of_work() as session:
             decision = draft_decision(
-                session, self.actor(session, f"{code}:secretariat"), [session.get(Nomination, i) for i in ids]
+                session, self.actor(session, f"{code}:secretariat"), by_ids(session, ids)
             )
             sign(
                 session, self.actor(session, f"{code}:authority"), decision.id, signed_on=day, now=at(day, 16)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from document_templates.contexts import Header, Signature, signature
 from models.catalogue import Award
-from models.imports import chunks
+from models.db import chunks
 from models.org import Membership, Person, Unit, UnitKind
 
 TOP = {UnitKind.PROVINCE, UnitKind.MINISTRY}

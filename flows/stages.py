@@ -17,10 +17,9 @@ from models.clusters import Cluster, Covenant
 from models.conferences import Conference
 from models.config import get_settings
 from models.councils import Council, CouncilSession
-from models.db import utcnow
+from models.db import chunks, utcnow
 from models.decisions import Decision
 from models.dossier import Store, keep
-from models.eligibility.load import chunks
 from models.errors import NotFound
 from models.nominations import Nomination, Submission
 from models.notify import Notice, holders, holders_at, notify, notify_many

@@ -180,7 +180,7 @@ def record_many(
         event["hash"] = head.last_hash = seal(keyed, event)
         rows.append(event)
     if rows:
-        session.execute(sa.insert(Event), rows)
+        session.connection().execute(Event.__table__.insert(), rows)  # Core: the ORM's bulk path costs 3×
         session.add(head)
     return len(rows)
 

@@ -218,6 +218,15 @@ def _hold(session, instance) -> None:
     session.info.setdefault("loaded", {})[id(instance)] = instance
 
 
+IN_LIST = 900  # ids per IN (...) list, well under SQLite's variable limit
+
+
+def chunks(items: list, size: int = IN_LIST) -> Iterator[list]:
+    """`items` in lists short enough for one IN (...) or one INSERT."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def transaction_cache(session: Session) -> dict:
     """What may be kept for the rest of the current transaction (the audit chain's head, the
     histories a batch's guards read); dropped at commit and at any rollback."""
@@ -230,11 +239,19 @@ def _drop_transaction_cache(session, *_args) -> None:
     session.info.pop("transaction_cache", None)
 
 
+@lru_cache
+def _text_columns(mapper) -> frozenset[str]:
+    return frozenset(c.key for c in mapper.columns if isinstance(c.type, sa.String))
+
+
 @event.listens_for(Session, "before_flush")
 def _normalise_text(session, _context, _instances) -> None:
-    """Every string written to the database is clean NFC (models.text.nfc), whatever path it came by."""
-    for obj in (*session.new, *session.dirty):
-        for column in sa_inspect(obj).mapper.columns:
-            value = getattr(obj, column.key, None)
+    """Every string written to the database is clean NFC (models.text.nfc), whatever path it came
+    by: each text column of a new row, each text column set on a changed one."""
+    for obj, new in (*((o, True) for o in session.new), *((o, False) for o in session.dirty)):
+        state = sa_inspect(obj)
+        keys = _text_columns(state.mapper)
+        for key in keys if new else keys.intersection(state.committed_state):
+            value = getattr(obj, key, None)
             if isinstance(value, str) and (cleaned := nfc(value)) != value:
-                setattr(obj, column.key, cleaned)
+                setattr(obj, key, cleaned)

@@ -13,9 +13,8 @@ from models import audit, faults
 from models.access import Actor
 from models.catalogue import Award, RuleSet
 from models.config import get_settings
-from models.db import utcnow
+from models.db import chunks, utcnow
 from models.decisions import GeneratedDocument
-from models.eligibility.load import chunks
 from models.errors import InvalidInput
 from models.nominations import DossierDocument, Nomination, inserted
 from models.uploads import check_file, clean_filename

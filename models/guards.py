@@ -12,9 +12,10 @@ from models import registrations
 from models.calendar import WorkingCalendar, tenant_calendar
 from models.campaigns import Campaign
 from models.catalogue import Award, RuleSet, default_catalogue
+from models.db import chunks
 from models.dossier import missing_many
 from models.eligibility import verdict
-from models.eligibility.load import chunks, histories_of, holders_among_staff, subject_key
+from models.eligibility.load import histories_of, holders_among_staff, subject_key
 from models.errors import GuardFailed, InvalidInput
 from models.nominations import FINAL_STATES, Nomination, State, Submission, SubmissionItem, SubmissionKind
 from models.org import Unit
@@ -77,7 +78,9 @@ class Situation:
                 f"hồ sơ được bàn giao cho {self.units[-1].name} trong lượt rà soát hằng ngày",
                 unit=self.units[-1].id,
             )
-        self.campaign = session.get(Campaign, nomination.campaign_id)
+        if ("campaign", nomination.campaign_id) not in places:
+            places["campaign", nomination.campaign_id] = session.get(Campaign, nomination.campaign_id)
+        self.campaign = places["campaign", nomination.campaign_id]
 
     def unit_for(self, scope: str) -> int:
         """The unit at which a step's role must be held: the nominating unit, the one handling the

@@ -31,7 +31,7 @@ from models.access import Actor, load_actor, today
 from models.audit import AuditHead
 from models.catalogue import default_catalogue
 from models.config import get_settings
-from models.db import bulk_insert, new_ids, page_cache, utcnow
+from models.db import bulk_insert, chunks, new_ids, page_cache, utcnow
 from models.dossier import Store
 from models.errors import Forbidden, InvalidInput, NotFound
 from models.history import RATING_LABELS, AwardRecord, Rating
@@ -259,11 +259,6 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 # ------------------------------------------------------------------------------ the plan
 
 
@@ -296,7 +291,7 @@ def recorded(session: Session, units: set[int]) -> dict[tuple, int]:
     """(name, birth date, unit) → person id of the people holding a post now in these units;
     excel.AMBIGUOUS where two share them."""
     found: dict[tuple, int] = {}
-    for chunk in chunks(sorted(units)):
+    for chunk in chunks(sorted(units), CHUNK):
         query = (
             select(Person.id, Person.full_name, Person.birth_date, Membership.unit_id)
             .join(Membership, col(Membership.person_id) == Person.id)
@@ -310,7 +305,7 @@ def recorded(session: Session, units: set[int]) -> dict[tuple, int]:
 
 def _by_person(session: Session, columns: list, ids: list[int], *where) -> list:
     rows = []
-    for chunk in chunks(ids):
+    for chunk in chunks(ids, CHUNK):
         rows += session.exec(select(*columns).where(col(columns[0]).in_(chunk), *where)).all()
     return rows
 

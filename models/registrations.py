@@ -19,8 +19,8 @@ from models import audit, sight
 from models.access import Actor
 from models.campaigns import BatchState, Campaign, CampaignKind, Registration, RegistrationBatch, rules_of
 from models.catalogue import RuleSet, UnknownAward
-from models.db import utcnow
-from models.eligibility.load import chunks, staff_of
+from models.db import chunks, utcnow
+from models.eligibility.load import staff_of
 from models.errors import Forbidden, GuardFailed, IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.history import AwardRecord
 from models.nominations import Nomination

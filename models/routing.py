@@ -40,6 +40,8 @@ class Org:
 
     def __init__(self, session: Session):
         self.session = session
+        self.read: dict[int, Unit | None] = {}  # the units read one at a time (`unit`)
+        self.tenants: dict[tuple[int, date | None], str | None] = {}  # of each unit, on a day
 
     @classmethod
     def of(cls, session: Session) -> "Org":
@@ -57,7 +59,9 @@ class Org:
             return None
         if "units" in self.__dict__:  # the whole tree is read already
             return self.units.get(unit_id)
-        return self.session.get(Unit, unit_id)
+        if unit_id not in self.read:
+            self.read[unit_id] = self.session.get(Unit, unit_id)
+        return self.read[unit_id]
 
     def of_kind(self, kinds: set[UnitKind]) -> list[Unit]:
         if "units" in self.__dict__:
@@ -102,8 +106,10 @@ class Org:
         return next((u for u in chain if u.kind in LEVEL_KINDS["top"]), None)
 
     def tenant(self, unit_id: int, day: date | None = None) -> str | None:
-        top = self.top(unit_id, day)
-        return top.code if top else None
+        if (unit_id, day) not in self.tenants:
+            top = self.top(unit_id, day)
+            self.tenants[unit_id, day] = top.code if top else None
+        return self.tenants[unit_id, day]
 
     def successor_on(self, unit_id: int | None, day: date) -> Unit | None:
         """The unit as it stands on `day`: itself, or the unit it was merged into after its last

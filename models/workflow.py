@@ -15,9 +15,9 @@ from models import audit, route, sight
 from models.access import Actor
 from models.campaigns import Campaign
 from models.catalogue import UnknownAward, default_catalogue
-from models.db import utcnow
+from models.db import chunks, utcnow
 from models.eligibility import SubjectMismatch
-from models.eligibility.load import chunks, staff_of
+from models.eligibility.load import staff_of
 from models.errors import GuardFailed, InvalidInput, NotFound, StaleVersion
 from models.guards import FAILED, GUARDS, WHERE_GUARDS, Situation, official_date, situations, vietnam_today
 from models.nominations import Nomination, Submission, SubmissionItem, inserted, write_changes

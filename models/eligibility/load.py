@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.clusters import Cluster, ClusterLead
-from models.db import transaction_cache
+from models.db import chunks, transaction_cache
 from models.eligibility.history import BASE_YEAR, History, bulk
 from models.history import RATING_RANK, AwardRecord, Discipline, Initiative, Rating, RatingLevel
 from models.org import Membership, Person, Unit, UnitKind
 
 WINDOW = 62  # years folded into one signed 64-bit mask; anything older counts as the oldest
-CHUNK = 900  # ids per IN (...) list, well under SQLite's variable limit
 
 Ids = Iterable[int] | sa.Select | None
 
@@ -26,12 +25,6 @@ Ids = Iterable[int] | sa.Select | None
 def _bit_expr(year_col, base: int):
     offset = sa.case((year_col < base, 0), else_=year_col - base)
     return sa.literal(1, sa.BigInteger).op("<<")(offset)
-
-
-def chunks(ids: list) -> Iterator[list]:
-    """`ids` in lists short enough for one IN (...)."""
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def _filtered(query, column, ids: Ids) -> Iterator:

@@ -8,14 +8,14 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from flows.triggers import trigger
 from models import appraisal, decide, voting, workflow
 from models.access import Actor
 from models.councils import Choice
 from models.errors import NotFound
-from models.nominations import Nomination
+from models.nominations import Nomination, by_ids
 from models.route import (
     APPRAISAL,
     COUNCIL_SESSION,
@@ -100,8 +100,7 @@ class Done(BaseModel):
 
 def nominations(session: Session, actor: Actor, ids: list[int]) -> list[Nomination]:
     """The nominations named, in order; those missing or out of the caller's sight are not found."""
-    found = {n.id: n for n in session.exec(select(Nomination).where(col(Nomination.id).in_(ids)))}
-    found = {n.id: n for n in workflow.visible(session, actor, list(found.values()))}
+    found = {n.id: n for n in workflow.visible(session, actor, by_ids(session, ids))}
     missing = sorted(set(ids) - set(found))
     if missing:
         raise NotFound(f"Không có hồ sơ {', '.join(f'#{i}' for i in missing)}", missing=missing)
