@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from models import audit, route
 from models.access import Actor
 from models.campaigns import Campaign
-from models.db import utcnow
+from models.db import insert_rows, utcnow
 from models.decisions import Decision, Register
 from models.errors import IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.guards import official_date
@@ -169,8 +169,7 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
         }
         for entry, n in enumerate(nominations, first_entry)
     ]
-    if records:
-        session.execute(sa.insert(AwardRecord), records)
+    insert_rows(session, AwardRecord, records)
     facts = {"number": decision.reference, "nominations": [n.id for n in nominations]}
     audit.record(session, actor, step.action, step.record, decision.id, data=facts, at=now)
     session.flush()

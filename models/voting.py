@@ -30,7 +30,7 @@ from models.councils import (
     SessionItem,
     TallyResult,
 )
-from models.db import utcnow
+from models.db import insert_rows, utcnow
 from models.decide import next_number
 from models.errors import GuardFailed, InvalidInput, NotFound
 from models.guards import official_date, vietnam_today
@@ -256,7 +256,7 @@ def cast_ballot(session: Session, actor: Actor, session_id: int, choices: dict[i
         for nomination_id, choice in choices.items()
     ]
     random.SystemRandom().shuffle(entries)
-    session.execute(sa.insert(BallotEntry), entries)
+    insert_rows(session, BallotEntry, entries)
     audit.record(session, actor, step.action, step.record, session_id, data={"written": written})
 
 
@@ -339,8 +339,7 @@ def tally(
             why = share if quorum_met else f"Không đủ số thành viên dự họp ({present}/{members_total})"
             outcome = ("not_recommend", why)
         outcomes.setdefault(outcome, []).append(nomination)
-    if results:
-        session.execute(sa.insert(TallyResult), [r.model_dump() for r in results])
+    insert_rows(session, TallyResult, [r.model_dump(exclude={"id"}) for r in results])
     # one step per outcome and its wording: as many as the distinct tallies, not as the agenda
     for (action, reason), group in outcomes.items():
         apply_many(session, group, action, actor, reason=reason, now=now)
