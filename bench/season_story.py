@@ -268,9 +268,7 @@ class Season:
         """The head signs one Tờ trình per award for what the council recommended; to the central
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
         with unit_of_work() as session:
-            recommended = [
-                n for n in by_ids(session, ids) if n.state is State.RECOMMENDED
-            ]
+            recommended = [n for n in by_ids(session, ids) if n.state is State.RECOMMENDED]
             head, made = self.actor(session, authority), []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
