@@ -24,10 +24,11 @@ serve: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) docs/screenshots.py
 
-# both cores (pytest-xdist), a test file to a worker; TEST_WORKERS=0 runs it in one process
+# both cores (pytest-xdist), each worker taking the next test as it frees up (worksteal: a
+# long file no longer keeps one core busy while the other idles); TEST_WORKERS=0: one process
 TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -37,7 +37,7 @@ from models.dossier import Paper, attach, attach_many
 from models.eligibility import check_many
 from models.eligibility.load import load_people
 from models.errors import GuardFailed
-from models.nominations import Nomination, State, by_ids
+from models.nominations import WITHOUT_VERDICT, Nomination, State, by_ids
 from models.org import Person
 from models.route import WAITING
 from models.voting import (
@@ -240,7 +240,7 @@ class Season:
                 secretary_id=members[1].person_id,
                 campaign_id=self.p.campaign,
             )
-            add_to_agenda(session, clerk, meeting.id, by_ids(session, ids))
+            add_to_agenda(session, clerk, meeting.id, by_ids(session, ids, WITHOUT_VERDICT))
             absent = members[-1]  # writes in instead
             marks = [Presence(m.id, m is not absent, written_opinion=m is absent) for m in members]
             record_attendances(session, clerk, meeting.id, marks)
@@ -255,7 +255,7 @@ class Season:
         """The secretariat drafts one decision per award for what waits for it — the council's
         recommendations, or what was accepted where the level holds no council; the head signs."""
         with unit_of_work() as session:
-            recommended = [n for n in by_ids(session, ids) if n.state in WAITING]
+            recommended = [n for n in by_ids(session, ids, WITHOUT_VERDICT) if n.state in WAITING]
             made = []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
@@ -268,7 +268,7 @@ class Season:
         """The head signs one Tờ trình per award for what the council recommended; to the central
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
         with unit_of_work() as session:
-            recommended = [n for n in by_ids(session, ids) if n.state is State.RECOMMENDED]
+            recommended = [n for n in by_ids(session, ids, WITHOUT_VERDICT) if n.state is State.RECOMMENDED]
             head, made = self.actor(session, authority), []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
@@ -288,7 +288,7 @@ class Season:
             draft = appraise(
                 session,
                 self.actor(session, secretariat),
-                by_ids(session, ids),
+                by_ids(session, ids, WITHOUT_VERDICT),
                 now=at(day),
             )
             sign_appraisal(session, self.actor(session, head), draft.id, signed_on=day, now=at(day, 15))

@@ -39,7 +39,7 @@ from models.eligibility import check, check_many
 from models.eligibility.load import load_collectives, load_people
 from models.errors import GuardFailed
 from models.history import Initiative, Rating, RatingLevel
-from models.nominations import Nomination, State, by_ids
+from models.nominations import WITHOUT_VERDICT, Nomination, State, by_ids
 from models.org import Person, Unit, UnitKind
 from models.route import WAITING
 from models.routing import Org
@@ -238,7 +238,7 @@ class Season:
     def decide(self, code: str, ids: list[int], day: date) -> list[int]:
         """The secretariat drafts one decision per award; the authority signs them."""
         with unit_of_work() as session:
-            recommended = [n for n in by_ids(session, ids) if n.state is State.RECOMMENDED]
+            recommended = [n for n in by_ids(session, ids, WITHOUT_VERDICT) if n.state is State.RECOMMENDED]
             awards = sorted({n.award_code for n in recommended})
             made = []
             for award in awards:
@@ -258,7 +258,7 @@ class Season:
         """The secretariat drafts the appraising body's Tờ trình thẩm định for what waits for
         the authority's decision (the council's recommendations, where it votes); its head signs."""
         with unit_of_work() as session:
-            waiting = [n for n in by_ids(session, ids) if n.state in WAITING]
+            waiting = [n for n in by_ids(session, ids, WITHOUT_VERDICT) if n.state in WAITING]
             deciding = self.demo.units[code]
             draft = appraise(session, self.actor(session, f"{code}:secretariat"), waiting, now=at(day))
             head = self.actor(session, f"{self.demo.units_by_id[deciding.appraiser_id].code}:authority")
@@ -269,7 +269,7 @@ class Season:
         """The head signs one Tờ trình per award for what the council recommended; to the central
         level the province's opinion goes with it (Law 06/2022 Art. 84(3))."""
         with unit_of_work() as session:
-            recommended = [n for n in by_ids(session, ids) if n.state is State.RECOMMENDED]
+            recommended = [n for n in by_ids(session, ids, WITHOUT_VERDICT) if n.state is State.RECOMMENDED]
             authority, made = self.actor(session, f"{code}:authority"), []
             for award in sorted({n.award_code for n in recommended}):
                 group = [n for n in recommended if n.award_code == award]
@@ -436,7 +436,7 @@ class Season:
     def decide_without_council(self, code: str, ids: list[int], day: date) -> list[int]:
         with unit_of_work() as session:
             decision = draft_decision(
-                session, self.actor(session, f"{code}:secretariat"), by_ids(session, ids)
+                session, self.actor(session, f"{code}:secretariat"), by_ids(session, ids, WITHOUT_VERDICT)
             )
             sign(
                 session, self.actor(session, f"{code}:authority"), decision.id, signed_on=day, now=at(day, 16)

@@ -55,7 +55,15 @@ from models.councils import (
 from models.decisions import Decision
 from models.errors import GuardFailed
 from models.history import AwardRecord, Initiative, Rating, RatingLevel
-from models.nominations import Nomination, Submission, SubmissionItem, SubmissionKind
+from models.nominations import (
+    WITHOUT_VERDICT,
+    Nomination,
+    Submission,
+    SubmissionItem,
+    SubmissionKind,
+    by_ids,
+    of_decision,
+)
 from models.org import Membership, Person, Unit, UnitKind
 from models.routing import Org
 
@@ -195,19 +203,11 @@ def _local(moment) -> tuple[str, str]:
 # ---------------------------------------------------------------------------- decisions
 
 
-def decision_nominations(session: Session, decision: Decision) -> list[Nomination]:
-    return list(
-        session.exec(
-            select(Nomination).where(Nomination.decision_id == decision.id).order_by(col(Nomination.id))
-        )
-    )
-
-
 def decision_docs(session: Session, decision: Decision) -> tuple[DecisionDoc, ListDoc]:
     """Quyết định (Mẫu 1.2) and its Danh sách kèm theo."""
     issuer = session.get(Unit, decision.issuer_unit_id)
     campaign = session.get(Campaign, decision.campaign_id)
-    nominations = decision_nominations(session, decision)
+    nominations = of_decision(session, decision.id)
     rules = _rules(session, issuer, decision.signed_on)
     award = rules.award(decision.award_code)
     verb, what = conferring(award, campaign.year, issuer)
@@ -327,7 +327,7 @@ def certificate_docs(session: Session, decision: Decision) -> list[tuple[Nominat
     block = signing_block(session, issuer, decision.signer_id, campaign.year)
     place = header(session, issuer, None, "", decision.signed_on).place_date
     certificates = []
-    nominations = decision_nominations(session, decision)
+    nominations = of_decision(session, decision.id)
     names = nominees(session, nominations, campaign.year)
     for n in nominations:
         recipient, detail = names[n.id]
@@ -368,6 +368,7 @@ def carried(session: Session, submission: Submission) -> list[Nomination]:
         .join(SubmissionItem, col(SubmissionItem.nomination_id) == Nomination.id)
         .where(SubmissionItem.submission_id == submission.id)
         .order_by(col(Nomination.id))
+        .options(WITHOUT_VERDICT)
     )
     return list(session.exec(query))
 
@@ -605,7 +606,7 @@ def minutes_doc(session: Session, meeting: CouncilSession) -> MinutesDoc:
         .order_by(col(TallyResult.nomination_id))
     ).all()
     rules = _rules(session, unit, meeting.held_at.date())
-    voted = load(session, Nomination, [row.nomination_id for row in rows])
+    voted = {n.id: n for n in by_ids(session, [row.nomination_id for row in rows], WITHOUT_VERDICT)}
     names = nominees(session, list(voted.values()), year)
     deciders = _deciders(session, list(voted.values()), rules, meeting.held_at.date())
     tallies, recommended, rejected = [], {}, []

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models import audit, route
 from models.access import Actor
@@ -16,7 +16,7 @@ from models.decisions import Decision, Register
 from models.errors import IllegalTransition, InvalidInput, NotFound, StaleVersion
 from models.guards import official_date
 from models.history import AwardRecord
-from models.nominations import Nomination, Submission, write_changes
+from models.nominations import Nomination, Submission, of_decision, write_changes
 from models.org import Unit
 from models.route import DECISION, SUBMISSION, Step
 from models.workflow import admit, apply_many
@@ -144,11 +144,7 @@ def issue(session: Session, actor: Actor, decision_id: int, *, now: datetime | N
     now, signed_on = now or utcnow(), decision.signed_on
     issuer = session.get(Unit, decision.issuer_unit_id)
     campaign = session.get(Campaign, decision.campaign_id)
-    nominations = list(
-        session.exec(
-            select(Nomination).where(Nomination.decision_id == decision.id).order_by(col(Nomination.id))
-        )
-    )
+    nominations = of_decision(session, decision.id)
     if nominations:  # its nominations may all have been declined since it was signed
         apply_many(session, nominations, "confer", actor, decision_id=decision.id, now=now)
     decision.number = next_number(session, issuer.id, signed_on.year, "QĐ")

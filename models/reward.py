@@ -14,12 +14,12 @@ from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.catalogue import HERE, Catalogue, CatalogueError, RuleSet, default_catalogue
 from models.decisions import Decision
 from models.errors import IllegalTransition, InvalidInput
-from models.nominations import Nomination
+from models.nominations import Nomination, of_decision
 from models.routing import Org
 
 DATA = HERE / "reward_money.toml"
@@ -170,9 +170,7 @@ def decision_money(session: Session, decision: Decision) -> RewardList:
     rules = table.catalogue.for_date(decision.signed_on, tenant)
     base = table.base_salary(decision.signed_on, tenant)
     rounding = table.rounding[rules.id]
-    nominations = session.exec(
-        select(Nomination).where(Nomination.decision_id == decision.id).order_by(col(Nomination.id))
-    ).all()
+    nominations = of_decision(session, decision.id)
     payments = []
     for n in nominations:
         subject = "individual" if n.person_id else "collective"

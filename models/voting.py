@@ -34,7 +34,7 @@ from models.db import insert_rows, utcnow
 from models.decide import next_number
 from models.errors import GuardFailed, InvalidInput, NotFound
 from models.guards import official_date, vietnam_today
-from models.nominations import Nomination
+from models.nominations import WITHOUT_VERDICT, Nomination
 from models.org import Person, Unit
 from models.route import COUNCIL_SESSION, Step
 from models.routing import Org
@@ -309,7 +309,7 @@ def tally(
         counts.setdefault(nomination_id, {})[Choice(choice)] = count
     results, outcomes = [], {}
     agenda = select(Nomination).where(_on_agenda(session_id)).order_by(col(Nomination.id))
-    nominations = session.exec(agenda).all()
+    nominations = session.exec(agenda.options(WITHOUT_VERDICT)).all()
     rules = _vote_rules(session, meeting, nominations)
     for nomination in nominations:
         rule = rules[nomination.id]
