@@ -23,6 +23,7 @@ growth plot (docs/benchmarks/season-growth.png) is drawn from the saved figures.
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -298,15 +299,39 @@ def report(size: int, runs: dict) -> bool:
     return same
 
 
-def growth() -> dict[str, dict[int, float]]:
-    """Mode → size → ms per nomination, from every size's saved figures (the default province's)."""
-    table: dict[str, dict[int, float]] = {}
+def growth() -> dict[str, dict[int, tuple[int, float]]]:
+    """Mode → size → (nominations, seconds), from every size's saved figures (the default
+    province's)."""
+    table: dict[str, dict[int, tuple[int, float]]] = {}
     for saved in sorted(RESULTS.glob("season-*[0-9].json")):
         figures = json.loads(saved.read_text())
         for name, r in figures.items():
             if isinstance(r, dict) and "seconds" in r:
-                table.setdefault(name, {})[figures["size"]] = 1000 * r["seconds"] / r["nominations"]
+                table.setdefault(name, {})[figures["size"]] = (r["nominations"], r["seconds"])
     return table
+
+
+def per_nomination(runs: dict[int, tuple[int, float]]) -> dict[int, float]:
+    return {size: 1000 * seconds / nominations for size, (nominations, seconds) in runs.items()}
+
+
+def marginal(runs: dict[int, tuple[int, float]]) -> dict[int, float]:
+    """ms per nomination *added*, from each size to the next: the slope, without the costs a
+    season has whatever its size (a thousand units' steps, a flow run per unit and stage)."""
+    sizes = sorted(runs)
+    return {
+        b: 1000 * (runs[b][1] - runs[a][1]) / (runs[b][0] - runs[a][0]) for a, b in itertools.pairwise(sizes)
+    }
+
+
+def flatness(sizes: dict[int, float]) -> str:
+    """Size by size, and how the largest compares with the smallest against the target."""
+    row = "  ".join(f"{size:>7,}: {ms:6.2f}" for size, ms in sorted(sizes.items()))
+    if len(sizes) < 2:
+        return row
+    low, high = min(sizes), max(sizes)
+    flat = sizes[high] / sizes[low] - 1
+    return f"{row}   {low:,} → {high:,}: {flat:+.0%}, within {FLAT:.0%}: {verdict(abs(flat) <= FLAT)}"
 
 
 def plot() -> int:
@@ -316,32 +341,38 @@ def plot() -> int:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    table = growth()
-    if not table:
+    runs = growth()
+    if not runs:
         print(f"no figures in {RESULTS} yet: run the benchmark first")
         return 1
+    table = {name: per_nomination(sizes) for name, sizes in runs.items()}
     print("\nms per nomination by size (the growth 10³ → 10⁵)")
     for name, sizes in table.items():
-        row = "  ".join(f"{size:>7,}: {ms:6.2f}" for size, ms in sorted(sizes.items()))
-        ends = sorted(sizes)
-        change = ""
-        if len(ends) > 1:
-            flat = sizes[ends[-1]] / sizes[ends[0]] - 1
-            change = (
-                f"   {ends[0]:,} → {ends[-1]:,}: {flat:+.0%}, within {FLAT:.0%}: {verdict(abs(flat) <= FLAT)}"
-            )
-        print(f"  {name:<12}{row}{change}")
+        print(f"  {name:<12}{flatness(sizes)}")
+    print("ms per nomination added, from the size before (the slope: no per-season costs in it)")
+    for name, sizes in runs.items():
+        print(f"  {name:<12}{flatness(marginal(sizes))}")
     figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=110)
     for name, sizes in table.items():
         xs = sorted(sizes)
-        axes.plot(xs, [sizes[x] for x in xs], marker="o", label=name)
+        line = axes.plot(xs, [sizes[x] for x in xs], marker="o", label=name)[0]
+        if slope := marginal(runs[name]):
+            xs = sorted(slope)
+            axes.plot(
+                xs,
+                [slope[x] for x in xs],
+                ls="--",
+                marker="x",
+                color=line.get_color(),
+                label=f"{name}, added",
+            )
     if "embedded" in table:  # the target: within 25 % of the smallest size's cost
         base = table["embedded"][min(table["embedded"])]
         axes.axhspan(base * (1 - FLAT), base * (1 + FLAT), color="grey", alpha=0.12, label="embedded ±25 %")
     axes.set_xscale("log")
     axes.set_xlim(700, 150_000)
     axes.set_xlabel("individuals in the province (≈ nominations)")
-    axes.set_ylabel("ms per nomination (season wall time)")
+    axes.set_ylabel("ms per nomination (season wall time);\n-- per nomination added since the size before")
     axes.set_title("Season benchmark: cost per nomination (2 shared vCPU)")
     axes.set_ylim(bottom=0)
     axes.grid(True, which="both", alpha=0.3)
