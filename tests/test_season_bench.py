@@ -3,7 +3,7 @@ units, 200 individuals) runs the whole season directly, every nomination ends in
 every stage leaves its documents — the figures are the benchmark's, never asserted here."""
 
 from bench.province import build
-from bench.season import left
+from bench.season import flatness, left, marginal, per_nomination
 from bench.season_story import Runner, Season
 from flows.runtime import directly
 from models.nominations import FINAL_STATES
@@ -30,3 +30,12 @@ def test_a_small_generated_season_ends_every_nomination_and_writes_every_stages_
     assert generated["to_trinh"] == runs["forward completed"] > 0
     assert generated["to_trinh_tham_dinh"] == runs["appraisal completed"] >= 1
     assert found["uploaded"] >= found["nominations"]  # each nominee's report, and attestations
+
+
+def test_the_growth_is_read_per_nomination_and_per_nomination_added():
+    runs = {1000: (1200, 60.0), 10000: (11800, 80.0), 100000: (118000, 480.0)}
+    assert per_nomination(runs) == {1000: 50.0, 10000: 80.0 / 11.8, 100000: 480.0 / 118}
+    slope = marginal(runs)  # the season's fixed costs fall out of the difference
+    assert slope == {10000: 1000 * 20.0 / 10600, 100000: 1000 * 400.0 / 106200}
+    assert flatness(slope).endswith("10,000 → 100,000: +100%, within 25%: MISSED")
+    assert flatness({1000: 4.0, 100000: 4.5}).endswith("+12%, within 25%: met")
