@@ -16,7 +16,7 @@ from models.eligibility import verdict
 from models.eligibility.load import load_collectives, load_people
 from models.errors import NotFound
 from models.guards import situations
-from models.nominations import Nomination, State, Submission, SubmissionItem
+from models.nominations import Nomination, State, Submission, SubmissionItem, write_changes
 
 
 def check_submission(
@@ -63,5 +63,6 @@ def check_submission(
         if n.basis == "periodic" and not result.eligible:
             summary["ineligible"].append(n.id)
     if waiting:
+        write_changes(session, waiting)  # one UPDATE for the batch, not the flush's one per row
         audit.record(session, actor, "intake_check", "submission", submission_id, data=summary, at=now)
     return summary
