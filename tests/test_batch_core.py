@@ -6,6 +6,7 @@ counting the batch's own nominations as they are admitted."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from models.access import system_actor
@@ -13,7 +14,7 @@ from models.audit import Event
 from models.dossier import Paper, attach_many
 from models.errors import GuardFailed
 from models.history import AwardRecord, Rating
-from models.nominations import Nomination, State
+from models.nominations import WITHOUT_VERDICT, Nomination, State, by_ids
 from models.workflow import Subject, apply_many, forward, nominate_many, propose_upward, submit
 from tests.factories import NOW, YEAR, grassroots_fighters_capped, person
 from tests.test_case_page import statements
@@ -167,3 +168,18 @@ def test_the_quota_pool_counts_an_award_recorded_earlier_in_the_same_transaction
         advanced_workers(7)  # 14 → 2
         submit(session, officer, [second], now=NOW)
     assert second.state is State.SUBMITTED
+
+
+def test_nominations_read_by_id_come_in_the_order_asked_in_one_query_a_chunk(session, province):
+    made = drafts(session, province, staff(session, province, 3))
+    ids = [made[2].id, 10**9, made[0].id, made[1].id]  # one that does not exist
+    session.expunge_all()
+    with statements() as seen:
+        found = by_ids(session, ids)
+    assert [n.id for n in found] == [made[2].id, made[0].id, made[1].id]
+    assert len(seen) == 1
+    assert "verdict" not in sa.inspect(found[0]).unloaded
+    session.expunge_all()
+    light = by_ids(session, [made[0].id], WITHOUT_VERDICT)[0]
+    assert "verdict" in sa.inspect(light).unloaded  # read only when asked for
+    assert light.verdict == made[0].verdict
