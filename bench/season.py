@@ -349,14 +349,16 @@ def plot() -> int:
     print("\nms per nomination by size (the growth 10³ → 10⁵)")
     for name, sizes in table.items():
         print(f"  {name:<12}{flatness(sizes)}")
-    print("ms per nomination added, from the size before (the slope: no per-season costs in it)")
-    for name, sizes in runs.items():
-        print(f"  {name:<12}{flatness(marginal(sizes))}")
+    slopes = {name: slope for name, sizes in runs.items() if (slope := marginal(sizes))}
+    if slopes:
+        print("ms per nomination added, from the size before (the slope: no per-season costs in it)")
+    for name, slope in slopes.items():
+        print(f"  {name:<12}{flatness(slope)}")
     figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=110)
     for name, sizes in table.items():
         xs = sorted(sizes)
         line = axes.plot(xs, [sizes[x] for x in xs], marker="o", label=name)[0]
-        if slope := marginal(runs[name]):
+        if slope := slopes.get(name):
             xs = sorted(slope)
             axes.plot(
                 xs,
