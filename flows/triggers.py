@@ -25,6 +25,7 @@ from models.runs import this_worker
 log = logging.getLogger("vinhdanh.triggers")
 DEPLOYMENT = "vinhdanh"  # every stage flow is deployed under this name: "<flow>/vinhdanh"
 STOP_WAIT = 20  # seconds an app stopping waits for its running flow (a flow run takes 0.1–2 s)
+POLL_SECONDS = 2  # how often a worker asks the Prefect server for runs to start
 
 
 def trigger(flow: str, **parameters: int) -> None:
@@ -117,6 +118,7 @@ def serve_deployments(limit: int) -> None:
     machine, can serve the same deployments: each flow run goes to one of them."""
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
+    from prefect.settings import PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
 
     os.environ["VINHDANH_WORKER"] = this_worker()  # each run is a subprocess: it names its worker
     every = timedelta(minutes=get_settings().sweep_minutes)
@@ -128,4 +130,8 @@ def serve_deployments(limit: int) -> None:
         )
         for flow in FLOWS.values()
     ]
-    serve(*deployments, limit=limit, pause_on_shutdown=False, print_starting_message=False)
+    # Prefect's runner asks the server for scheduled runs every 10 s: a stage's flow waited 5 s on
+    # average before it started, most of a small season's wall time on a quiet cluster (bench/
+    # season.py, distributed). Every 2 s, one small query a worker.
+    with temporary_settings({PREFECT_RUNNER_POLL_FREQUENCY: POLL_SECONDS}):
+        serve(*deployments, limit=limit, pause_on_shutdown=False, print_starting_message=False)
