@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.access import today
-from models.db import utcnow
+from models.db import chunks, utcnow
 from models.org import Person, Role, RoleGrant
 from models.text import nfc
 
@@ -29,9 +29,6 @@ class Notification(SQLModel, table=True):
     emailed_at: datetime | None = None
 
 
-CHUNK = 900  # keys or units per IN (…) list, well under SQLite's variable limit
-
-
 @dataclass(frozen=True)
 class Notice:
     """One message for some people, for `notify_many`: each gets it once by `key`."""
@@ -48,10 +45,10 @@ def holders_at(session: Session, role: Role, unit_ids: Iterable[int]) -> dict[in
     """The people holding a role today at each of these units (their secretariats, officers,
     authorities), in one query for many units."""
     units, found = sorted(set(unit_ids)), defaultdict(set)
-    for start in range(0, len(units), CHUNK):
+    for chunk in chunks(units):
         query = select(RoleGrant.unit_id, RoleGrant.person_id).where(
             RoleGrant.role == role,
-            col(RoleGrant.unit_id).in_(units[start : start + CHUNK]),
+            col(RoleGrant.unit_id).in_(chunk),
             RoleGrant.in_force(today()),
         )
         for unit_id, person_id in session.exec(query):
@@ -87,9 +84,8 @@ def notify_many(session: Session, notices: Iterable[Notice]) -> list[Notificatio
                     "created_at": now,
                 },
             )
-    keys = list(rows)
-    for start in range(0, len(keys), CHUNK):
-        known = select(Notification.key).where(col(Notification.key).in_(keys[start : start + CHUNK]))
+    for chunk in chunks(list(rows)):
+        known = select(Notification.key).where(col(Notification.key).in_(chunk))
         for key in session.exec(known):
             del rows[key]
     if not rows:
