@@ -141,11 +141,12 @@ def directly() -> Iterator[str]:
 PAGE = 200  # the Prefect server's own default page size
 
 
-def unfinished_runs(flow: str) -> list[dict]:
-    """The parameters of this flow's runs that a Prefect server holds unfinished (scheduled,
-    late, pending, or just started and not yet on our records): in the server mode a follow-up
-    may wait there, for a free worker, without being lost. The other modes queue nothing
-    outside this process."""
+def queued_runs(flow: str) -> list[dict]:
+    """The parameters of this flow's runs that a Prefect server holds for a worker (scheduled, or
+    late): in the server mode a follow-up may wait there, for a free worker, without being lost.
+    A run a worker has taken (pending, running) is not counted: its first step puts it on our
+    records (models/runs.py), so one taken and not there by the grace period had its worker die
+    before it started, and is run again. The other modes queue nothing outside this process."""
     if get_settings().prefect_mode != "server":
         return []
     from prefect import get_client
@@ -153,9 +154,7 @@ def unfinished_runs(flow: str) -> list[dict]:
 
     waiting = filters.FlowRunFilter(
         state=filters.FlowRunFilterState(
-            type=filters.FlowRunFilterStateType(
-                any_=[objects.StateType.SCHEDULED, objects.StateType.PENDING, objects.StateType.RUNNING]
-            )
+            type=filters.FlowRunFilterStateType(any_=[objects.StateType.SCHEDULED])
         )
     )
     named = filters.FlowFilter(name=filters.FlowFilterName(any_=[flow]))

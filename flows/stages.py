@@ -10,7 +10,7 @@ from sqlmodel import col, func, select
 from document_templates import campaign_docs, conference, publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
-from flows.runtime import RETRY, actor, run_id, step, tracked, unfinished_runs, unit_of_work
+from flows.runtime import RETRY, actor, run_id, step, tracked, queued_runs, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
 from models.campaigns import Campaign
 from models.clusters import Cluster, Covenant
@@ -279,7 +279,7 @@ def lost_follow_ups(now: datetime | None = None) -> list[tuple[str, int]]:
     held = set()
     for name in {name for name, _ in lost}:
         _, parameter = FLOW_SUBJECT[name]
-        held |= {(name, parameters[parameter]) for parameters in unfinished_runs(name)}
+        held |= {(name, parameters[parameter]) for parameters in queued_runs(name)}
     return dead + [case for case in lost if case not in held and case not in dead]
 
 

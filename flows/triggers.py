@@ -10,11 +10,11 @@ The action is committed before its flow starts, so a flow that fails leaves the 
 the case in the state the action left it; the error shows on the case (models/runs.py)."""
 
 import logging
-import os
 import queue
+import signal
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flows.runtime import directly, prefect_runs, temporary_server
 from flows.stages import FLOWS, deadline_sweeper_flow
@@ -112,26 +112,75 @@ class Background:
             log.exception("flow %s(%s) failed", flow, parameters)
 
 
-def serve_deployments(limit: int) -> None:
-    """`vinhdanh worker`: serve every stage flow as the deployment "<flow>/vinhdanh" from the
-    Prefect server, the sweep on an interval; runs until stopped. Any number of workers, on any
-    machine, can serve the same deployments: each flow run goes to one of them."""
-    from prefect import serve
-    from prefect.deployments.runner import EntrypointType
-    from prefect.settings import PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
+def work(limit: int) -> None:
+    """`vinhdanh worker`: deploy every stage flow as "<flow>/vinhdanh" on the Prefect server (the
+    sweep on an interval), then take its scheduled runs and run them in this process, `limit` at
+    once, until SIGTERM or SIGINT (the runs under way finish first). Any number of workers, on any
+    machine, take runs of the same deployments: each run goes to the one whose claim the server
+    accepts (Scheduled → Pending; the others' are refused).
 
-    os.environ["VINHDANH_WORKER"] = this_worker()  # each run is a subprocess: it names its worker
+    Prefect's own `serve` starts a new process for every flow run: importing the app and Prefect
+    again cost about 5 s of CPU a run, on the order of the whole run's work. Here, as in the
+    embedded mode, a run costs its work and a few calls to the server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from prefect import get_client
+    from prefect.deployments.runner import EntrypointType
+
     every = timedelta(minutes=get_settings().sweep_minutes)
-    deployments = [
+    flows = {
         flow.to_deployment(
             name=DEPLOYMENT,
             interval=every if flow is deadline_sweeper_flow else None,
             entrypoint_type=EntrypointType.MODULE_PATH,  # "flows.stages.intake_flow": any folder
-        )
+        ).apply(): flow
         for flow in FLOWS.values()
-    ]
-    # Prefect's runner asks the server for scheduled runs every 10 s: a stage's flow waited 5 s on
-    # average before it started, most of a small season's wall time on a quiet cluster (bench/
-    # season.py, distributed). Every 2 s, one small query a worker.
-    with temporary_settings({PREFECT_RUNNER_POLL_FREQUENCY: POLL_SECONDS}):
-        serve(*deployments, limit=limit, pause_on_shutdown=False, print_starting_message=False)
+    }
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    free = threading.Semaphore(limit)
+    log.info("worker %s: %d deployments, %d runs at once", this_worker(), len(flows), limit)
+    with get_client(sync_client=True) as client, ThreadPoolExecutor(limit, "vinhdanh-run") as pool:
+        while not stopping.is_set():
+            due = client.get_scheduled_flow_runs_for_deployments(
+                deployment_ids=list(flows),
+                scheduled_before=datetime.now(UTC) + timedelta(seconds=POLL_SECONDS),
+            )
+            taken = 0
+            for run in sorted(due, key=lambda r: r.next_scheduled_start_time or r.expected_start_time):
+                if not free.acquire(timeout=POLL_SECONDS) or stopping.is_set():
+                    break
+                if _claim(client, run.id):
+                    pool.submit(_serve, flows[run.deployment_id], run, free.release)
+                    taken += 1
+                else:
+                    free.release()
+            if not taken:
+                stopping.wait(POLL_SECONDS)
+
+
+def _claim(client, run_id) -> bool:
+    """The run is this worker's if the server accepts Scheduled → Pending (it refuses the same
+    proposal from a second worker)."""
+    from prefect.exceptions import Abort
+    from prefect.states import Pending
+    from prefect.utilities.engine import propose_state_sync
+
+    try:
+        return propose_state_sync(client, Pending(), flow_run_id=run_id).is_pending()
+    except Abort:
+        return False
+
+
+def _serve(flow, run, done) -> None:
+    """One flow run in this thread, as `python -m prefect.engine` runs it in a process of its own."""
+    from prefect.flow_engine import run_flow
+
+    try:
+        with prefect_runs():
+            run_flow(flow, flow_run=run)
+    except Exception:  # failed on the server and recorded on the case by the flow; the worker goes on
+        log.exception("flow run %s (%s) failed", run.id, flow.name)
+    finally:
+        done()

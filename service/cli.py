@@ -136,9 +136,9 @@ def demo(
 def worker(limit: Annotated[int, typer.Option(help="flow runs at once in this process")] = 4) -> None:
     """Serve the stage flows from the Prefect server (PREFECT_API_URL) until stopped; start as
     many as needed, on any machine with the app database's URL (VINHDANH_DATABASE_URL)."""
-    from flows.triggers import serve_deployments
+    from flows.triggers import work
 
-    serve_deployments(limit)
+    work(limit)
 
 
 @cli.command()

@@ -166,8 +166,11 @@ def season(engine, prov, api) -> None:
 
 
 def queued_for_a_worker(engine, prov) -> None:
-    """A follow-up the Prefect server holds for a worker is not lost: the sweep leaves it."""
+    """A follow-up the Prefect server holds for a worker is not lost: the sweep leaves it; taken
+    by a worker that died before the run began, it is."""
+    from prefect import get_client
     from prefect.deployments import run_deployment
+    from prefect.states import Pending
 
     from flows.stages import lost_follow_ups
 
@@ -176,8 +179,13 @@ def queued_for_a_worker(engine, prov) -> None:
         batch = submit(session, prov.actors["officer"], [session.get(Nomination, veteran)]).id
     later = utcnow() + timedelta(hours=1)  # past the grace period
     assert lost_follow_ups.fn(later) == [("intake", batch)]
-    run_deployment("intake/vinhdanh", parameters={"submission_id": batch}, scheduled_time=later, timeout=0)
+    run = run_deployment(
+        "intake/vinhdanh", parameters={"submission_id": batch}, scheduled_time=later, timeout=0
+    )
     assert lost_follow_ups.fn(later) == []
+    with get_client(sync_client=True) as client:  # claimed by a worker, which then died
+        client.set_flow_run_state(run.id, Pending())
+    assert lost_follow_ups.fn(later) == [("intake", batch)]
 
 
 def _healthy(api_url: str) -> bool:
