@@ -10,7 +10,7 @@ from sqlmodel import col, func, select
 from document_templates import campaign_docs, conference, publish
 from document_templates.pdf import to_pdf
 from flows.mail import send_pending
-from flows.runtime import RETRY, actor, run_id, step, tracked, queued_runs, unit_of_work
+from flows.runtime import RETRY, actor, queued_runs, run_id, step, tracked, unit_of_work
 from models import appraisal, audit, deadlines, decide, followups, imports, intake, voting, workflow
 from models.campaigns import Campaign
 from models.clusters import Cluster, Covenant
@@ -22,7 +22,7 @@ from models.decisions import Decision
 from models.dossier import Store, keep
 from models.errors import NotFound
 from models.nominations import Nomination, Submission
-from models.notify import Notice, holders, holders_at, notify, notify_many
+from models.notify import Notice, clip, holders, holders_at, notify, notify_many
 from models.org import Person, Role, Unit
 from models.route import FLOW_SUBJECT, Flow
 
@@ -119,18 +119,19 @@ def tell_council(session_id: int) -> int:
         meeting = session.get(CouncilSession, session_id)
         council = session.get(Council, meeting.council_id)
         results = voting.named_results(session, session_id)
-        by_unit: dict[int, list[str]] = {}
-        for r in results:
-            outcome = "đạt" if r.passed else "không đạt"
-            by_unit.setdefault(r.unit_id, []).append(f"{r.nominee}: {outcome} ({r.yes}/{r.base})")
+        by_unit: dict[int, list] = {}
+        for r in sorted(results, key=lambda r: r.passed):  # those not passed first: the officer acts on them
+            by_unit.setdefault(r.unit_id, []).append(r)
         made = []
-        for unit_id, lines in by_unit.items():
+        for unit_id, mine in by_unit.items():
+            lines = [f"{r.nominee}: {'đạt' if r.passed else 'không đạt'} ({r.yes}/{r.base})" for r in mine]
+            passed = sum(r.passed for r in mine)
             made += notify(
                 session,
                 holders(session, Role.UNIT_OFFICER, unit_id),
                 "council",
-                f"Kết quả họp {council.name}",
-                "; ".join(lines),
+                f"Kết quả họp {council.name}: {passed}/{len(mine)} hồ sơ đạt",
+                clip(lines, "… và {} trường hợp khác (xem biên bản họp)"),
                 about=("council_session", session_id),
                 key=f"council:{session_id}:{unit_id}",
             )

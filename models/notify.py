@@ -14,6 +14,8 @@ from models.db import chunks, utcnow
 from models.org import Person, Role, RoleGrant
 from models.text import nfc
 
+BODY = 4000  # characters of a message's body; a longer one is cut, whole items kept (`clip`)
+
 
 class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -21,7 +23,7 @@ class Notification(SQLModel, table=True):
     key: str = Field(max_length=200, unique=True)  # what it is about, and for whom
     kind: str = Field(max_length=40)  # intake, council, decision, forward, reminder, escalation, …
     title: str = Field(max_length=300)
-    body: str = Field(default="", max_length=4000)
+    body: str = Field(default="", max_length=BODY)
     entity: str = Field(default="", max_length=40)
     entity_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -39,6 +41,18 @@ class Notice:
     body: str
     about: tuple[str, int]
     key: str
+
+
+def clip(items: list[str], more: str, limit: int = BODY) -> str:
+    """The items joined by "; ", as many as fit in `limit` characters; when some are left out,
+    `more`, with their number in place of `{}`, ends the text."""
+    text = "; ".join(items)
+    if len(text) <= limit:
+        return text
+    room, kept = limit - len(more.format(len(items))), 0
+    while len("; ".join(items[: kept + 1])) + 2 <= room:
+        kept += 1
+    return "; ".join([*items[:kept], more.format(len(items) - kept)])
 
 
 def holders_at(session: Session, role: Role, unit_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -69,6 +83,7 @@ def notify_many(session: Session, notices: Iterable[Notice]) -> list[Notificatio
     now = utcnow()
     for notice in notices:
         title, body, (entity, entity_id) = nfc(notice.title), nfc(notice.body), notice.about
+        body = body if len(body) <= BODY else body[: BODY - 1] + "…"  # an error's text, say
         for person in sorted(set(notice.people)):
             key = f"{notice.key}:{person}"
             rows.setdefault(

@@ -27,7 +27,7 @@ from models.decide import draft_decision, sign
 from models.decisions import Decision, DecisionState, GeneratedDocument
 from models.history import AwardRecord
 from models.nominations import Nomination, State, Submission
-from models.notify import Notification
+from models.notify import BODY, Notification, clip, notify
 from models.runs import FlowRun
 from models.voting import close_session
 from models.workflow import apply, propose_upward, submit
@@ -126,9 +126,26 @@ def test_council_session_tallies_writes_the_minutes_and_tells_the_unit(app_db, p
         assert minutes.owner == f"council_session:{meeting_id}"
     (to_officer,) = inbox(app_db, prov.people["officer"].id)
     assert to_officer.title.startswith("Kết quả họp Hội đồng Thi đua - Khen thưởng")
+    assert to_officer.title.endswith(": 2/2 hồ sơ đạt")
     assert "Nguyễn Văn An: đạt (3/5)" in to_officer.body
     (to_director,) = inbox(app_db, prov.people["director"].id)
     assert to_director.body == "2/2 hồ sơ đạt tỷ lệ phiếu."
+
+
+def test_a_long_message_is_cut_to_whole_names_and_says_how_many_are_left(app_db, prov):
+    """A council of 250 nominees from one unit: the officer's message keeps what fits (PostgreSQL
+    refuses a body over its column's length; SQLite would have kept it)."""
+    lines = [f"Nguyễn Văn Thành {i}: đạt (7/7)" for i in range(250)]
+    text = clip(lines, "… và {} trường hợp khác (xem biên bản họp)")
+    kept = text.split("; ")[:-1]
+    assert len(text) <= BODY and kept == lines[: len(kept)]
+    assert text.endswith(f"… và {250 - len(kept)} trường hợp khác (xem biên bản họp)")
+    assert clip(lines[:3], "… và {} trường hợp khác") == "; ".join(lines[:3])
+    with session_scope(app_db) as session:  # any other long text, an error's say, is cut
+        (sent,) = notify(
+            session, [prov.people["officer"].id], "failure", "Lỗi", "x" * 5000, about=("x", 1), key="k"
+        )
+        assert len(sent.body) == BODY and sent.body.endswith("x…")
 
 
 def test_decision_numbers_confers_writes_the_documents_and_congratulates(app_db, prov):
