@@ -184,8 +184,9 @@ def _season(size: int, units: int, mode: str) -> dict:
             ready()
         startup = time.perf_counter() - started
     started, cpu = time.perf_counter(), time.process_time()
+    runner = Runner(server=mode == "server")
     with directly() if mode == "direct" else prefect_runs():
-        Season(province, Runner(server=mode == "server"), SEED).run()
+        Season(province, runner, SEED).run()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "people": size,
@@ -195,6 +196,7 @@ def _season(size: int, units: int, mode: str) -> dict:
         "startup": startup,
         "seconds": seconds,
         "cpu": cpu,  # this process's (not the temporary server's subprocess): less sensitive to the load
+        "waited": runner.waited,  # for the workers, once a stage's actions were done (distributed)
         **left(engine),
         "db_bytes": size_of(engine),
         "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -287,6 +289,9 @@ def report(size: int, runs: dict) -> bool:
             f"≤ {PREFECT_SHARE:.0%}",
             share <= PREFECT_SHARE,
         )
+    for name, r in runs.items():
+        if "workers" in r:
+            print(f"  {name}: the driver waited {r['waited']:.1f} s of {r['seconds']:.1f} s for the workers")
     if {"1 worker", "2 workers"} <= runs.keys():
         gain = runs["1 worker"]["seconds"] / runs["2 workers"]["seconds"]
         against("2 workers over 1", f"{gain:.2f}×", f"≥ {SPEED_UP}×", gain >= SPEED_UP)

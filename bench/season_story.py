@@ -26,7 +26,7 @@ from flows.stages import (
     forward_flow,
     intake_flow,
 )
-from flows.triggers import DEPLOYMENT
+from flows.triggers import hand_over
 from models.access import Actor, load_actor
 from models.appraisal import appraise, sign_appraisal
 from models.campaigns import Campaign
@@ -90,19 +90,17 @@ def paper(*lines: str) -> bytes:
 class Runner:
     """A stage's flow runs: in this process (run directly, or as Prefect flow runs on the embedded
     server, as `step` calls them), or handed to the workers of a Prefect server as the app hands
-    them (`run_deployment`), and waited for before the next stage."""
+    them (`hand_over`), and waited for before the next stage."""
 
     def __init__(self, server: bool):
         self.server, self.started = server, []
+        self.waited = 0.0  # seconds the driver spent waiting for the workers, its actions done
 
     def start(self, flow, **parameters) -> None:
         if not self.server:
             step(flow, **parameters)
             return
-        from prefect.deployments import run_deployment
-
-        run = run_deployment(f"{flow.name}/{DEPLOYMENT}", parameters=parameters, timeout=0)
-        self.started.append(run.id)
+        self.started.append(hand_over(flow.name, parameters))
 
     def wait(self) -> None:
         """Until every run started is final; a run that did not complete stops the season."""
@@ -111,6 +109,7 @@ class Runner:
         from prefect import get_client
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+        began = time.perf_counter()
         with get_client(sync_client=True) as client:
             while True:
                 runs = client.read_flow_runs(
@@ -120,6 +119,7 @@ class Runner:
                 if len(runs) == len(self.started) and all(r.state and r.state.is_final() for r in runs):
                     break
                 time.sleep(0.5)
+        self.waited += time.perf_counter() - began
         failed = [
             f"{r.name}: {r.state.type.value} {r.state.message}" for r in runs if not r.state.is_completed()
         ]
