@@ -359,8 +359,12 @@ def plot() -> int:
         print("ms per nomination added, from the size before (the slope: no per-season costs in it)")
     for name, slope in slopes.items():
         print(f"  {name:<12}{flatness(slope)}")
+    grown = {name: sizes for name, sizes in table.items() if len(sizes) > 1}
+    if not grown:  # one size only: the saved plot, of several, is left as it is
+        print(f"one size measured: {PLOT.relative_to(ROOT)} not redrawn")
+        return 0
     figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=110)
-    for name, sizes in table.items():
+    for name, sizes in grown.items():
         xs = sorted(sizes)
         line = axes.plot(xs, [sizes[x] for x in xs], marker="o", label=name)[0]
         if slope := slopes.get(name):
