@@ -32,7 +32,6 @@ from models.runs import this_worker
 log = logging.getLogger("vinhdanh.triggers")
 DEPLOYMENT = "vinhdanh"  # every stage flow is deployed under this name: "<flow>/vinhdanh"
 STOP_WAIT = 20  # seconds an app stopping waits for its running flow (a flow run takes 0.1–2 s)
-POLL_SECONDS = 2  # how often a worker asks the Prefect server for runs to start
 
 
 def trigger(flow: str, **parameters: int) -> None:
@@ -174,31 +173,29 @@ def work(limit: int) -> None:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    free = threading.Semaphore(limit)
+    free, poll = threading.Semaphore(limit), get_settings().worker_poll_seconds
     log.info("worker %s: %d deployments, %d runs at once", this_worker(), len(flows), limit)
     with get_client(sync_client=True) as client, ThreadPoolExecutor(limit, "vinhdanh-run") as pool:
         while not stopping.is_set():
             try:
                 taken = _take(
-                    client, flows, free, lambda flow, run: pool.submit(_serve, flow, run, free.release)
+                    client, flows, free, poll, lambda flow, run: pool.submit(_serve, flow, run, free.release)
                 )
             except (httpx.HTTPError, PrefectHTTPStatusError) as error:  # the server down, restarting
-                log.warning(
-                    "the Prefect server did not answer (%s): asking again in %d s", error, POLL_SECONDS
-                )
+                log.warning("the Prefect server did not answer (%s): asking again in %g s", error, poll)
                 taken = 0
             if not taken:
-                stopping.wait(POLL_SECONDS)
+                stopping.wait(poll)
 
 
-def _take(client, flows: dict, free: threading.Semaphore, start) -> int:
+def _take(client, flows: dict, free: threading.Semaphore, poll: float, start) -> int:
     """Claim the runs due, soonest first, while this worker has room, and start each; how many."""
     due = client.get_scheduled_flow_runs_for_deployments(
-        deployment_ids=list(flows), scheduled_before=datetime.now(UTC) + timedelta(seconds=POLL_SECONDS)
+        deployment_ids=list(flows), scheduled_before=datetime.now(UTC) + timedelta(seconds=poll)
     )
     taken = 0
     for run in sorted(due, key=lambda r: r.next_scheduled_start_time or r.expected_start_time):
-        if not free.acquire(timeout=POLL_SECONDS):
+        if not free.acquire(timeout=poll):
             break
         claimed = False
         try:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # server (PREFECT_API_URL); "inline" runs the same work in the request, without Prefect.
     prefect_mode: str = "embedded"
     sweep_minutes: float = 15
+    # how often a `vinhdanh worker` asks the Prefect server for runs (Prefect's runner: 10 s, which
+    # left a stage's flow waiting 5 s on average); one small query a worker
+    worker_poll_seconds: float = 2
     follow_up_grace_minutes: int = 10  # an action's flow not run by then is started by the sweep
     # a flow run with no sign of life for this long is taken for dead and its work restarted by
     # the sweep (models/followups.py): longer than any one step of a flow may take

@@ -405,7 +405,7 @@ def test_the_prefect_server_restarted_and_a_worker_killed_mid_season(app_db, pro
         "PREFECT_API_URL": api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "VINHDANH_WORKER_POLL_SECONDS": "0.5",  # 2 s would only make the test slower
         "VINHDANH_PREFECT_MODE": "server",
     }
     server = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]

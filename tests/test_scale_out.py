@@ -92,7 +92,7 @@ def test_two_workers_serve_a_submission_end_to_end_from_a_prefect_server(app_db,
         "PREFECT_API_URL": api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",  # the default 10 s would only make the test slower
+        "VINHDANH_WORKER_POLL_SECONDS": "0.5",  # 2 s would only make the test slower
     }
     server_env = {**base, "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_database()}
     server_env.pop("PREFECT_API_URL")
