@@ -50,7 +50,10 @@ def clip(items: list[str], more: str, limit: int = BODY) -> str:
     if len(text) <= limit:
         return text
     room, kept = limit - len(more.format(len(items))), 0
-    while len("; ".join(items[: kept + 1])) + 2 <= room:
+    for item in items:  # each kept item takes its length and a "; " after it
+        room -= len(item) + 2
+        if room < 0:
+            break
         kept += 1
     return "; ".join([*items[:kept], more.format(len(items) - kept)])
 
